@@ -1,0 +1,48 @@
+//! Samverkan's domain model: organisations, their representatives,
+//! partnerships, meetings with their attendees, agenda, outcomes and
+//! follow-ups.
+//!
+//! Plain Rust: no SQL, no HTTP, no async. Raw input (`*Input`) becomes a
+//! validated value through a `parse` constructor that reports every broken
+//! rule with the path of its field; validated values are what the store
+//! writes and reads back. Rules that need the database (does this id exist,
+//! is it archived) are checked here too, against [`KnownRecords`] the store
+//! gathers inside its transaction.
+
+mod contact;
+mod error;
+mod follow_up;
+mod ids;
+mod kinds;
+mod meeting;
+mod organisation;
+mod partnership;
+mod record;
+mod representative;
+pub mod text;
+pub mod time;
+
+pub use contact::{Email, OrganisationNumber, Phone, Website};
+pub use error::{FieldError, ValidationErrors};
+pub use follow_up::{FollowUp, FollowUpDetails, FollowUpInput};
+pub use ids::{
+    AffiliationId, AgendaItemId, AttendanceId, FollowUpId, MeetingId, OrganisationId, OutcomeId,
+    PartnershipId, RepresentativeId,
+};
+pub use kinds::{
+    AttendanceRole, AttendanceStatus, FollowUpStatus, MeetingKind, MeetingStatus, OrganisationKind,
+    OutcomeKind, PartnershipKind, PartnershipStatus,
+};
+pub use meeting::{
+    AgendaItem, AgendaItemInput, Attendance, Attendee, AttendeeInput, KnownRecords, KnownRepresentative,
+    Meeting, MeetingDetails, MeetingFollowUpInput, MeetingInput, MeetingLog, MeetingLogInput, MeetingRecords,
+    Outcome, OutcomeInput, ReferencedIds, limits,
+};
+pub use organisation::{Organisation, OrganisationDetails, OrganisationInput, OrganisationName};
+pub use partnership::{Partnership, PartnershipDetails, PartnershipInput};
+pub use record::RecordMeta;
+pub use representative::{
+    Affiliation, AffiliationChange, PersonName, Representative, RepresentativeDetails, RepresentativeDraft,
+    RepresentativeInput,
+};
+pub use text::{Tag, Tags};

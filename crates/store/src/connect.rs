@@ -1,0 +1,89 @@
+//! Opening the database: SQLite (a file, the embedded default) or PostgreSQL.
+
+use std::time::Duration;
+
+use samverkan_migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+
+use crate::error::StoreResult;
+
+/// The database URL used when none is given: a file beside the working
+/// directory, created when missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://samverkan.db?mode=rwc";
+
+/// How long a SQLite writer waits for another to finish before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Samverkan's database: a pooled connection plus the operations on records.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub(crate) db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://…` or `postgres://…`).
+    ///
+    /// SQLite is opened with foreign keys enforced, write-ahead logging (so
+    /// readers never block the writer), `synchronous = NORMAL` (in WAL mode a
+    /// crash of the process loses nothing committed; only a power cut may
+    /// lose the last transactions, never corrupting the file) and a busy
+    /// timeout, so concurrent writers queue instead of failing with
+    /// "database is locked".
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .sqlx_logging(false)
+            .acquire_timeout(Duration::from_secs(30))
+            .map_sqlx_sqlite_opts(|options| {
+                options
+                    .foreign_keys(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(SQLITE_BUSY_TIMEOUT)
+            });
+        if url.starts_with("sqlite:") {
+            // One SQLite file takes one writer at a time; a small pool keeps
+            // readers concurrent without queueing dozens of writers.
+            options.max_connections(8).min_connections(1);
+        } else {
+            options.max_connections(32).min_connections(1);
+        }
+        let db = Database::connect(options).await?;
+        Ok(Self { db })
+    }
+
+    /// Brings the schema up to date.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        Migrator::up(&self.db, None).await?;
+        Ok(())
+    }
+
+    /// Connects and migrates: what every command that touches data does first.
+    pub async fn open(url: &str) -> StoreResult<Self> {
+        let store = Self::connect(url).await?;
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    /// The underlying connection, for queries the store does not wrap.
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> StoreResult<()> {
+        self.db.ping().await?;
+        Ok(())
+    }
+
+    /// Closes every pooled connection (SQLite checkpoints its WAL on close).
+    pub async fn close(self) -> StoreResult<()> {
+        self.db.close().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,17 @@
+//! SeaORM entities, one module per table (see `migrations/` for the schema
+//! and `docs/data-model.md` for what each column means).
+
+pub mod affiliations;
+pub mod agenda_item_presenters;
+pub mod agenda_item_tags;
+pub mod agenda_items;
+pub mod attendances;
+pub mod follow_ups;
+pub mod meeting_partnerships;
+pub mod meeting_tags;
+pub mod meetings;
+pub mod organisation_tags;
+pub mod organisations;
+pub mod outcomes;
+pub mod partnerships;
+pub mod representatives;

@@ -1,0 +1,294 @@
+//! Follow-ups: their own aggregate, versioned apart from their meeting.
+
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+};
+
+use samverkan_domain::{
+    FollowUp, FollowUpDetails, FollowUpId, FollowUpInput, FollowUpStatus, KnownRecords, MeetingId,
+    OrganisationId, OutcomeId, ReferencedIds, RepresentativeId, ValidationErrors, time,
+};
+
+use crate::Store;
+use crate::entity::{follow_ups, meetings, outcomes};
+use crate::error::{StoreError, StoreResult};
+use crate::page::{Cursor, Page, PageRequest};
+use crate::support::{Db, check_version, folded_contains, guarded_update, meta, search_text, stored};
+
+const ENTITY: &str = "follow-up";
+
+/// Which follow-ups a list holds, in the order they were made.
+#[derive(Debug, Clone, Default)]
+pub struct FollowUpFilter {
+    pub status: Option<FollowUpStatus>,
+    pub owner_id: Option<RepresentativeId>,
+    pub organisation_id: Option<OrganisationId>,
+    pub meeting_id: Option<MeetingId>,
+    /// Due before this day.
+    pub due_before: Option<NaiveDate>,
+    /// Open or in progress and due before this (Stockholm) day: pass today.
+    pub overdue_on: Option<NaiveDate>,
+    /// Matches title and details, ignoring case and accents.
+    pub q: Option<String>,
+    pub include_archived: bool,
+}
+
+fn row(follow_up: &FollowUp) -> follow_ups::Model {
+    let details = &follow_up.details;
+    follow_ups::Model {
+        id: follow_up.id.as_uuid(),
+        meeting_id: follow_up.meeting_id.as_uuid(),
+        outcome_id: follow_up.outcome_id.map(|id| id.as_uuid()),
+        title: details.title.clone(),
+        details: details.details.clone(),
+        owner_id: details.owner_id.map(|id| id.as_uuid()),
+        organisation_id: details.organisation_id.map(|id| id.as_uuid()),
+        due_on: details.due_on,
+        status: details.status.as_str().to_owned(),
+        completed_at: follow_up.completed_at,
+        search_text: search_text([Some(details.title.as_str()), details.details.as_deref()]),
+        version: follow_up.meta.version,
+        created_at: follow_up.meta.created_at,
+        updated_at: follow_up.meta.updated_at,
+        archived_at: follow_up.meta.archived_at,
+    }
+}
+
+pub(crate) fn from_row(row: follow_ups::Model) -> StoreResult<FollowUp> {
+    let input = FollowUpInput {
+        title: row.title,
+        details: row.details,
+        owner_id: row.owner_id.map(Into::into),
+        organisation_id: row.organisation_id.map(Into::into),
+        due_on: row.due_on,
+        status: Some(stored(
+            ENTITY,
+            row.id,
+            FollowUpStatus::parse("status", &row.status),
+        )?),
+    };
+    let details =
+        FollowUpDetails::parse(&input).map_err(|error| StoreError::corrupt(ENTITY, row.id, error))?;
+    Ok(FollowUp {
+        id: row.id.into(),
+        meeting_id: row.meeting_id.into(),
+        outcome_id: row.outcome_id.map(Into::into),
+        details,
+        completed_at: row.completed_at,
+        meta: meta(row.version, row.created_at, row.updated_at, row.archived_at),
+    })
+}
+
+pub(crate) async fn insert_many(db: &impl Db, follow_ups: &[FollowUp]) -> StoreResult<()> {
+    if !follow_ups.is_empty() {
+        follow_ups::Entity::insert_many(
+            follow_ups
+                .iter()
+                .map(|follow_up| row(follow_up).into_active_model()),
+        )
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn find(db: &impl Db, id: FollowUpId) -> StoreResult<FollowUp> {
+    let row = follow_ups::Entity::find_by_id(id.as_uuid())
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound {
+            entity: ENTITY,
+            id: id.as_uuid(),
+        })?;
+    from_row(row)
+}
+
+/// The owner and organisation of a follow-up must be live records.
+async fn check_people(db: &impl Db, details: &FollowUpDetails) -> StoreResult<()> {
+    let ids = ReferencedIds {
+        organisations: details.organisation_id.into_iter().collect(),
+        representatives: details.owner_id.into_iter().collect(),
+        partnerships: Default::default(),
+    };
+    let known: KnownRecords = crate::meetings::known_records(db, &ids).await?;
+    let mut errors = ValidationErrors::new();
+    if let Some(owner) = details.owner_id {
+        errors.collect(known.live_representative("owner_id", owner).map(|_| ()));
+    }
+    if let Some(organisation) = details.organisation_id {
+        errors.collect(known.live_organisation("organisation_id", organisation));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
+    }
+}
+
+impl Store {
+    /// Adds a follow-up to a logged meeting, optionally from one of its
+    /// outcomes.
+    pub async fn create_follow_up(
+        &self,
+        meeting_id: MeetingId,
+        outcome_id: Option<OutcomeId>,
+        details: FollowUpDetails,
+    ) -> StoreResult<FollowUp> {
+        let follow_up = FollowUp::new(meeting_id, outcome_id, details, time::now());
+        let txn = self.begin_write().await?;
+        let mut errors = ValidationErrors::new();
+        match meetings::Entity::find_by_id(meeting_id.as_uuid())
+            .one(&txn)
+            .await?
+        {
+            None => errors.add("meeting_id", format!("no meeting has the id {meeting_id}")),
+            Some(meeting) if meeting.archived_at.is_some() => {
+                errors.add("meeting_id", format!("meeting {meeting_id} is archived"));
+            }
+            Some(_) => {}
+        }
+        if let Some(outcome_id) = outcome_id {
+            let outcome = outcomes::Entity::find_by_id(outcome_id.as_uuid())
+                .one(&txn)
+                .await?;
+            if outcome.is_none_or(|outcome| outcome.meeting_id != meeting_id.as_uuid()) {
+                errors.add(
+                    "outcome_id",
+                    format!("meeting {meeting_id} has no outcome {outcome_id}"),
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        check_people(&txn, &follow_up.details).await?;
+        insert_many(&txn, std::slice::from_ref(&follow_up)).await?;
+        txn.commit().await?;
+        Ok(follow_up)
+    }
+
+    pub async fn follow_up(&self, id: FollowUpId) -> StoreResult<FollowUp> {
+        find(&self.db, id).await
+    }
+
+    /// Replaces a follow-up's fields, if still at `expected_version`; moving
+    /// to `done` stamps `completed_at`, leaving it clears it.
+    pub async fn update_follow_up(
+        &self,
+        id: FollowUpId,
+        expected_version: i32,
+        details: FollowUpDetails,
+    ) -> StoreResult<FollowUp> {
+        let txn = self.begin_write().await?;
+        let mut follow_up = find(&txn, id).await?;
+        check_version(ENTITY, id.as_uuid(), expected_version, &follow_up.meta)?;
+        if details.owner_id != follow_up.details.owner_id
+            || details.organisation_id != follow_up.details.organisation_id
+        {
+            check_people(&txn, &details).await?;
+        }
+        let now = time::now();
+        follow_up.revise(details, now);
+        follow_up.meta.version += 1;
+        follow_up.meta.updated_at = now;
+        guarded_update(
+            &txn,
+            ENTITY,
+            follow_ups::Column::Id,
+            follow_ups::Column::Version,
+            id.as_uuid(),
+            expected_version,
+            row(&follow_up).into_active_model().reset_all(),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(follow_up)
+    }
+
+    pub async fn archive_follow_up(
+        &self,
+        id: FollowUpId,
+        expected_version: Option<i32>,
+    ) -> StoreResult<FollowUp> {
+        let txn = self.begin_write().await?;
+        let mut follow_up = find(&txn, id).await?;
+        let version = expected_version.unwrap_or(follow_up.meta.version);
+        check_version(ENTITY, id.as_uuid(), version, &follow_up.meta)?;
+        if follow_up.meta.is_archived() {
+            return Ok(follow_up);
+        }
+        let now = time::now();
+        follow_up.meta.archived_at = Some(now);
+        follow_up.meta.updated_at = now;
+        follow_up.meta.version += 1;
+        let changes = follow_ups::ActiveModel {
+            archived_at: Set(Some(now)),
+            updated_at: Set(now),
+            version: Set(follow_up.meta.version),
+            ..Default::default()
+        };
+        guarded_update(
+            &txn,
+            ENTITY,
+            follow_ups::Column::Id,
+            follow_ups::Column::Version,
+            id.as_uuid(),
+            version,
+            changes,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(follow_up)
+    }
+
+    pub async fn list_follow_ups(
+        &self,
+        filter: &FollowUpFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<FollowUp>> {
+        let mut query = follow_ups::Entity::find();
+        if !filter.include_archived {
+            query = query.filter(follow_ups::Column::ArchivedAt.is_null());
+        }
+        if let Some(status) = filter.status {
+            query = query.filter(follow_ups::Column::Status.eq(status.as_str()));
+        }
+        if let Some(owner) = filter.owner_id {
+            query = query.filter(follow_ups::Column::OwnerId.eq(owner.as_uuid()));
+        }
+        if let Some(organisation) = filter.organisation_id {
+            query = query.filter(follow_ups::Column::OrganisationId.eq(organisation.as_uuid()));
+        }
+        if let Some(meeting) = filter.meeting_id {
+            query = query.filter(follow_ups::Column::MeetingId.eq(meeting.as_uuid()));
+        }
+        if let Some(due_before) = filter.due_before {
+            query = query.filter(follow_ups::Column::DueOn.lt(due_before));
+        }
+        if let Some(today) = filter.overdue_on {
+            query = query
+                .filter(
+                    follow_ups::Column::Status
+                        .is_in([FollowUpStatus::Open.as_str(), FollowUpStatus::InProgress.as_str()]),
+                )
+                .filter(follow_ups::Column::DueOn.lt(today));
+        }
+        if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+            query = query.filter(folded_contains(follow_ups::Column::SearchText, q));
+        }
+        if let Some(after) = &page.after {
+            query = query.filter(follow_ups::Column::Id.gt(after.id));
+        }
+        let rows = query
+            .order_by_asc(follow_ups::Column::Id)
+            .limit(page.limit + 1)
+            .all(&self.db)
+            .await?;
+        let cursor_of = |row: &follow_ups::Model| Cursor {
+            key: String::new(),
+            id: row.id,
+        };
+        Page::from_rows(rows, page.limit, cursor_of, from_row)
+    }
+}

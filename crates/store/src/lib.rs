@@ -1,0 +1,27 @@
+//! Samverkan's persistence on SQLite and PostgreSQL, with SeaORM.
+//!
+//! [`Store`] is the one door: every operation takes and returns domain
+//! types, and every write that touches more than one row runs in one
+//! transaction. Rows are mapped to domain values by the domain's own `parse`
+//! constructors, so nothing invalid leaves the store unnoticed.
+
+mod connect;
+pub mod demo;
+pub mod entity;
+mod error;
+mod follow_ups;
+mod meetings;
+mod organisations;
+mod page;
+mod partnerships;
+mod representatives;
+mod support;
+
+pub use connect::{DEFAULT_DATABASE_URL, Store};
+pub use error::{StoreError, StoreResult};
+pub use follow_ups::FollowUpFilter;
+pub use meetings::MeetingFilter;
+pub use organisations::OrganisationFilter;
+pub use page::{Cursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest};
+pub use partnerships::PartnershipFilter;
+pub use representatives::RepresentativeFilter;

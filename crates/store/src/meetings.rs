@@ -1,0 +1,727 @@
+//! Meetings: logged whole in one transaction, read back whole.
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use samverkan_domain::{
+    AgendaItem, AgendaItemId, Attendance, AttendanceRole, AttendanceStatus, Attendee, FollowUp, KnownRecords,
+    KnownRepresentative, Meeting, MeetingDetails, MeetingId, MeetingInput, MeetingKind, MeetingLog,
+    MeetingLogInput, MeetingRecords, MeetingStatus, OrganisationId, Outcome, OutcomeKind, ReferencedIds,
+    RepresentativeId, Tags, time,
+};
+
+use crate::entity::{
+    agenda_item_presenters, agenda_item_tags, agenda_items, attendances, follow_ups, meeting_partnerships,
+    meeting_tags, meetings, organisations, outcomes, partnerships, representatives,
+};
+use crate::error::{StoreError, StoreResult};
+use crate::page::{Cursor, Page, PageRequest};
+use crate::support::{Db, check_version, folded_contains, guarded_update, meta, search_text, stored};
+use crate::{Store, follow_ups as follow_up_rows, representatives as representative_rows};
+
+const ENTITY: &str = "meeting";
+
+/// Which meetings a list holds. Newest first.
+#[derive(Debug, Clone, Default)]
+pub struct MeetingFilter {
+    /// From this Stockholm day on (inclusive).
+    pub from: Option<NaiveDate>,
+    /// Up to and including this Stockholm day.
+    pub to: Option<NaiveDate>,
+    /// Hosted by this organisation, or attended by it or one of its people.
+    pub organisation_id: Option<OrganisationId>,
+    /// Attended (or presented at) by this person.
+    pub representative_id: Option<RepresentativeId>,
+    pub kind: Option<MeetingKind>,
+    pub tag: Option<String>,
+    /// Matches title, location and summary, ignoring case and accents.
+    pub q: Option<String>,
+    pub include_archived: bool,
+}
+
+fn meeting_row(meeting: &Meeting) -> meetings::Model {
+    let details = &meeting.details;
+    meetings::Model {
+        id: meeting.id.as_uuid(),
+        title: details.title.clone(),
+        kind: details.kind.as_str().to_owned(),
+        starts_at: details.starts_at,
+        ends_at: details.ends_at,
+        all_day: details.all_day,
+        location: details.location.clone(),
+        host_organisation_id: details.host_organisation_id.map(|id| id.as_uuid()),
+        summary: details.summary.clone(),
+        status: details.status.as_str().to_owned(),
+        search_text: search_text([
+            Some(details.title.as_str()),
+            details.location.as_deref(),
+            details.summary.as_deref(),
+        ]),
+        version: meeting.meta.version,
+        created_at: meeting.meta.created_at,
+        updated_at: meeting.meta.updated_at,
+        archived_at: meeting.meta.archived_at,
+    }
+}
+
+fn meeting_from_row(
+    row: meetings::Model,
+    tags: Vec<String>,
+    partnership_ids: Vec<Uuid>,
+) -> StoreResult<Meeting> {
+    let input = MeetingInput {
+        title: row.title,
+        kind: Some(stored(ENTITY, row.id, MeetingKind::parse("kind", &row.kind))?),
+        starts_at: Some(row.starts_at),
+        ends_at: row.ends_at,
+        all_day: row.all_day,
+        location: row.location,
+        host_organisation_id: row.host_organisation_id.map(Into::into),
+        partnership_ids: partnership_ids.into_iter().map(Into::into).collect(),
+        summary: row.summary,
+        tags,
+        status: Some(stored(
+            ENTITY,
+            row.id,
+            MeetingStatus::parse("status", &row.status),
+        )?),
+    };
+    // A stored meeting was valid when written; `now` only matters for
+    // defaults, which a stored row never needs, so its own start will do.
+    let details = MeetingDetails::parse(&input, std::cmp::max(row.starts_at, time::now()))
+        .map_err(|error| StoreError::corrupt(ENTITY, row.id, error))?;
+    Ok(Meeting {
+        id: row.id.into(),
+        details,
+        meta: meta(row.version, row.created_at, row.updated_at, row.archived_at),
+    })
+}
+
+/// Looks up, in the writing transaction, every record a meeting refers to.
+pub(crate) async fn known_records(db: &impl Db, ids: &ReferencedIds) -> StoreResult<KnownRecords> {
+    let mut known = KnownRecords::default();
+    if !ids.organisations.is_empty() {
+        let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = organisations::Entity::find()
+            .select_only()
+            .column(organisations::Column::Id)
+            .column(organisations::Column::ArchivedAt)
+            .filter(organisations::Column::Id.is_in(ids.organisations.iter().map(|id| id.as_uuid())))
+            .into_tuple()
+            .all(db)
+            .await?;
+        known.organisations = rows
+            .into_iter()
+            .map(|(id, archived)| (id.into(), archived.is_some()))
+            .collect();
+    }
+    if !ids.representatives.is_empty() {
+        let person_ids: Vec<Uuid> = ids.representatives.iter().map(|id| id.as_uuid()).collect();
+        let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = representatives::Entity::find()
+            .select_only()
+            .column(representatives::Column::Id)
+            .column(representatives::Column::ArchivedAt)
+            .filter(representatives::Column::Id.is_in(person_ids.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let mut affiliations = representative_rows::affiliations_of(db, &person_ids).await?;
+        known.representatives = rows
+            .into_iter()
+            .map(|(id, archived)| {
+                let known = KnownRepresentative {
+                    archived: archived.is_some(),
+                    affiliations: affiliations.remove(&id).unwrap_or_default(),
+                };
+                (id.into(), known)
+            })
+            .collect();
+    }
+    if !ids.partnerships.is_empty() {
+        let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = partnerships::Entity::find()
+            .select_only()
+            .column(partnerships::Column::Id)
+            .column(partnerships::Column::ArchivedAt)
+            .filter(partnerships::Column::Id.is_in(ids.partnerships.iter().map(|id| id.as_uuid())))
+            .into_tuple()
+            .all(db)
+            .await?;
+        known.partnerships = rows
+            .into_iter()
+            .map(|(id, archived)| (id.into(), archived.is_some()))
+            .collect();
+    }
+    Ok(known)
+}
+
+/// Writes the meeting's own row, its tags and its partnerships.
+async fn insert_meeting(db: &impl Db, meeting: &Meeting) -> StoreResult<()> {
+    meetings::Entity::insert(meeting_row(meeting).into_active_model())
+        .exec_without_returning(db)
+        .await?;
+    replace_meeting_links(db, meeting, false).await
+}
+
+/// Replaces the meeting's tags and partnership links (`existing` tells
+/// whether there are old ones to remove first).
+async fn replace_meeting_links(db: &impl Db, meeting: &Meeting, existing: bool) -> StoreResult<()> {
+    let id = meeting.id.as_uuid();
+    if existing {
+        meeting_tags::Entity::delete_many()
+            .filter(meeting_tags::Column::MeetingId.eq(id))
+            .exec(db)
+            .await?;
+        meeting_partnerships::Entity::delete_many()
+            .filter(meeting_partnerships::Column::MeetingId.eq(id))
+            .exec(db)
+            .await?;
+    }
+    let tags: Vec<meeting_tags::ActiveModel> = meeting
+        .details
+        .tags
+        .iter()
+        .map(|tag| {
+            meeting_tags::Model {
+                meeting_id: id,
+                tag: tag.as_str().to_owned(),
+            }
+            .into_active_model()
+        })
+        .collect();
+    if !tags.is_empty() {
+        meeting_tags::Entity::insert_many(tags)
+            .exec_without_returning(db)
+            .await?;
+    }
+    let links: Vec<meeting_partnerships::ActiveModel> = meeting
+        .details
+        .partnership_ids
+        .iter()
+        .map(|partnership| {
+            meeting_partnerships::Model {
+                meeting_id: id,
+                partnership_id: partnership.as_uuid(),
+            }
+            .into_active_model()
+        })
+        .collect();
+    if !links.is_empty() {
+        meeting_partnerships::Entity::insert_many(links)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+fn attendance_row(attendance: &Attendance) -> attendances::ActiveModel {
+    let representative_id = match attendance.attendee {
+        Attendee::Representative(id) => Some(id.as_uuid()),
+        Attendee::Organisation(_) => None,
+    };
+    attendances::Model {
+        id: attendance.id.as_uuid(),
+        meeting_id: attendance.meeting_id.as_uuid(),
+        representative_id,
+        organisation_id: attendance.organisation_id.as_uuid(),
+        role: attendance.role.as_str().to_owned(),
+        status: attendance.status.as_str().to_owned(),
+    }
+    .into_active_model()
+}
+
+fn agenda_row(item: &AgendaItem) -> agenda_items::ActiveModel {
+    agenda_items::Model {
+        id: item.id.as_uuid(),
+        meeting_id: item.meeting_id.as_uuid(),
+        position: i32::try_from(item.position).unwrap_or(i32::MAX),
+        title: item.title.clone(),
+        description: item.description.clone(),
+        duration_minutes: item
+            .duration_minutes
+            .and_then(|minutes| i32::try_from(minutes).ok()),
+        search_text: search_text([Some(item.title.as_str()), item.description.as_deref()]),
+    }
+    .into_active_model()
+}
+
+fn outcome_row(outcome: &Outcome) -> outcomes::ActiveModel {
+    outcomes::Model {
+        id: outcome.id.as_uuid(),
+        meeting_id: outcome.meeting_id.as_uuid(),
+        position: i32::try_from(outcome.position).unwrap_or(i32::MAX),
+        kind: outcome.kind.as_str().to_owned(),
+        text: outcome.text.clone(),
+        agenda_item_id: outcome.agenda_item_id.map(|id| id.as_uuid()),
+        search_text: search_text([Some(outcome.text.as_str())]),
+    }
+    .into_active_model()
+}
+
+/// Writes every row of a logged meeting. Batched: one statement per table.
+async fn insert_records(db: &impl Db, records: &MeetingRecords) -> StoreResult<()> {
+    insert_meeting(db, &records.meeting).await?;
+    if !records.attendances.is_empty() {
+        attendances::Entity::insert_many(records.attendances.iter().map(attendance_row))
+            .exec_without_returning(db)
+            .await?;
+    }
+    if !records.agenda.is_empty() {
+        agenda_items::Entity::insert_many(records.agenda.iter().map(agenda_row))
+            .exec_without_returning(db)
+            .await?;
+        let presenters: Vec<agenda_item_presenters::ActiveModel> = records
+            .agenda
+            .iter()
+            .flat_map(|item| {
+                item.presenter_ids.iter().zip(1..).map(|(presenter, position)| {
+                    agenda_item_presenters::Model {
+                        agenda_item_id: item.id.as_uuid(),
+                        representative_id: presenter.as_uuid(),
+                        position,
+                    }
+                    .into_active_model()
+                })
+            })
+            .collect();
+        if !presenters.is_empty() {
+            agenda_item_presenters::Entity::insert_many(presenters)
+                .exec_without_returning(db)
+                .await?;
+        }
+        let tags: Vec<agenda_item_tags::ActiveModel> = records
+            .agenda
+            .iter()
+            .flat_map(|item| {
+                item.tags.iter().map(|tag| {
+                    agenda_item_tags::Model {
+                        agenda_item_id: item.id.as_uuid(),
+                        tag: tag.as_str().to_owned(),
+                    }
+                    .into_active_model()
+                })
+            })
+            .collect();
+        if !tags.is_empty() {
+            agenda_item_tags::Entity::insert_many(tags)
+                .exec_without_returning(db)
+                .await?;
+        }
+    }
+    if !records.outcomes.is_empty() {
+        outcomes::Entity::insert_many(records.outcomes.iter().map(outcome_row))
+            .exec_without_returning(db)
+            .await?;
+    }
+    follow_up_rows::insert_many(db, &records.follow_ups).await
+}
+
+async fn find_meeting(db: &impl Db, id: MeetingId) -> StoreResult<Meeting> {
+    let row = meetings::Entity::find_by_id(id.as_uuid())
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound {
+            entity: ENTITY,
+            id: id.as_uuid(),
+        })?;
+    let mut loaded = load_meetings(db, vec![row]).await?;
+    loaded.pop().ok_or(StoreError::NotFound {
+        entity: ENTITY,
+        id: id.as_uuid(),
+    })
+}
+
+async fn load_meetings(db: &impl Db, rows: Vec<meetings::Model>) -> StoreResult<Vec<Meeting>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    let mut tags: HashMap<Uuid, Vec<String>> = HashMap::new();
+    for row in meeting_tags::Entity::find()
+        .filter(meeting_tags::Column::MeetingId.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+    {
+        tags.entry(row.meeting_id).or_default().push(row.tag);
+    }
+    let mut links: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for row in meeting_partnerships::Entity::find()
+        .filter(meeting_partnerships::Column::MeetingId.is_in(ids.iter().copied()))
+        .order_by_asc(meeting_partnerships::Column::PartnershipId)
+        .all(db)
+        .await?
+    {
+        links.entry(row.meeting_id).or_default().push(row.partnership_id);
+    }
+    rows.into_iter()
+        .map(|row| {
+            let row_tags = tags.remove(&row.id).unwrap_or_default();
+            let row_links = links.remove(&row.id).unwrap_or_default();
+            meeting_from_row(row, row_tags, row_links)
+        })
+        .collect()
+}
+
+/// Reads a meeting whole: attendances in the order logged, the agenda and
+/// outcomes by position, follow-ups in the order logged.
+async fn load_records(db: &impl Db, id: MeetingId) -> StoreResult<MeetingRecords> {
+    let meeting = find_meeting(db, id).await?;
+    let meeting_uuid = id.as_uuid();
+
+    let attendances = attendances::Entity::find()
+        .filter(attendances::Column::MeetingId.eq(meeting_uuid))
+        .order_by_asc(attendances::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let attendee = match row.representative_id {
+                Some(person) => Attendee::Representative(person.into()),
+                None => Attendee::Organisation(row.organisation_id.into()),
+            };
+            Ok(Attendance {
+                id: row.id.into(),
+                meeting_id: id,
+                attendee,
+                organisation_id: row.organisation_id.into(),
+                role: stored("attendance", row.id, AttendanceRole::parse("role", &row.role))?,
+                status: stored(
+                    "attendance",
+                    row.id,
+                    AttendanceStatus::parse("status", &row.status),
+                )?,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+
+    let item_rows = agenda_items::Entity::find()
+        .filter(agenda_items::Column::MeetingId.eq(meeting_uuid))
+        .order_by_asc(agenda_items::Column::Position)
+        .all(db)
+        .await?;
+    let item_ids: Vec<Uuid> = item_rows.iter().map(|row| row.id).collect();
+    let mut presenters: HashMap<Uuid, Vec<RepresentativeId>> = HashMap::new();
+    let mut item_tags: HashMap<Uuid, Vec<String>> = HashMap::new();
+    if !item_ids.is_empty() {
+        for row in agenda_item_presenters::Entity::find()
+            .filter(agenda_item_presenters::Column::AgendaItemId.is_in(item_ids.iter().copied()))
+            .order_by_asc(agenda_item_presenters::Column::Position)
+            .all(db)
+            .await?
+        {
+            presenters
+                .entry(row.agenda_item_id)
+                .or_default()
+                .push(row.representative_id.into());
+        }
+        for row in agenda_item_tags::Entity::find()
+            .filter(agenda_item_tags::Column::AgendaItemId.is_in(item_ids.iter().copied()))
+            .all(db)
+            .await?
+        {
+            item_tags.entry(row.agenda_item_id).or_default().push(row.tag);
+        }
+    }
+    let agenda = item_rows
+        .into_iter()
+        .map(|row| {
+            let tags = stored(
+                "agenda item",
+                row.id,
+                Tags::parse("tags", &item_tags.remove(&row.id).unwrap_or_default()),
+            )?;
+            Ok(AgendaItem {
+                id: AgendaItemId::from(row.id),
+                meeting_id: id,
+                position: u32::try_from(row.position).unwrap_or_default(),
+                title: row.title,
+                description: row.description,
+                presenter_ids: presenters.remove(&row.id).unwrap_or_default(),
+                duration_minutes: row
+                    .duration_minutes
+                    .and_then(|minutes| u32::try_from(minutes).ok()),
+                tags,
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+
+    let outcomes = outcomes::Entity::find()
+        .filter(outcomes::Column::MeetingId.eq(meeting_uuid))
+        .order_by_asc(outcomes::Column::Position)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|row| {
+            Ok(Outcome {
+                id: row.id.into(),
+                meeting_id: id,
+                position: u32::try_from(row.position).unwrap_or_default(),
+                kind: stored("outcome", row.id, OutcomeKind::parse("kind", &row.kind))?,
+                text: row.text,
+                agenda_item_id: row.agenda_item_id.map(Into::into),
+            })
+        })
+        .collect::<StoreResult<Vec<_>>>()?;
+
+    let follow_up_rows = follow_ups::Entity::find()
+        .filter(follow_ups::Column::MeetingId.eq(meeting_uuid))
+        .order_by_asc(follow_ups::Column::Id)
+        .all(db)
+        .await?;
+    let follow_ups: Vec<FollowUp> = follow_up_rows
+        .into_iter()
+        .map(follow_up_rows::from_row)
+        .collect::<StoreResult<_>>()?;
+
+    Ok(MeetingRecords {
+        meeting,
+        attendances,
+        agenda,
+        outcomes,
+        follow_ups,
+    })
+}
+
+/// Checks that the host and the partnerships a meeting names are live.
+async fn check_meeting_references(db: &impl Db, details: &MeetingDetails) -> StoreResult<()> {
+    let ids = ReferencedIds {
+        organisations: details.host_organisation_id.into_iter().collect(),
+        representatives: BTreeSet::new(),
+        partnerships: details.partnership_ids.iter().copied().collect(),
+    };
+    let known = known_records(db, &ids).await?;
+    let mut errors = samverkan_domain::ValidationErrors::new();
+    if let Some(host) = details.host_organisation_id {
+        errors.collect(known.live_organisation("host_organisation_id", host));
+    }
+    for (i, id) in details.partnership_ids.iter().enumerate() {
+        errors.collect(known.live_partnership(&format!("partnership_ids[{i}]"), *id));
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
+    }
+}
+
+/// Logs a whole meeting within the caller's transaction.
+pub(crate) async fn log(db: &impl Db, log: MeetingLog, now: DateTime<Utc>) -> StoreResult<MeetingRecords> {
+    let known = known_records(db, &log.referenced_ids()).await?;
+    let records = log.into_records(&known, now)?;
+    insert_records(db, &records).await?;
+    Ok(records)
+}
+
+/// The live meetings with this title that start at `starts_at`.
+pub(crate) async fn find_by_title(
+    db: &impl Db,
+    title: &str,
+    starts_at: DateTime<Utc>,
+) -> StoreResult<Vec<Meeting>> {
+    let rows = meetings::Entity::find()
+        .filter(meetings::Column::Title.eq(title))
+        .filter(meetings::Column::StartsAt.eq(starts_at))
+        .filter(meetings::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?;
+    load_meetings(db, rows).await
+}
+
+impl Store {
+    /// Logs a whole meeting (attendees, agenda, outcomes, follow-ups) in one
+    /// transaction: it lands whole or not at all.
+    pub async fn log_meeting(&self, input: MeetingLogInput) -> StoreResult<MeetingRecords> {
+        let now = time::now();
+        // The shape is checked before any lock is taken.
+        let parsed = MeetingLog::parse(input, now)?;
+        let txn = self.begin_write().await?;
+        let records = log(&txn, parsed, now).await?;
+        txn.commit().await?;
+        Ok(records)
+    }
+
+    /// A meeting alone, without its parts.
+    pub async fn meeting(&self, id: MeetingId) -> StoreResult<Meeting> {
+        find_meeting(&self.db, id).await
+    }
+
+    /// A meeting whole, with its attendances, agenda, outcomes and follow-ups.
+    pub async fn meeting_records(&self, id: MeetingId) -> StoreResult<MeetingRecords> {
+        load_records(&self.db, id).await
+    }
+
+    /// Replaces a meeting's own fields, if still at `expected_version`.
+    pub async fn update_meeting(
+        &self,
+        id: MeetingId,
+        expected_version: i32,
+        details: MeetingDetails,
+    ) -> StoreResult<Meeting> {
+        let txn = self.begin_write().await?;
+        let mut meeting = find_meeting(&txn, id).await?;
+        check_version(ENTITY, id.as_uuid(), expected_version, &meeting.meta)?;
+        let changed_references = details.host_organisation_id != meeting.details.host_organisation_id
+            || details.partnership_ids != meeting.details.partnership_ids;
+        if changed_references {
+            check_meeting_references(&txn, &details).await?;
+        }
+        meeting.details = details;
+        meeting.meta.version += 1;
+        meeting.meta.updated_at = time::now();
+        guarded_update(
+            &txn,
+            ENTITY,
+            meetings::Column::Id,
+            meetings::Column::Version,
+            id.as_uuid(),
+            expected_version,
+            meeting_row(&meeting).into_active_model().reset_all(),
+        )
+        .await?;
+        replace_meeting_links(&txn, &meeting, true).await?;
+        txn.commit().await?;
+        Ok(meeting)
+    }
+
+    /// Archives a meeting: it stays in history and reports, out of lists.
+    pub async fn archive_meeting(
+        &self,
+        id: MeetingId,
+        expected_version: Option<i32>,
+    ) -> StoreResult<Meeting> {
+        let txn = self.begin_write().await?;
+        let mut meeting = find_meeting(&txn, id).await?;
+        let version = expected_version.unwrap_or(meeting.meta.version);
+        check_version(ENTITY, id.as_uuid(), version, &meeting.meta)?;
+        if meeting.meta.is_archived() {
+            return Ok(meeting);
+        }
+        let now = time::now();
+        meeting.meta.archived_at = Some(now);
+        meeting.meta.updated_at = now;
+        meeting.meta.version += 1;
+        let changes = meetings::ActiveModel {
+            archived_at: Set(Some(now)),
+            updated_at: Set(now),
+            version: Set(meeting.meta.version),
+            ..Default::default()
+        };
+        guarded_update(
+            &txn,
+            ENTITY,
+            meetings::Column::Id,
+            meetings::Column::Version,
+            id.as_uuid(),
+            version,
+            changes,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(meeting)
+    }
+
+    /// Meetings, newest first.
+    pub async fn list_meetings(
+        &self,
+        filter: &MeetingFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Meeting>> {
+        let mut query = meetings::Entity::find();
+        if !filter.include_archived {
+            query = query.filter(meetings::Column::ArchivedAt.is_null());
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(meetings::Column::StartsAt.gte(time::day_start(from)));
+        }
+        if let Some(to) = filter.to {
+            query = query.filter(meetings::Column::StartsAt.lt(time::day_end(to)));
+        }
+        if let Some(kind) = filter.kind {
+            query = query.filter(meetings::Column::Kind.eq(kind.as_str()));
+        }
+        if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+            query = query.filter(folded_contains(meetings::Column::SearchText, q));
+        }
+        if let Some(tag) = filter.tag.as_deref() {
+            query = query.filter(
+                Expr::col((meetings::Entity, meetings::Column::Id)).in_subquery(
+                    Query::select()
+                        .column(meeting_tags::Column::MeetingId)
+                        .from(meeting_tags::Entity)
+                        .and_where(Expr::col(meeting_tags::Column::Tag).eq(tag.trim().to_lowercase()))
+                        .take(),
+                ),
+            );
+        }
+        if let Some(organisation_id) = filter.organisation_id {
+            query = query.filter(
+                Condition::any()
+                    .add(meetings::Column::HostOrganisationId.eq(organisation_id.as_uuid()))
+                    .add(
+                        Expr::col((meetings::Entity, meetings::Column::Id)).in_subquery(
+                            Query::select()
+                                .column(attendances::Column::MeetingId)
+                                .from(attendances::Entity)
+                                .and_where(
+                                    Expr::col(attendances::Column::OrganisationId)
+                                        .eq(organisation_id.as_uuid()),
+                                )
+                                .take(),
+                        ),
+                    ),
+            );
+        }
+        if let Some(representative_id) = filter.representative_id {
+            query = query.filter(
+                Expr::col((meetings::Entity, meetings::Column::Id)).in_subquery(
+                    Query::select()
+                        .column(attendances::Column::MeetingId)
+                        .from(attendances::Entity)
+                        .and_where(
+                            Expr::col(attendances::Column::RepresentativeId).eq(representative_id.as_uuid()),
+                        )
+                        .take(),
+                ),
+            );
+        }
+        if let Some(after) = &page.after {
+            let starts_at = DateTime::parse_from_rfc3339(&after.key)
+                .map_err(|_| {
+                    StoreError::Validation(
+                        samverkan_domain::FieldError::new("cursor", "is not a meeting cursor").into(),
+                    )
+                })?
+                .with_timezone(&Utc);
+            query = query.filter(
+                Condition::any()
+                    .add(meetings::Column::StartsAt.lt(starts_at))
+                    .add(
+                        Condition::all()
+                            .add(meetings::Column::StartsAt.eq(starts_at))
+                            .add(meetings::Column::Id.lt(after.id)),
+                    ),
+            );
+        }
+        let rows = query
+            .order_by_desc(meetings::Column::StartsAt)
+            .order_by_desc(meetings::Column::Id)
+            .limit(page.limit + 1)
+            .all(&self.db)
+            .await?;
+        let cursor_of = |row: &meetings::Model| Cursor {
+            key: row.starts_at.to_rfc3339(),
+            id: row.id,
+        };
+        let page_rows = Page::from_rows(rows, page.limit, cursor_of, Ok)?;
+        let items = load_meetings(&self.db, page_rows.items).await?;
+        Ok(Page {
+            items,
+            next_cursor: page_rows.next_cursor,
+        })
+    }
+}

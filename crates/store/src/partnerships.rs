@@ -1,0 +1,282 @@
+//! Partnerships between two organisations.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use samverkan_domain::{
+    OrganisationId, Partnership, PartnershipDetails, PartnershipId, PartnershipInput, PartnershipKind,
+    PartnershipStatus, RecordMeta, ValidationErrors, time,
+};
+
+use crate::Store;
+use crate::entity::{organisations, partnerships, representatives};
+use crate::error::{StoreError, StoreResult};
+use crate::page::{Cursor, Page, PageRequest};
+use crate::support::{Db, check_version, guarded_update, meta, stored};
+
+const ENTITY: &str = "partnership";
+
+/// Which partnerships a list holds.
+#[derive(Debug, Clone, Default)]
+pub struct PartnershipFilter {
+    /// Only those this organisation is a party to.
+    pub organisation_id: Option<OrganisationId>,
+    pub status: Option<PartnershipStatus>,
+    pub include_archived: bool,
+}
+
+fn row(partnership: &Partnership) -> partnerships::Model {
+    let details = &partnership.details;
+    partnerships::Model {
+        id: partnership.id.as_uuid(),
+        organisation_a_id: details.organisation_ids[0].as_uuid(),
+        organisation_b_id: details.organisation_ids[1].as_uuid(),
+        kind: details.kind.as_str().to_owned(),
+        status: details.status.as_str().to_owned(),
+        started_on: details.started_on,
+        ended_on: details.ended_on,
+        responsible_representative_id: details.responsible_representative_id.map(|id| id.as_uuid()),
+        goals: details.goals.clone(),
+        version: partnership.meta.version,
+        created_at: partnership.meta.created_at,
+        updated_at: partnership.meta.updated_at,
+        archived_at: partnership.meta.archived_at,
+    }
+}
+
+fn from_row(row: partnerships::Model) -> StoreResult<Partnership> {
+    let input = PartnershipInput {
+        organisation_ids: [
+            Some(row.organisation_a_id.into()),
+            Some(row.organisation_b_id.into()),
+        ],
+        kind: Some(stored(ENTITY, row.id, PartnershipKind::parse("kind", &row.kind))?),
+        status: Some(stored(
+            ENTITY,
+            row.id,
+            PartnershipStatus::parse("status", &row.status),
+        )?),
+        started_on: row.started_on,
+        ended_on: row.ended_on,
+        responsible_representative_id: row.responsible_representative_id.map(Into::into),
+        goals: row.goals,
+    };
+    let details =
+        PartnershipDetails::parse(&input).map_err(|error| StoreError::corrupt(ENTITY, row.id, error))?;
+    Ok(Partnership {
+        id: row.id.into(),
+        details,
+        meta: meta(row.version, row.created_at, row.updated_at, row.archived_at),
+    })
+}
+
+async fn find(db: &impl Db, id: PartnershipId) -> StoreResult<Partnership> {
+    let row = partnerships::Entity::find_by_id(id.as_uuid())
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound {
+            entity: ENTITY,
+            id: id.as_uuid(),
+        })?;
+    from_row(row)
+}
+
+/// The parties must be live organisations, and the responsible person a
+/// live representative.
+async fn check_references(db: &impl Db, details: &PartnershipDetails) -> StoreResult<()> {
+    let mut errors = ValidationErrors::new();
+    for (i, id) in details.organisation_ids.iter().enumerate() {
+        let found = organisations::Entity::find_by_id(id.as_uuid()).one(db).await?;
+        match found {
+            None => errors.add(
+                format!("organisation_ids[{i}]"),
+                format!("no organisation has the id {id}"),
+            ),
+            Some(row) if row.archived_at.is_some() => {
+                errors.add(
+                    format!("organisation_ids[{i}]"),
+                    format!("organisation {id} is archived"),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(id) = details.responsible_representative_id {
+        let found = representatives::Entity::find_by_id(id.as_uuid()).one(db).await?;
+        match found {
+            None => errors.add(
+                "responsible_representative_id",
+                format!("no representative has the id {id}"),
+            ),
+            Some(row) if row.archived_at.is_some() => {
+                errors.add(
+                    "responsible_representative_id",
+                    format!("representative {id} is archived"),
+                );
+            }
+            Some(_) => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors.into())
+    }
+}
+
+/// Creates a partnership within the caller's transaction.
+pub(crate) async fn insert(db: &impl Db, details: PartnershipDetails) -> StoreResult<Partnership> {
+    let partnership = Partnership {
+        id: PartnershipId::new(),
+        details,
+        meta: RecordMeta::new(time::now()),
+    };
+    check_references(db, &partnership.details).await?;
+    partnerships::Entity::insert(row(&partnership).into_active_model())
+        .exec_without_returning(db)
+        .await?;
+    Ok(partnership)
+}
+
+/// The live partnerships between two organisations, in either order.
+pub(crate) async fn between(
+    db: &impl Db,
+    first: OrganisationId,
+    second: OrganisationId,
+) -> StoreResult<Vec<Partnership>> {
+    let (a, b) = (first.as_uuid(), second.as_uuid());
+    partnerships::Entity::find()
+        .filter(partnerships::Column::ArchivedAt.is_null())
+        .filter(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(partnerships::Column::OrganisationAId.eq(a))
+                        .add(partnerships::Column::OrganisationBId.eq(b)),
+                )
+                .add(
+                    Condition::all()
+                        .add(partnerships::Column::OrganisationAId.eq(b))
+                        .add(partnerships::Column::OrganisationBId.eq(a)),
+                ),
+        )
+        .order_by_asc(partnerships::Column::Id)
+        .all(db)
+        .await?
+        .into_iter()
+        .map(from_row)
+        .collect()
+}
+
+impl Store {
+    pub async fn create_partnership(&self, details: PartnershipDetails) -> StoreResult<Partnership> {
+        let txn = self.begin_write().await?;
+        let partnership = insert(&txn, details).await?;
+        txn.commit().await?;
+        Ok(partnership)
+    }
+
+    pub async fn partnership(&self, id: PartnershipId) -> StoreResult<Partnership> {
+        find(&self.db, id).await
+    }
+
+    pub async fn update_partnership(
+        &self,
+        id: PartnershipId,
+        expected_version: i32,
+        details: PartnershipDetails,
+    ) -> StoreResult<Partnership> {
+        let txn = self.begin_write().await?;
+        let mut partnership = find(&txn, id).await?;
+        check_version(ENTITY, id.as_uuid(), expected_version, &partnership.meta)?;
+        check_references(&txn, &details).await?;
+        partnership.details = details;
+        partnership.meta.version += 1;
+        partnership.meta.updated_at = time::now();
+        guarded_update(
+            &txn,
+            ENTITY,
+            partnerships::Column::Id,
+            partnerships::Column::Version,
+            id.as_uuid(),
+            expected_version,
+            row(&partnership).into_active_model().reset_all(),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(partnership)
+    }
+
+    pub async fn archive_partnership(
+        &self,
+        id: PartnershipId,
+        expected_version: Option<i32>,
+    ) -> StoreResult<Partnership> {
+        let txn = self.begin_write().await?;
+        let mut partnership = find(&txn, id).await?;
+        let version = expected_version.unwrap_or(partnership.meta.version);
+        check_version(ENTITY, id.as_uuid(), version, &partnership.meta)?;
+        if partnership.meta.is_archived() {
+            return Ok(partnership);
+        }
+        let now = time::now();
+        partnership.meta.archived_at = Some(now);
+        partnership.meta.updated_at = now;
+        partnership.meta.version += 1;
+        let changes = partnerships::ActiveModel {
+            archived_at: Set(Some(now)),
+            updated_at: Set(now),
+            version: Set(partnership.meta.version),
+            ..Default::default()
+        };
+        guarded_update(
+            &txn,
+            ENTITY,
+            partnerships::Column::Id,
+            partnerships::Column::Version,
+            id.as_uuid(),
+            version,
+            changes,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(partnership)
+    }
+
+    /// Partnerships, oldest first.
+    pub async fn list_partnerships(
+        &self,
+        filter: &PartnershipFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Partnership>> {
+        let mut query = partnerships::Entity::find();
+        if !filter.include_archived {
+            query = query.filter(partnerships::Column::ArchivedAt.is_null());
+        }
+        if let Some(organisation_id) = filter.organisation_id {
+            query = query.filter(
+                Condition::any()
+                    .add(partnerships::Column::OrganisationAId.eq(organisation_id.as_uuid()))
+                    .add(partnerships::Column::OrganisationBId.eq(organisation_id.as_uuid())),
+            );
+        }
+        if let Some(status) = filter.status {
+            query = query.filter(partnerships::Column::Status.eq(status.as_str()));
+        }
+        if let Some(after) = &page.after {
+            query = query.filter(partnerships::Column::Id.gt(after.id));
+        }
+        let rows = query
+            .order_by_asc(partnerships::Column::Id)
+            .limit(page.limit + 1)
+            .all(&self.db)
+            .await?;
+        let cursor_of = |row: &partnerships::Model| Cursor {
+            key: String::new(),
+            id: row.id,
+        };
+        Page::from_rows(rows, page.limit, cursor_of, from_row)
+    }
+}

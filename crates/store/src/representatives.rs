@@ -1,0 +1,403 @@
+//! Representatives and the history of their affiliations.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use samverkan_domain::{
+    Affiliation, AffiliationChange, OrganisationId, RecordMeta, Representative, RepresentativeDraft,
+    RepresentativeId, RepresentativeInput, ValidationErrors, time,
+};
+
+use crate::Store;
+use crate::entity::{affiliations, organisations, representatives};
+use crate::error::{StoreError, StoreResult};
+use crate::page::{Cursor, Page, PageRequest};
+use crate::support::{Db, check_version, folded_contains, guarded_update, meta, search_text};
+
+const ENTITY: &str = "representative";
+
+/// Which representatives a list holds.
+#[derive(Debug, Clone, Default)]
+pub struct RepresentativeFilter {
+    /// Matches name, current title and e-mail, ignoring case and accents.
+    pub q: Option<String>,
+    /// Only those currently representing this organisation.
+    pub organisation_id: Option<OrganisationId>,
+    pub include_archived: bool,
+}
+
+fn row(representative: &Representative) -> representatives::Model {
+    let details = &representative.details;
+    representatives::Model {
+        id: representative.id.as_uuid(),
+        full_name: details.full_name.as_str().to_owned(),
+        full_name_sort: details.full_name.sort_key(),
+        email: details.email.as_ref().map(ToString::to_string),
+        phone: details.phone.as_ref().map(ToString::to_string),
+        notes: details.notes.clone(),
+        is_minor: details.is_minor,
+        search_text: search_text([
+            Some(details.full_name.as_str()),
+            representative.affiliation.title.as_deref(),
+            details.email.as_ref().map(|email| email.as_str()),
+        ]),
+        version: representative.meta.version,
+        created_at: representative.meta.created_at,
+        updated_at: representative.meta.updated_at,
+        archived_at: representative.meta.archived_at,
+    }
+}
+
+pub(crate) fn affiliation_row(affiliation: &Affiliation) -> affiliations::Model {
+    affiliations::Model {
+        id: affiliation.id.as_uuid(),
+        representative_id: affiliation.representative_id.as_uuid(),
+        organisation_id: affiliation.organisation_id.as_uuid(),
+        title: affiliation.title.clone(),
+        started_on: affiliation.started_on,
+        ended_on: affiliation.ended_on,
+    }
+}
+
+pub(crate) fn affiliation_from_row(row: affiliations::Model) -> Affiliation {
+    Affiliation {
+        id: row.id.into(),
+        representative_id: row.representative_id.into(),
+        organisation_id: row.organisation_id.into(),
+        title: row.title,
+        started_on: row.started_on,
+        ended_on: row.ended_on,
+    }
+}
+
+fn from_row(row: representatives::Model, affiliation: Affiliation) -> StoreResult<Representative> {
+    let input = RepresentativeInput {
+        full_name: row.full_name,
+        organisation_id: Some(affiliation.organisation_id),
+        title: affiliation.title.clone(),
+        email: row.email,
+        phone: row.phone,
+        notes: row.notes,
+        is_minor: row.is_minor,
+    };
+    let draft =
+        RepresentativeDraft::parse(&input).map_err(|error| StoreError::corrupt(ENTITY, row.id, error))?;
+    Ok(Representative {
+        id: row.id.into(),
+        details: draft.details,
+        affiliation,
+        meta: meta(row.version, row.created_at, row.updated_at, row.archived_at),
+    })
+}
+
+async fn current_affiliations(db: &impl Db, ids: &[Uuid]) -> StoreResult<HashMap<Uuid, Affiliation>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = affiliations::Entity::find()
+        .filter(affiliations::Column::RepresentativeId.is_in(ids.iter().copied()))
+        .filter(affiliations::Column::EndedOn.is_null())
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.representative_id, affiliation_from_row(row)))
+        .collect())
+}
+
+async fn load_many(db: &impl Db, rows: Vec<representatives::Model>) -> StoreResult<Vec<Representative>> {
+    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
+    let mut current = current_affiliations(db, &ids).await?;
+    rows.into_iter()
+        .map(|row| {
+            let affiliation = current
+                .remove(&row.id)
+                .ok_or_else(|| StoreError::corrupt(ENTITY, row.id, "has no current affiliation"))?;
+            from_row(row, affiliation)
+        })
+        .collect()
+}
+
+pub(crate) async fn find(db: &impl Db, id: RepresentativeId) -> StoreResult<Representative> {
+    let not_found = || StoreError::NotFound {
+        entity: ENTITY,
+        id: id.as_uuid(),
+    };
+    let row = representatives::Entity::find_by_id(id.as_uuid())
+        .one(db)
+        .await?
+        .ok_or_else(not_found)?;
+    load_many(db, vec![row]).await?.pop().ok_or_else(not_found)
+}
+
+/// Every affiliation of the given people, earliest first.
+pub(crate) async fn affiliations_of(
+    db: &impl Db,
+    ids: &[Uuid],
+) -> StoreResult<HashMap<Uuid, Vec<Affiliation>>> {
+    let mut by_person: HashMap<Uuid, Vec<Affiliation>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(by_person);
+    }
+    let rows = affiliations::Entity::find()
+        .filter(affiliations::Column::RepresentativeId.is_in(ids.iter().copied()))
+        .order_by_asc(affiliations::Column::StartedOn)
+        .order_by_asc(affiliations::Column::Id)
+        .all(db)
+        .await?;
+    for row in rows {
+        by_person
+            .entry(row.representative_id)
+            .or_default()
+            .push(affiliation_from_row(row));
+    }
+    Ok(by_person)
+}
+
+/// Fails with a validation error unless `id` is a live organisation.
+async fn ensure_live_organisation(db: &impl Db, field: &str, id: OrganisationId) -> StoreResult<()> {
+    let archived_at: Option<Option<chrono::DateTime<chrono::Utc>>> =
+        organisations::Entity::find_by_id(id.as_uuid())
+            .select_only()
+            .column(organisations::Column::ArchivedAt)
+            .into_tuple()
+            .one(db)
+            .await?;
+    let mut errors = ValidationErrors::new();
+    match archived_at {
+        None => errors.add(field, format!("no organisation has the id {id}")),
+        Some(Some(_)) => errors.add(field, format!("organisation {id} is archived")),
+        Some(None) => return Ok(()),
+    }
+    Err(errors.into())
+}
+
+/// Creates a representative, and their first affiliation, within the
+/// caller's transaction.
+pub(crate) async fn insert(db: &impl Db, draft: RepresentativeDraft) -> StoreResult<Representative> {
+    let id = RepresentativeId::new();
+    let representative = Representative {
+        id,
+        affiliation: Affiliation::first(id, draft.organisation_id, draft.title),
+        details: draft.details,
+        meta: RecordMeta::new(time::now()),
+    };
+    ensure_live_organisation(db, "organisation_id", representative.affiliation.organisation_id).await?;
+    representatives::Entity::insert(row(&representative).into_active_model())
+        .exec_without_returning(db)
+        .await?;
+    affiliations::Entity::insert(affiliation_row(&representative.affiliation).into_active_model())
+        .exec_without_returning(db)
+        .await?;
+    Ok(representative)
+}
+
+/// The live people of this name (compared folded) who now represent
+/// `organisation_id`.
+pub(crate) async fn find_by_name(
+    db: &impl Db,
+    organisation_id: OrganisationId,
+    full_name: &str,
+) -> StoreResult<Vec<Representative>> {
+    let candidates = representatives::Entity::find()
+        .filter(folded_contains(representatives::Column::SearchText, full_name))
+        .filter(representatives::Column::ArchivedAt.is_null())
+        .all(db)
+        .await?;
+    let wanted = samverkan_domain::text::fold(full_name);
+    Ok(load_many(db, candidates)
+        .await?
+        .into_iter()
+        .filter(|person| {
+            person.affiliation.organisation_id == organisation_id
+                && person.details.full_name.folded() == wanted
+        })
+        .collect())
+}
+
+impl Store {
+    pub async fn create_representative(&self, draft: RepresentativeDraft) -> StoreResult<Representative> {
+        let txn = self.begin_write().await?;
+        let representative = insert(&txn, draft).await?;
+        txn.commit().await?;
+        Ok(representative)
+    }
+
+    pub async fn representative(&self, id: RepresentativeId) -> StoreResult<Representative> {
+        find(&self.db, id).await
+    }
+
+    /// Whom the person has represented, earliest first; the last is current.
+    pub async fn affiliations(&self, id: RepresentativeId) -> StoreResult<Vec<Affiliation>> {
+        find(&self.db, id).await?;
+        Ok(affiliations_of(&self.db, &[id.as_uuid()])
+            .await?
+            .remove(&id.as_uuid())
+            .unwrap_or_default())
+    }
+
+    /// Replaces a representative's fields, if still at `expected_version`. A
+    /// new organisation or title ends the current affiliation today
+    /// (Stockholm) and starts another, so past meetings keep the old one.
+    pub async fn update_representative(
+        &self,
+        id: RepresentativeId,
+        expected_version: i32,
+        draft: RepresentativeDraft,
+    ) -> StoreResult<Representative> {
+        let txn = self.begin_write().await?;
+        let mut representative = find(&txn, id).await?;
+        check_version(ENTITY, id.as_uuid(), expected_version, &representative.meta)?;
+        if representative.meta.is_archived() {
+            let mut errors = ValidationErrors::new();
+            errors.add(
+                "id",
+                format!("representative {id} is archived and cannot be changed"),
+            );
+            return Err(errors.into());
+        }
+        if draft.organisation_id != representative.affiliation.organisation_id {
+            ensure_live_organisation(&txn, "organisation_id", draft.organisation_id).await?;
+        }
+        match representative
+            .affiliation
+            .change_to(draft.organisation_id, draft.title, time::today())
+        {
+            AffiliationChange::Unchanged => {}
+            AffiliationChange::Corrected(corrected) => {
+                affiliations::Entity::update(affiliation_row(&corrected).into_active_model().reset_all())
+                    .exec(&txn)
+                    .await?;
+                representative.affiliation = corrected;
+            }
+            AffiliationChange::Succeeded { ended, started } => {
+                affiliations::Entity::update(affiliations::ActiveModel {
+                    id: sea_orm::Unchanged(ended.id.as_uuid()),
+                    ended_on: Set(ended.ended_on),
+                    ..Default::default()
+                })
+                .exec(&txn)
+                .await?;
+                affiliations::Entity::insert(affiliation_row(&started).into_active_model())
+                    .exec_without_returning(&txn)
+                    .await?;
+                representative.affiliation = started;
+            }
+        }
+        representative.details = draft.details;
+        representative.meta.version += 1;
+        representative.meta.updated_at = time::now();
+        guarded_update(
+            &txn,
+            ENTITY,
+            representatives::Column::Id,
+            representatives::Column::Version,
+            id.as_uuid(),
+            expected_version,
+            row(&representative).into_active_model().reset_all(),
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(representative)
+    }
+
+    /// Archives a representative: past meetings keep them; new ones cannot
+    /// add them.
+    pub async fn archive_representative(
+        &self,
+        id: RepresentativeId,
+        expected_version: Option<i32>,
+    ) -> StoreResult<Representative> {
+        let txn = self.begin_write().await?;
+        let mut representative = find(&txn, id).await?;
+        let version = expected_version.unwrap_or(representative.meta.version);
+        check_version(ENTITY, id.as_uuid(), version, &representative.meta)?;
+        if representative.meta.is_archived() {
+            return Ok(representative);
+        }
+        let now = time::now();
+        representative.meta.archived_at = Some(now);
+        representative.meta.updated_at = now;
+        representative.meta.version += 1;
+        let changes = representatives::ActiveModel {
+            archived_at: Set(Some(now)),
+            updated_at: Set(now),
+            version: Set(representative.meta.version),
+            ..Default::default()
+        };
+        guarded_update(
+            &txn,
+            ENTITY,
+            representatives::Column::Id,
+            representatives::Column::Version,
+            id.as_uuid(),
+            version,
+            changes,
+        )
+        .await?;
+        txn.commit().await?;
+        Ok(representative)
+    }
+
+    /// Representatives in Swedish alphabetical order of their names.
+    pub async fn list_representatives(
+        &self,
+        filter: &RepresentativeFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<Representative>> {
+        let mut query = representatives::Entity::find();
+        if !filter.include_archived {
+            query = query.filter(representatives::Column::ArchivedAt.is_null());
+        }
+        if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
+            query = query.filter(folded_contains(representatives::Column::SearchText, q));
+        }
+        if let Some(organisation_id) = filter.organisation_id {
+            query = query.filter(
+                Expr::col((representatives::Entity, representatives::Column::Id)).in_subquery(
+                    Query::select()
+                        .column(affiliations::Column::RepresentativeId)
+                        .from(affiliations::Entity)
+                        .and_where(
+                            Expr::col(affiliations::Column::OrganisationId).eq(organisation_id.as_uuid()),
+                        )
+                        .and_where(Expr::col(affiliations::Column::EndedOn).is_null())
+                        .take(),
+                ),
+            );
+        }
+        if let Some(after) = &page.after {
+            query = query.filter(
+                Condition::any()
+                    .add(representatives::Column::FullNameSort.gt(after.key.clone()))
+                    .add(
+                        Condition::all()
+                            .add(representatives::Column::FullNameSort.eq(after.key.clone()))
+                            .add(representatives::Column::Id.gt(after.id)),
+                    ),
+            );
+        }
+        let rows = query
+            .order_by_asc(representatives::Column::FullNameSort)
+            .order_by_asc(representatives::Column::Id)
+            .limit(page.limit + 1)
+            .all(&self.db)
+            .await?;
+        let cursor_of = |row: &representatives::Model| Cursor {
+            key: row.full_name_sort.clone(),
+            id: row.id,
+        };
+        let page_rows = Page::from_rows(rows, page.limit, cursor_of, Ok)?;
+        let items = load_many(&self.db, page_rows.items).await?;
+        Ok(Page {
+            items,
+            next_cursor: page_rows.next_cursor,
+        })
+    }
+}

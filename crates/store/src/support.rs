@@ -1,0 +1,131 @@
+//! Helpers shared by the record modules: write transactions, version-guarded
+//! updates, text matching and mapping stored strings back to domain values.
+
+use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
+    QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
+use uuid::Uuid;
+
+use samverkan_domain::{FieldError, RecordMeta, text};
+
+use crate::Store;
+use crate::error::{StoreError, StoreResult};
+
+impl Store {
+    /// Begins a transaction that will write. On SQLite it takes the write
+    /// lock at once (`BEGIN IMMEDIATE`): a transaction that reads first and
+    /// upgrades later fails with "database is locked" when another writer got
+    /// in between, whereas one that waits at `BEGIN` is served in turn.
+    pub(crate) async fn begin_write(&self) -> StoreResult<DatabaseTransaction> {
+        Ok(self
+            .db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            })
+            .await?)
+    }
+}
+
+/// Writes `changes` to the row `id` only if it is still at `expected`
+/// version, and tells apart a missing row from a conflicting one.
+pub(crate) async fn guarded_update<A>(
+    txn: &DatabaseTransaction,
+    entity: &'static str,
+    id_column: <A::Entity as EntityTrait>::Column,
+    version_column: <A::Entity as EntityTrait>::Column,
+    id: Uuid,
+    expected: i32,
+    changes: A,
+) -> StoreResult<()>
+where
+    A: ActiveModelTrait + Send,
+{
+    let result = <A::Entity as EntityTrait>::update_many()
+        .set(changes)
+        .filter(id_column.eq(id))
+        .filter(version_column.eq(expected))
+        .exec(txn)
+        .await?;
+    if result.rows_affected == 1 {
+        return Ok(());
+    }
+    let actual: Option<i32> = <A::Entity as EntityTrait>::find()
+        .select_only()
+        .column(version_column)
+        .filter(id_column.eq(id))
+        .into_tuple()
+        .one(txn)
+        .await?;
+    Err(match actual {
+        None => StoreError::NotFound { entity, id },
+        Some(actual) => StoreError::VersionConflict {
+            entity,
+            id,
+            expected,
+            actual,
+        },
+    })
+}
+
+/// Fails with a version conflict unless `expected` is the version read.
+pub(crate) fn check_version(
+    entity: &'static str,
+    id: Uuid,
+    expected: i32,
+    meta: &RecordMeta,
+) -> StoreResult<()> {
+    if expected == meta.version {
+        Ok(())
+    } else {
+        Err(StoreError::VersionConflict {
+            entity,
+            id,
+            expected,
+            actual: meta.version,
+        })
+    }
+}
+
+/// A case- and accent-insensitive substring match of `query` against a
+/// column holding folded text (see `samverkan_domain::text::fold`).
+pub(crate) fn folded_contains(column: impl ColumnTrait, query: &str) -> Expr {
+    let pattern = format!("%{}%", text::escape_like(&text::fold(query)));
+    Expr::col(column.as_column_ref()).like(LikeExpr::new(pattern).escape('\\'))
+}
+
+/// The text a search matches a record by: its searchable fields, folded, one
+/// per line (so that a match never spans two fields).
+pub(crate) fn search_text<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {
+    parts
+        .into_iter()
+        .flatten()
+        .map(text::fold)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Maps a domain error met while reading a stored row to "corrupt".
+pub(crate) fn stored<T>(entity: &'static str, id: Uuid, result: Result<T, FieldError>) -> StoreResult<T> {
+    result.map_err(|error| StoreError::corrupt(entity, id, error))
+}
+
+pub(crate) fn meta(
+    version: i32,
+    created_at: chrono::DateTime<chrono::Utc>,
+    updated_at: chrono::DateTime<chrono::Utc>,
+    archived_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> RecordMeta {
+    RecordMeta {
+        version,
+        created_at,
+        updated_at,
+        archived_at,
+    }
+}
+
+/// Runs `statement`-free reads inside either a connection or a transaction.
+pub(crate) trait Db: ConnectionTrait + Sync {}
+impl<T: ConnectionTrait + Sync> Db for T {}
