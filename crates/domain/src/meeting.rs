@@ -647,6 +647,55 @@ impl MeetingLog {
     }
 }
 
+impl MeetingRecords {
+    /// The log input that would produce these records again (with new ids):
+    /// to copy a meeting, or to check that what was sent is what was stored.
+    pub fn to_input(&self) -> MeetingLogInput {
+        let agenda_index = |id: AgendaItemId| self.agenda.iter().position(|item| item.id == id);
+        let outcome_index = |id: OutcomeId| self.outcomes.iter().position(|outcome| outcome.id == id);
+        MeetingLogInput {
+            meeting: self.meeting.details.to_input(),
+            attendees: self
+                .attendances
+                .iter()
+                .map(|attendance| AttendeeInput {
+                    attendee: attendance.attendee,
+                    role: attendance.role,
+                    status: attendance.status,
+                })
+                .collect(),
+            agenda: self
+                .agenda
+                .iter()
+                .map(|item| AgendaItemInput {
+                    title: item.title.clone(),
+                    description: item.description.clone(),
+                    presenter_ids: item.presenter_ids.clone(),
+                    duration_minutes: item.duration_minutes.map(i64::from),
+                    tags: item.tags.to_strings(),
+                })
+                .collect(),
+            outcomes: self
+                .outcomes
+                .iter()
+                .map(|outcome| OutcomeInput {
+                    kind: outcome.kind,
+                    text: outcome.text.clone(),
+                    agenda_index: outcome.agenda_item_id.and_then(agenda_index),
+                })
+                .collect(),
+            follow_ups: self
+                .follow_ups
+                .iter()
+                .map(|follow_up| MeetingFollowUpInput {
+                    follow_up: follow_up.details.to_input(),
+                    outcome_index: follow_up.outcome_id.and_then(outcome_index),
+                })
+                .collect(),
+        }
+    }
+}
+
 impl AgendaItem {
     pub const TITLE_MAX: usize = 300;
     pub const DESCRIPTION_MAX: usize = 10_000;
@@ -940,6 +989,18 @@ mod tests {
             .into_records(&world.known, now())
             .unwrap();
         assert_eq!(records.attendances[0].organisation_id, world.host);
+    }
+
+    #[test]
+    fn records_turn_back_into_the_input_that_made_them() {
+        let world = world();
+        let records = MeetingLog::parse(partner_day(&world), now()).unwrap().into_records(&world.known, now()).unwrap();
+        let again = MeetingLog::parse(records.to_input(), now()).unwrap().into_records(&world.known, now()).unwrap();
+        assert_ne!(again.meeting.id, records.meeting.id);
+        assert_eq!(again.meeting.details, records.meeting.details);
+        assert_eq!(again.outcomes[0].agenda_item_id, Some(again.agenda[0].id));
+        assert_eq!(again.follow_ups[0].outcome_id, Some(again.outcomes[0].id));
+        assert_eq!(again.attendances.len(), records.attendances.len());
     }
 
     #[test]

@@ -147,8 +147,6 @@ pub(crate) async fn affiliations_of(
     }
     let rows = affiliations::Entity::find()
         .filter(affiliations::Column::RepresentativeId.is_in(ids.iter().copied()))
-        .order_by_asc(affiliations::Column::StartedOn)
-        .order_by_asc(affiliations::Column::Id)
         .all(db)
         .await?;
     for row in rows {
@@ -156,6 +154,11 @@ pub(crate) async fn affiliations_of(
             .entry(row.representative_id)
             .or_default()
             .push(affiliation_from_row(row));
+    }
+    // Sorted here, not in SQL: the first period has no start date, and the
+    // backends disagree on where NULLs sort.
+    for periods in by_person.values_mut() {
+        periods.sort_by_key(|period| (period.started_on, period.id));
     }
     Ok(by_person)
 }

@@ -1,0 +1,12 @@
+//! Store tests: every test runs on SQLite and on PostgreSQL, each in a fresh
+//! database (see `harness`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod fixtures;
+mod follow_ups;
+mod harness;
+mod meetings;
+mod organisations;
+mod representatives;
+mod seed;
