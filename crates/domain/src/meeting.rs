@@ -994,8 +994,14 @@ mod tests {
     #[test]
     fn records_turn_back_into_the_input_that_made_them() {
         let world = world();
-        let records = MeetingLog::parse(partner_day(&world), now()).unwrap().into_records(&world.known, now()).unwrap();
-        let again = MeetingLog::parse(records.to_input(), now()).unwrap().into_records(&world.known, now()).unwrap();
+        let records = MeetingLog::parse(partner_day(&world), now())
+            .unwrap()
+            .into_records(&world.known, now())
+            .unwrap();
+        let again = MeetingLog::parse(records.to_input(), now())
+            .unwrap()
+            .into_records(&world.known, now())
+            .unwrap();
         assert_ne!(again.meeting.id, records.meeting.id);
         assert_eq!(again.meeting.details, records.meeting.details);
         assert_eq!(again.outcomes[0].agenda_item_id, Some(again.agenda[0].id));

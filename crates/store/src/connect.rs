@@ -34,7 +34,9 @@ impl Store {
         let mut options = ConnectOptions::new(url.to_owned());
         options
             .sqlx_logging(false)
-            .acquire_timeout(Duration::from_secs(30))
+            // A request waits this long for a pooled connection; an
+            // unreachable server fails a command within it, too.
+            .acquire_timeout(Duration::from_secs(5))
             .map_sqlx_sqlite_opts(|options| {
                 options
                     .foreign_keys(true)

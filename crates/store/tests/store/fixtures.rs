@@ -2,9 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::{
-    AgendaItemInput, AttendanceRole, AttendanceStatus, Attendee, AttendeeInput, MeetingFollowUpInput, MeetingInput,
-    MeetingKind, MeetingLogInput, Organisation, OrganisationDetails, OrganisationInput, OrganisationKind,
-    Representative, RepresentativeDraft, RepresentativeInput, time,
+    AgendaItemInput, AttendanceRole, AttendanceStatus, Attendee, AttendeeInput, MeetingFollowUpInput,
+    MeetingInput, MeetingKind, MeetingLogInput, Organisation, OrganisationDetails, OrganisationInput,
+    OrganisationKind, Representative, RepresentativeDraft, RepresentativeInput, time,
 };
 use samverkan_store::Store;
 
@@ -14,7 +14,10 @@ pub async fn organisation(store: &Store, name: &str) -> Organisation {
         kind: Some(OrganisationKind::Company),
         ..OrganisationInput::default()
     };
-    store.create_organisation(OrganisationDetails::parse(&input).unwrap()).await.unwrap()
+    store
+        .create_organisation(OrganisationDetails::parse(&input).unwrap())
+        .await
+        .unwrap()
 }
 
 pub async fn person(store: &Store, organisation: &Organisation, name: &str, title: &str) -> Representative {
@@ -24,7 +27,10 @@ pub async fn person(store: &Store, organisation: &Organisation, name: &str, titl
         title: Some(title.into()),
         ..RepresentativeInput::default()
     };
-    store.create_representative(RepresentativeDraft::parse(&input).unwrap()).await.unwrap()
+    store
+        .create_representative(RepresentativeDraft::parse(&input).unwrap())
+        .await
+        .unwrap()
 }
 
 pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -91,7 +97,10 @@ pub async fn row_counts(store: &Store) -> Vec<(String, i64)> {
         let backend = store.backend();
         let row = store
             .connection()
-            .query_one_raw(Statement::from_string(backend, format!("SELECT COUNT(*) AS n FROM {table}")))
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM {table}"),
+            ))
             .await
             .unwrap()
             .unwrap();

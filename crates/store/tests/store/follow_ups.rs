@@ -4,26 +4,42 @@ use samverkan_store::{FollowUpFilter, PageRequest, Store, StoreError};
 use crate::fixtures::{date, organisation, person, workshop};
 use crate::store_tests;
 
-store_tests!(done_sets_completed_at_and_reopening_clears_it, overdue_means_pending_and_past_due, a_follow_up_belongs_to_a_live_meeting);
+store_tests!(
+    done_sets_completed_at_and_reopening_clears_it,
+    overdue_means_pending_and_past_due,
+    a_follow_up_belongs_to_a_live_meeting
+);
 
 async fn done_sets_completed_at_and_reopening_clears_it(store: Store) {
     let host = organisation(&store, "Högskolan Väst").await;
     let lena = person(&store, &host, "Lena Lindhé", "Samverkansstrateg").await;
-    let logged = store.log_meeting(workshop(&host, &lena, date(2024, 4, 26))).await.unwrap();
+    let logged = store
+        .log_meeting(workshop(&host, &lena, date(2024, 4, 26)))
+        .await
+        .unwrap();
     let follow_up = &logged.follow_ups[0];
     assert_eq!(follow_up.completed_at, None);
 
     let mut input = follow_up.details.to_input();
     input.status = Some(FollowUpStatus::Done);
-    let done = store.update_follow_up(follow_up.id, 1, FollowUpDetails::parse(&input).unwrap()).await.unwrap();
+    let done = store
+        .update_follow_up(follow_up.id, 1, FollowUpDetails::parse(&input).unwrap())
+        .await
+        .unwrap();
     assert!(done.completed_at.is_some());
     assert_eq!(store.follow_up(follow_up.id).await.unwrap(), done);
 
     input.status = Some(FollowUpStatus::Open);
-    let reopened = store.update_follow_up(follow_up.id, 2, FollowUpDetails::parse(&input).unwrap()).await.unwrap();
+    let reopened = store
+        .update_follow_up(follow_up.id, 2, FollowUpDetails::parse(&input).unwrap())
+        .await
+        .unwrap();
     assert_eq!(reopened.completed_at, None);
     assert_eq!(reopened.meta.version, 3);
-    let stale = store.update_follow_up(follow_up.id, 2, FollowUpDetails::parse(&input).unwrap()).await.unwrap_err();
+    let stale = store
+        .update_follow_up(follow_up.id, 2, FollowUpDetails::parse(&input).unwrap())
+        .await
+        .unwrap_err();
     assert!(matches!(stale, StoreError::VersionConflict { .. }));
 }
 
@@ -35,7 +51,11 @@ async fn overdue_means_pending_and_past_due(store: Store) {
     input.follow_ups.clear();
     for (title, due, status) in [
         ("förfallen", Some(date(2024, 5, 1)), FollowUpStatus::Open),
-        ("pågående förfallen", Some(date(2024, 5, 1)), FollowUpStatus::InProgress),
+        (
+            "pågående förfallen",
+            Some(date(2024, 5, 1)),
+            FollowUpStatus::InProgress,
+        ),
         ("klar", Some(date(2024, 5, 1)), FollowUpStatus::Done),
         ("i dag", Some(time::today()), FollowUpStatus::Open),
         ("utan datum", None, FollowUpStatus::Open),
@@ -47,24 +67,54 @@ async fn overdue_means_pending_and_past_due(store: Store) {
         input.follow_ups.push(follow_up);
     }
     store.log_meeting(input).await.unwrap();
-    let filter = FollowUpFilter { overdue_on: Some(time::today()), ..FollowUpFilter::default() };
-    let page = store.list_follow_ups(&filter, &PageRequest::default()).await.unwrap();
+    let filter = FollowUpFilter {
+        overdue_on: Some(time::today()),
+        ..FollowUpFilter::default()
+    };
+    let page = store
+        .list_follow_ups(&filter, &PageRequest::default())
+        .await
+        .unwrap();
     let titles: Vec<&str> = page.items.iter().map(|f| f.details.title.as_str()).collect();
     assert_eq!(titles, ["förfallen", "pågående förfallen"]);
-    let by_owner = FollowUpFilter { owner_id: Some(lena.id), q: Some("FÖRFALLEN".into()), ..FollowUpFilter::default() };
-    assert_eq!(store.list_follow_ups(&by_owner, &PageRequest::default()).await.unwrap().items.len(), 2);
+    let by_owner = FollowUpFilter {
+        owner_id: Some(lena.id),
+        q: Some("FÖRFALLEN".into()),
+        ..FollowUpFilter::default()
+    };
+    assert_eq!(
+        store
+            .list_follow_ups(&by_owner, &PageRequest::default())
+            .await
+            .unwrap()
+            .items
+            .len(),
+        2
+    );
 }
 
 async fn a_follow_up_belongs_to_a_live_meeting(store: Store) {
     let host = organisation(&store, "Högskolan Väst").await;
     let lena = person(&store, &host, "Lena Lindhé", "Samverkansstrateg").await;
-    let logged = store.log_meeting(workshop(&host, &lena, date(2024, 4, 26))).await.unwrap();
+    let logged = store
+        .log_meeting(workshop(&host, &lena, date(2024, 4, 26)))
+        .await
+        .unwrap();
     let details = logged.follow_ups[0].details.clone();
-    let added = store.create_follow_up(logged.meeting.id, None, details.clone()).await.unwrap();
+    let added = store
+        .create_follow_up(logged.meeting.id, None, details.clone())
+        .await
+        .unwrap();
     assert_eq!(added.meeting_id, logged.meeting.id);
-    let error = store.create_follow_up(samverkan_domain::MeetingId::new(), None, details.clone()).await.unwrap_err();
+    let error = store
+        .create_follow_up(samverkan_domain::MeetingId::new(), None, details.clone())
+        .await
+        .unwrap_err();
     assert!(matches!(error, StoreError::Validation(_)), "{error:?}");
     let foreign_outcome = samverkan_domain::OutcomeId::new();
-    let error = store.create_follow_up(logged.meeting.id, Some(foreign_outcome), details).await.unwrap_err();
+    let error = store
+        .create_follow_up(logged.meeting.id, Some(foreign_outcome), details)
+        .await
+        .unwrap_err();
     assert!(matches!(error, StoreError::Validation(_)), "{error:?}");
 }

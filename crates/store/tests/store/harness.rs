@@ -11,8 +11,15 @@ use sea_orm::{ConnectionTrait, Database};
 pub const POSTGRES_URL_VARIABLE: &str = "SAMVERKAN_TEST_POSTGRES_URL";
 
 pub enum TestDb {
-    Sqlite { store: Store, _dir: tempfile::TempDir },
-    Postgres { store: Store, admin_url: String, name: String },
+    Sqlite {
+        store: Store,
+        _dir: tempfile::TempDir,
+    },
+    Postgres {
+        store: Store,
+        admin_url: String,
+        name: String,
+    },
 }
 
 impl TestDb {
@@ -40,10 +47,19 @@ impl TestDb {
         let admin = Database::connect(&admin_url)
             .await
             .unwrap_or_else(|error| panic!("PostgreSQL at {POSTGRES_URL_VARIABLE} is unreachable: {error}"));
-        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("CREATE DATABASE");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .expect("CREATE DATABASE");
         admin.close().await.expect("close the admin connection");
-        let store = Store::open(&with_database(&admin_url, &name)).await.expect("a migrated PostgreSQL database");
-        Some(Self::Postgres { store, admin_url, name })
+        let store = Store::open(&with_database(&admin_url, &name))
+            .await
+            .expect("a migrated PostgreSQL database");
+        Some(Self::Postgres {
+            store,
+            admin_url,
+            name,
+        })
     }
 
     pub fn store(&self) -> Store {
@@ -56,7 +72,11 @@ impl TestDb {
     pub async fn finish(self) {
         match self {
             Self::Sqlite { store, _dir } => store.close().await.expect("close SQLite"),
-            Self::Postgres { store, admin_url, name } => {
+            Self::Postgres {
+                store,
+                admin_url,
+                name,
+            } => {
                 store.close().await.expect("close PostgreSQL");
                 let admin = Database::connect(&admin_url).await.expect("reconnect as admin");
                 admin

@@ -60,7 +60,9 @@ async fn a_presenter_who_does_not_attend_leaves_no_row_behind(store: Store) {
     let mut input = workshop(&host, &maria, date(2024, 4, 26));
     input.agenda[0].presenter_ids.push(stranger.id);
     let error = store.log_meeting(input).await.unwrap_err();
-    let StoreError::Validation(errors) = error else { panic!("expected a validation error, got {error:?}") };
+    let StoreError::Validation(errors) = error else {
+        panic!("expected a validation error, got {error:?}")
+    };
     assert_eq!(errors.errors()[0].field, "agenda[0].presenter_ids[1]");
     assert_eq!(row_counts(&store).await, before);
 }
@@ -79,7 +81,9 @@ async fn an_unknown_or_archived_reference_leaves_no_row_behind(store: Store) {
     });
     input.follow_ups[0].follow_up.owner_id = Some(samverkan_domain::RepresentativeId::new());
     let error = store.log_meeting(input).await.unwrap_err();
-    let StoreError::Validation(errors) = error else { panic!("expected a validation error, got {error:?}") };
+    let StoreError::Validation(errors) = error else {
+        panic!("expected a validation error, got {error:?}")
+    };
     let fields: Vec<&str> = errors.errors().iter().map(|e| e.field.as_str()).collect();
     assert_eq!(fields, ["attendees[1].organisation_id", "follow_ups[0].owner_id"]);
     assert_eq!(row_counts(&store).await, before);
@@ -98,7 +102,16 @@ async fn concurrent_meeting_logs_all_succeed(store: Store) {
     for task in tasks {
         task.await.unwrap().unwrap();
     }
-    let page = store.list_meetings(&MeetingFilter::default(), &PageRequest { limit: 100, after: None }).await.unwrap();
+    let page = store
+        .list_meetings(
+            &MeetingFilter::default(),
+            &PageRequest {
+                limit: 100,
+                after: None,
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(page.items.len(), 32);
 }
 
@@ -116,13 +129,29 @@ async fn day_filters_follow_stockholm_days(store: Store) {
     early.meeting.starts_at = Some(at("2025-01-01T00:30:00+01:00"));
     store.log_meeting(early).await.unwrap();
 
-    let on = |from, to| MeetingFilter { from: Some(from), to: Some(to), ..MeetingFilter::default() };
-    let december = store.list_meetings(&on(date(2024, 12, 1), date(2024, 12, 31)), &PageRequest::default()).await.unwrap();
+    let on = |from, to| MeetingFilter {
+        from: Some(from),
+        to: Some(to),
+        ..MeetingFilter::default()
+    };
+    let december = store
+        .list_meetings(
+            &on(date(2024, 12, 1), date(2024, 12, 31)),
+            &PageRequest::default(),
+        )
+        .await
+        .unwrap();
     assert_eq!(december.items.len(), 1);
     assert_eq!(december.items[0].details.date(), date(2024, 12, 31));
-    let new_year = store.list_meetings(&on(date(2025, 1, 1), date(2025, 1, 1)), &PageRequest::default()).await.unwrap();
+    let new_year = store
+        .list_meetings(&on(date(2025, 1, 1), date(2025, 1, 1)), &PageRequest::default())
+        .await
+        .unwrap();
     assert_eq!(new_year.items.len(), 1);
-    assert_eq!(time::local_date(new_year.items[0].details.starts_at), date(2025, 1, 1));
+    assert_eq!(
+        time::local_date(new_year.items[0].details.starts_at),
+        date(2025, 1, 1)
+    );
 }
 
 async fn meetings_are_found_by_organisation_person_and_text(store: Store) {
@@ -136,39 +165,94 @@ async fn meetings_are_found_by_organisation_person_and_text(store: Store) {
     visited.meeting.title = "Studiebesök på Vattenfall".into();
     visited.meeting.host_organisation_id = Some(company.id);
     store.log_meeting(visited).await.unwrap();
-    store.log_meeting(workshop(&other, &lena, date(2024, 5, 2))).await.unwrap();
+    store
+        .log_meeting(workshop(&other, &lena, date(2024, 5, 2)))
+        .await
+        .unwrap();
 
     let titles = |filter: MeetingFilter| {
         let store = store.clone();
         async move {
-            let page = store.list_meetings(&filter, &PageRequest::default()).await.unwrap();
-            page.items.into_iter().map(|m| m.details.title).collect::<Vec<_>>()
+            let page = store
+                .list_meetings(&filter, &PageRequest::default())
+                .await
+                .unwrap();
+            page.items
+                .into_iter()
+                .map(|m| m.details.title)
+                .collect::<Vec<_>>()
         }
     };
     let all = MeetingFilter::default;
-    assert_eq!(titles(MeetingFilter { organisation_id: Some(company.id), ..all() }).await, ["Studiebesök på Vattenfall"]);
     assert_eq!(
-        titles(MeetingFilter { organisation_id: Some(host.id), ..all() }).await,
+        titles(MeetingFilter {
+            organisation_id: Some(company.id),
+            ..all()
+        })
+        .await,
+        ["Studiebesök på Vattenfall"]
+    );
+    assert_eq!(
+        titles(MeetingFilter {
+            organisation_id: Some(host.id),
+            ..all()
+        })
+        .await,
         ["Studiebesök på Vattenfall"],
         "attended through one of its people"
     );
-    assert_eq!(titles(MeetingFilter { representative_id: Some(lena.id), ..all() }).await, ["Workshop om kompetensförsörjning"]);
-    assert_eq!(titles(MeetingFilter { q: Some("STUDIEBESÖK".into()), ..all() }).await, ["Studiebesök på Vattenfall"]);
-    assert_eq!(titles(MeetingFilter { kind: Some(MeetingKind::Workshop), ..all() }).await.len(), 1);
-    assert_eq!(titles(all()).await, ["Workshop om kompetensförsörjning", "Studiebesök på Vattenfall"], "newest first");
+    assert_eq!(
+        titles(MeetingFilter {
+            representative_id: Some(lena.id),
+            ..all()
+        })
+        .await,
+        ["Workshop om kompetensförsörjning"]
+    );
+    assert_eq!(
+        titles(MeetingFilter {
+            q: Some("STUDIEBESÖK".into()),
+            ..all()
+        })
+        .await,
+        ["Studiebesök på Vattenfall"]
+    );
+    assert_eq!(
+        titles(MeetingFilter {
+            kind: Some(MeetingKind::Workshop),
+            ..all()
+        })
+        .await
+        .len(),
+        1
+    );
+    assert_eq!(
+        titles(all()).await,
+        ["Workshop om kompetensförsörjning", "Studiebesök på Vattenfall"],
+        "newest first"
+    );
 }
 
 async fn a_meeting_update_names_its_version(store: Store) {
     let host = organisation(&store, "Kunskapsförbundet Väst").await;
     let maria = person(&store, &host, "Maria Hildefors", "Förbundsdirektör").await;
-    let logged = store.log_meeting(workshop(&host, &maria, date(2024, 4, 26))).await.unwrap();
+    let logged = store
+        .log_meeting(workshop(&host, &maria, date(2024, 4, 26)))
+        .await
+        .unwrap();
     let mut input = logged.meeting.details.to_input();
     input.summary = Some("Tema: Tillsammanskraft.".into());
     input.tags = vec!["tema".into()];
     let details = samverkan_domain::MeetingDetails::parse(&input, time::now()).unwrap();
-    let updated = store.update_meeting(logged.meeting.id, 1, details.clone()).await.unwrap();
+    let updated = store
+        .update_meeting(logged.meeting.id, 1, details.clone())
+        .await
+        .unwrap();
     assert_eq!(updated.meta.version, 2);
     assert_eq!(store.meeting(logged.meeting.id).await.unwrap(), updated);
-    let error = store.update_meeting(logged.meeting.id, 1, details).await.unwrap_err();
+    let error = store
+        .update_meeting(logged.meeting.id, 1, details)
+        .await
+        .unwrap_err();
     assert!(matches!(error, StoreError::VersionConflict { .. }), "{error:?}");
 }

@@ -17,11 +17,26 @@ async fn a_person_is_found_by_name_title_or_email_in_any_case(store: Store) {
     person(&store, &university, "Jan Theliander", "Senior advisor").await;
     let mut input = lena.to_input();
     input.email = Some("lena.lindhe@example.se".into());
-    store.update_representative(lena.id, 1, RepresentativeDraft::parse(&input).unwrap()).await.unwrap();
+    store
+        .update_representative(lena.id, 1, RepresentativeDraft::parse(&input).unwrap())
+        .await
+        .unwrap();
 
-    for q in ["LINDHÉ", "lindhé", "Lindhe", "SAMVERKANSSTRATEG", "lena.lindhe@EXAMPLE"] {
-        let filter = RepresentativeFilter { q: Some(q.into()), ..RepresentativeFilter::default() };
-        let page = store.list_representatives(&filter, &PageRequest::default()).await.unwrap();
+    for q in [
+        "LINDHÉ",
+        "lindhé",
+        "Lindhe",
+        "SAMVERKANSSTRATEG",
+        "lena.lindhe@EXAMPLE",
+    ] {
+        let filter = RepresentativeFilter {
+            q: Some(q.into()),
+            ..RepresentativeFilter::default()
+        };
+        let page = store
+            .list_representatives(&filter, &PageRequest::default())
+            .await
+            .unwrap();
         let names: Vec<&str> = page.items.iter().map(|p| p.details.full_name.as_str()).collect();
         assert_eq!(names, ["Lena Lindhé"], "query {q}");
     }
@@ -31,12 +46,18 @@ async fn a_new_title_keeps_the_old_one_for_past_meetings(store: Store) {
     let host = organisation(&store, "Kunskapsförbundet Väst").await;
     let other = organisation(&store, "Trollhättans stad").await;
     let jan_erik = person(&store, &host, "Jan-Erik Aronsson", "Förbundsstrateg").await;
-    let past = store.log_meeting(workshop(&host, &jan_erik, crate::fixtures::date(2024, 4, 26))).await.unwrap();
+    let past = store
+        .log_meeting(workshop(&host, &jan_erik, crate::fixtures::date(2024, 4, 26)))
+        .await
+        .unwrap();
 
     let mut input = jan_erik.to_input();
     input.organisation_id = Some(other.id);
     input.title = Some("Näringslivsutvecklare".into());
-    let moved = store.update_representative(jan_erik.id, 1, RepresentativeDraft::parse(&input).unwrap()).await.unwrap();
+    let moved = store
+        .update_representative(jan_erik.id, 1, RepresentativeDraft::parse(&input).unwrap())
+        .await
+        .unwrap();
     assert_eq!(moved.affiliation.organisation_id, other.id);
     assert_eq!(moved.meta.version, 2);
 
@@ -48,7 +69,10 @@ async fn a_new_title_keeps_the_old_one_for_past_meetings(store: Store) {
     assert_eq!(history[1].started_on, Some(time::today()));
 
     let reread = store.meeting_records(past.meeting.id).await.unwrap();
-    assert_eq!(reread.attendances[0].organisation_id, host.id, "the past meeting keeps whom he represented");
+    assert_eq!(
+        reread.attendances[0].organisation_id, host.id,
+        "the past meeting keeps whom he represented"
+    );
 }
 
 async fn a_person_must_represent_a_live_organisation(store: Store) {
@@ -60,13 +84,21 @@ async fn a_person_must_represent_a_live_organisation(store: Store) {
         is_minor: true,
         ..Default::default()
     };
-    let error = store.create_representative(RepresentativeDraft::parse(&input).unwrap()).await.unwrap_err();
-    let StoreError::Validation(errors) = error else { panic!("expected a validation error, got {error:?}") };
+    let error = store
+        .create_representative(RepresentativeDraft::parse(&input).unwrap())
+        .await
+        .unwrap_err();
+    let StoreError::Validation(errors) = error else {
+        panic!("expected a validation error, got {error:?}")
+    };
     assert_eq!(errors.errors()[0].field, "organisation_id");
     assert!(errors.errors()[0].message.contains("archived"));
 
     input.organisation_id = Some(samverkan_domain::OrganisationId::new());
-    let error = store.create_representative(RepresentativeDraft::parse(&input).unwrap()).await.unwrap_err();
+    let error = store
+        .create_representative(RepresentativeDraft::parse(&input).unwrap())
+        .await
+        .unwrap_err();
     assert!(matches!(error, StoreError::Validation(_)), "{error:?}");
 }
 
@@ -76,8 +108,14 @@ async fn listing_by_organisation_follows_current_affiliations(store: Store) {
     person(&store, &university, "Maria Derner", "Kommunikationschef").await;
     person(&store, &host, "Maria Hildefors", "Förbundsdirektör").await;
     person(&store, &host, "Lisa Thörn", "Utvecklingschef").await;
-    let filter = RepresentativeFilter { organisation_id: Some(host.id), ..RepresentativeFilter::default() };
-    let page = store.list_representatives(&filter, &PageRequest::default()).await.unwrap();
+    let filter = RepresentativeFilter {
+        organisation_id: Some(host.id),
+        ..RepresentativeFilter::default()
+    };
+    let page = store
+        .list_representatives(&filter, &PageRequest::default())
+        .await
+        .unwrap();
     let names: Vec<&str> = page.items.iter().map(|p| p.details.full_name.as_str()).collect();
     assert_eq!(names, ["Lisa Thörn", "Maria Hildefors"]);
 }

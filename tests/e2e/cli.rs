@@ -1,0 +1,85 @@
+use std::process::{Command, Output};
+
+fn samverkan(database_url: &str, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_samverkan"))
+        .args(args)
+        .env("SAMVERKAN_DATABASE_URL", database_url)
+        .output()
+        .expect("the samverkan binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "exit {:?}\nstdout: {}\nstderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+fn sqlite_url(dir: &tempfile::TempDir) -> String {
+    format!("sqlite://{}?mode=rwc", dir.path().join("samverkan.db").display())
+}
+
+#[test]
+fn migrate_creates_the_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = stdout(&samverkan(&sqlite_url(&dir), &["migrate"]));
+    assert!(out.contains("migrations applied"));
+    assert!(dir.path().join("samverkan.db").exists());
+    // Migrating again is harmless.
+    stdout(&samverkan(&sqlite_url(&dir), &["migrate"]));
+}
+
+#[test]
+fn demo_prints_the_seed_partner_day_and_loads_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    let first = stdout(&samverkan(&url, &["demo"]));
+    assert!(first.starts_with("Loaded the demo partner day."), "{first}");
+    for fact in [
+        "Strategisk partnerträff — 2024-04-26 (heldag)",
+        "Drömfabriken",
+        "Maria Hildefors, Förbundsdirektör, Kunskapsförbundet Väst",
+        "Lena Lindhé, Samverkansstrateg, Högskolan Väst",
+        "GKN Aerospace (inga namngivna personer)",
+        "Trollhättans stad (inga namngivna personer) [participant, invited]",
+        "3. Diskussion: samhällets kompetensbehov — diskussion",
+        "6. Elevernas framtidsdrömmar — Tilde och Arsema",
+        "Exempel:",
+    ] {
+        assert!(first.contains(fact), "the summary shows {fact:?}:\n{first}");
+    }
+    let second = stdout(&samverkan(&url, &["demo"]));
+    assert!(
+        second.starts_with("The demo partner day was already loaded."),
+        "{second}"
+    );
+    // The same people, in the same order, not twice.
+    assert_eq!(
+        first.lines().skip(1).collect::<Vec<_>>(),
+        second.lines().skip(1).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn the_database_url_flag_wins_over_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let flag_url = format!("sqlite://{}?mode=rwc", dir.path().join("flag.db").display());
+    stdout(&samverkan(
+        &sqlite_url(&dir),
+        &["migrate", "--database-url", &flag_url],
+    ));
+    assert!(dir.path().join("flag.db").exists());
+    assert!(!dir.path().join("samverkan.db").exists());
+}
+
+#[test]
+fn an_unreachable_database_is_a_clear_error() {
+    let output = samverkan("postgres://nobody@127.0.0.1:1/none", &["migrate"]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.starts_with("samverkan: "), "{stderr}");
+}
