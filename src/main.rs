@@ -15,25 +15,55 @@ struct Cli {
     #[arg(long, global = true, env = "SAMVERKAN_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     database_url: String,
 
+    /// Log lines as text or as JSON objects (one per line).
+    #[arg(long, global = true, env = "SAMVERKAN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the HTTP API server (migrations apply at start).
+    Serve {
+        /// The address to listen on; port 0 picks a free one.
+        #[arg(long, env = "SAMVERKAN_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Load the seed partner day when the database holds none.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Apply the database migrations.
     Migrate,
     /// Load the seed partner day (idempotently) and print it.
     Demo,
 }
 
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn")))
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
+    // The server logs a line per request by default; other commands only
+    // warnings. RUST_LOG overrides both.
+    let default_level = if matches!(cli.command, Command::Serve { .. }) {
+        "info"
+    } else {
+        "warn"
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_level));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
     match run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
@@ -45,6 +75,14 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Serve { bind, demo } => {
+            let config = samverkan_api::ServeConfig {
+                bind,
+                database_url: cli.database_url,
+                demo,
+            };
+            samverkan_api::serve(config).await?;
+        }
         Command::Migrate => {
             let store = Store::open(&cli.database_url).await?;
             store.close().await?;

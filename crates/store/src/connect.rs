@@ -4,13 +4,17 @@ use std::time::Duration;
 
 use samverkan_migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 
 use crate::error::StoreResult;
 
 /// The database URL used when none is given: a file beside the working
 /// directory, created when missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://samverkan.db?mode=rwc";
+
+/// The PostgreSQL advisory lock key that serialises migrations ("samverkn"
+/// in ASCII), chosen so as not to collide with other applications' keys.
+const MIGRATION_LOCK_KEY: i64 = 0x7361_6d76_6572_6b6e;
 
 /// How long a SQLite writer waits for another to finish before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -55,9 +59,20 @@ impl Store {
         Ok(Self { db })
     }
 
-    /// Brings the schema up to date.
+    /// Brings the schema up to date. Safe when several servers start at once
+    /// against one database: the migrations run in one write transaction
+    /// that, on PostgreSQL, first takes a transaction-scoped advisory lock,
+    /// so one server applies them and the others find them applied. (SQLite's
+    /// `BEGIN IMMEDIATE` serialises them the same way; both backends have
+    /// transactional DDL, so a failed migration leaves nothing half-done.)
     pub async fn migrate(&self) -> StoreResult<()> {
-        Migrator::up(&self.db, None).await?;
+        let txn = self.begin_write().await?;
+        if self.backend() == DbBackend::Postgres {
+            txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"))
+                .await?;
+        }
+        Migrator::up(&txn, None).await?;
+        txn.commit().await?;
         Ok(())
     }
 

@@ -25,3 +25,5 @@ pub use organisations::OrganisationFilter;
 pub use page::{Cursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest};
 pub use partnerships::PartnershipFilter;
 pub use representatives::RepresentativeFilter;
+/// The database error inside [`StoreError::Database`].
+pub use sea_orm::DbErr;

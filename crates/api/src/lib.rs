@@ -1,0 +1,72 @@
+//! Samverkan's HTTP API: poem + poem-openapi over the store.
+//!
+//! One `#[OpenApi]` struct per resource, combined as a tuple into one
+//! service, so the OpenAPI document (`/api/openapi.json`) is generated from
+//! the same code that serves the requests. Request and response types
+//! (`New*`, `*Patch`, the records) are separate from the domain's types and
+//! converted at the edge. Every error is an RFC 9457 problem
+//! ([`problem::ApiError`]).
+
+mod common;
+mod health;
+mod middleware;
+mod organisations;
+pub mod problem;
+mod server;
+
+use poem::{Endpoint, EndpointExt, Route};
+use poem_openapi::{OpenApiService, Tags};
+use samverkan_store::Store;
+
+pub use server::{ServeConfig, ServeError, serve};
+
+/// Groups of operations in the documentation.
+#[derive(Debug, Tags)]
+pub enum ApiTags {
+    /// Liveness and readiness.
+    Health,
+    /// Universities, companies, municipalities, ...
+    Organisations,
+    /// People acting for organisations, and their affiliations over time.
+    Representatives,
+    /// Partnerships between two organisations.
+    Partnerships,
+    /// Meetings, logged whole: attendees, agenda, outcomes, follow-ups.
+    Meetings,
+    /// Follow-ups and their statuses.
+    FollowUps,
+    /// Search across everything.
+    Search,
+}
+
+/// The API service: every resource, with its OpenAPI document.
+pub fn api_service(store: &Store) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
+    let apis = (
+        health::HealthApi { store: store.clone() },
+        organisations::OrganisationsApi { store: store.clone() },
+    );
+    OpenApiService::new(apis, "Samverkan", env!("CARGO_PKG_VERSION")).description(
+        "Samverkan records strategic partnership work: organisations, their representatives, \
+             meetings with attendees, agenda, outcomes and follow-ups. Dates are Europe/Stockholm days; \
+             instants are RFC 3339 with offset. Errors are RFC 9457 problems (application/problem+json).",
+    )
+}
+
+/// The OpenAPI document, as served at `/api/openapi.json`.
+pub fn openapi_json(store: &Store) -> String {
+    api_service(store).spec()
+}
+
+/// The whole HTTP application: API, documentation, limits, logging.
+pub fn app(store: Store) -> impl Endpoint {
+    let service = api_service(&store);
+    let spec = service.spec_endpoint();
+    let docs = service.swagger_ui();
+    Route::new()
+        .nest("/", service)
+        .at("/api/openapi.json", spec)
+        .nest("/docs", docs)
+        .around(middleware::limit_body)
+        .catch_all_error(problem::into_problem)
+        .around(middleware::log_request)
+}

@@ -1,0 +1,70 @@
+//! Cross-cutting request handling: body size limit, request ids, logging.
+
+use std::time::Instant;
+
+use poem::http::{HeaderValue, StatusCode};
+use poem::{Endpoint, IntoResponse, Request, Response, Result};
+
+use crate::problem::{Problem, problem_response};
+
+/// The largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+const REQUEST_ID: &str = "x-request-id";
+
+/// Reads the body up to [`MAX_BODY_BYTES`] and answers 413 beyond it,
+/// whether or not the client announced a length.
+pub async fn limit_body<E: Endpoint>(next: E, mut request: Request) -> Result<Response> {
+    let announced = request
+        .headers()
+        .get(poem::http::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok());
+    if announced.is_some_and(|length| length > MAX_BODY_BYTES) {
+        return Ok(too_large());
+    }
+    let body = request.take_body();
+    match body.into_bytes_limit(MAX_BODY_BYTES).await {
+        Ok(bytes) => {
+            request.set_body(bytes);
+            next.call(request).await.map(IntoResponse::into_response)
+        }
+        Err(poem::error::ReadBodyError::PayloadTooLarge) => Ok(too_large()),
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn too_large() -> Response {
+    let problem = Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload-too-large",
+        "The request body is too large",
+        format!("the body may be at most {MAX_BODY_BYTES} bytes"),
+    );
+    problem_response(StatusCode::PAYLOAD_TOO_LARGE, &problem)
+}
+
+/// Gives each request an id (the client's `x-request-id` if it sent a sane
+/// one), returns it in the response, and logs one line per request.
+pub async fn log_request<E: Endpoint>(next: E, request: Request) -> Result<Response> {
+    let request_id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|value| value.to_str().ok())
+        .filter(|value| {
+            !value.is_empty() && value.len() <= 128 && value.bytes().all(|b| b.is_ascii_graphic())
+        })
+        .map_or_else(|| uuid::Uuid::now_v7().to_string(), ToOwned::to_owned);
+    let method = request.method().clone();
+    // The path only: query strings may carry search terms about people.
+    let path = request.uri().path().to_owned();
+    let started = Instant::now();
+    let mut response = next.get_response(request).await;
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    let status = response.status().as_u16();
+    tracing::info!(target: "samverkan::http", %method, path, status, latency_ms, request_id, "request");
+    Ok(response)
+}

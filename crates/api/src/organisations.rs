@@ -1,0 +1,253 @@
+//! `/api/v1/organisations`
+
+use chrono::{DateTime, Utc};
+use poem_openapi::param::{Path, Query};
+use poem_openapi::payload::Json;
+use poem_openapi::types::MaybeUndefined;
+use poem_openapi::{ApiResponse, Object, OpenApi};
+use samverkan_domain::{self as domain, OrganisationDetails, OrganisationId, OrganisationInput};
+use samverkan_store::{OrganisationFilter, Store};
+use uuid::Uuid;
+
+use crate::ApiTags;
+use crate::common::{ArchivedResponse, OrganisationKind, check_version, list_of, page_request, patch};
+use crate::problem::ApiError;
+
+/// An organisation taking part in partnership work.
+#[derive(Debug, Clone, Object)]
+#[oai(example)]
+pub struct Organisation {
+    pub id: Uuid,
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: OrganisationKind,
+    /// Swedish organisation number, `NNNNNN-NNNN`.
+    pub organisation_number: Option<String>,
+    pub website: Option<String>,
+    pub city: Option<String>,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub archived_at: Option<DateTime<Utc>>,
+}
+
+impl poem_openapi::types::Example for Organisation {
+    fn example() -> Self {
+        let at = DateTime::parse_from_rfc3339("2024-04-29T08:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default();
+        Self {
+            id: Uuid::from_u128(0x018f_2a6e_4b00_7000_8000_0000_0000_0001),
+            name: "Kunskapsförbundet Väst".into(),
+            short_name: None,
+            kind: OrganisationKind::EducationProvider,
+            organisation_number: None,
+            website: None,
+            city: Some("Trollhättan".into()),
+            description: Some("Gymnasie- och vuxenutbildning i Trollhättan och Vänersborg.".into()),
+            tags: vec![],
+            version: 1,
+            created_at: at,
+            updated_at: at,
+            archived_at: None,
+        }
+    }
+}
+
+impl From<domain::Organisation> for Organisation {
+    fn from(organisation: domain::Organisation) -> Self {
+        let details = organisation.details;
+        Self {
+            id: organisation.id.as_uuid(),
+            name: details.name.to_string(),
+            short_name: details.short_name,
+            kind: details.kind.into(),
+            organisation_number: details.organisation_number.map(|n| n.to_string()),
+            website: details.website.map(|w| w.to_string()),
+            city: details.city,
+            description: details.description,
+            tags: details.tags.to_strings(),
+            version: organisation.meta.version,
+            created_at: organisation.meta.created_at,
+            updated_at: organisation.meta.updated_at,
+            archived_at: organisation.meta.archived_at,
+        }
+    }
+}
+
+/// A new organisation.
+#[derive(Debug, Clone, Object)]
+#[oai(example)]
+pub struct NewOrganisation {
+    /// Unique among live organisations, ignoring case.
+    pub name: String,
+    pub short_name: Option<String>,
+    pub kind: OrganisationKind,
+    /// `NNNNNN-NNNN` (or the ten digits), Luhn-checked.
+    pub organisation_number: Option<String>,
+    pub website: Option<String>,
+    pub city: Option<String>,
+    pub description: Option<String>,
+    #[oai(default)]
+    pub tags: Vec<String>,
+}
+
+impl poem_openapi::types::Example for NewOrganisation {
+    fn example() -> Self {
+        Self {
+            name: "Högskolan Väst".into(),
+            short_name: None,
+            kind: OrganisationKind::University,
+            organisation_number: None,
+            website: None,
+            city: None,
+            description: None,
+            tags: vec![],
+        }
+    }
+}
+
+/// Changes to an organisation: absent fields stay, `null` clears.
+#[derive(Debug, Clone, Object)]
+pub struct OrganisationPatch {
+    /// The version the client read; a stale one is answered 409.
+    pub version: i32,
+    pub name: Option<String>,
+    pub short_name: MaybeUndefined<String>,
+    pub kind: Option<OrganisationKind>,
+    pub organisation_number: MaybeUndefined<String>,
+    pub website: MaybeUndefined<String>,
+    pub city: MaybeUndefined<String>,
+    pub description: MaybeUndefined<String>,
+    pub tags: Option<Vec<String>>,
+}
+
+list_of!(
+    /// A page of organisations, in Swedish alphabetical order.
+    OrganisationList,
+    Organisation
+);
+
+#[derive(Debug, ApiResponse)]
+pub enum CreatedOrganisation {
+    /// Created; `Location` names it.
+    #[oai(status = 201)]
+    Created(Json<Organisation>, #[oai(header = "Location")] String),
+}
+
+pub struct OrganisationsApi {
+    pub store: Store,
+}
+
+#[OpenApi(prefix_path = "/api/v1/organisations", tag = "ApiTags::Organisations")]
+impl OrganisationsApi {
+    /// List organisations
+    ///
+    /// In Swedish alphabetical order; `q` matches name, short name and city,
+    /// ignoring case and accents (å, ä, ö are letters of their own).
+    #[oai(path = "/", method = "get", operation_id = "list_organisations")]
+    #[allow(clippy::too_many_arguments)]
+    async fn list(
+        &self,
+        q: Query<Option<String>>,
+        kind: Query<Option<OrganisationKind>>,
+        tag: Query<Option<String>>,
+        include_archived: Query<Option<bool>>,
+        /// Page size, 1 to 500 (default 50).
+        limit: Query<Option<u64>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<OrganisationList>, ApiError> {
+        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let filter = OrganisationFilter {
+            q: q.0,
+            kind: kind.0.map(Into::into),
+            tag: tag.0,
+            include_archived: include_archived.0.unwrap_or(false),
+        };
+        let found = self.store.list_organisations(&filter, &page).await?;
+        Ok(Json(OrganisationList::from_page(found, Organisation::from)))
+    }
+
+    /// Create an organisation
+    #[oai(path = "/", method = "post", operation_id = "create_organisation")]
+    async fn create(&self, body: Json<NewOrganisation>) -> Result<CreatedOrganisation, ApiError> {
+        let body = body.0;
+        let input = OrganisationInput {
+            name: body.name,
+            short_name: body.short_name,
+            kind: Some(body.kind.into()),
+            organisation_number: body.organisation_number,
+            website: body.website,
+            city: body.city,
+            description: body.description,
+            tags: body.tags,
+        };
+        let created = self
+            .store
+            .create_organisation(OrganisationDetails::parse(&input)?)
+            .await?;
+        let location = format!("/api/v1/organisations/{}", created.id);
+        Ok(CreatedOrganisation::Created(Json(created.into()), location))
+    }
+
+    /// Get an organisation
+    #[oai(path = "/:id", method = "get", operation_id = "get_organisation")]
+    async fn get(&self, id: Path<Uuid>) -> Result<Json<Organisation>, ApiError> {
+        Ok(Json(
+            self.store.organisation(OrganisationId::from(id.0)).await?.into(),
+        ))
+    }
+
+    /// Change an organisation
+    ///
+    /// The body names the `version` read; if the organisation has changed
+    /// since, the answer is 409 and nothing is written.
+    #[oai(path = "/:id", method = "patch", operation_id = "update_organisation")]
+    async fn update(
+        &self,
+        id: Path<Uuid>,
+        body: Json<OrganisationPatch>,
+    ) -> Result<Json<Organisation>, ApiError> {
+        let id = OrganisationId::from(id.0);
+        let body = body.0;
+        let current = self.store.organisation(id).await?;
+        check_version("organisation", body.version, current.meta.version)?;
+        let mut input = current.details.to_input();
+        if let Some(name) = body.name {
+            input.name = name;
+        }
+        if let Some(kind) = body.kind {
+            input.kind = Some(kind.into());
+        }
+        patch(body.short_name, &mut input.short_name);
+        patch(body.organisation_number, &mut input.organisation_number);
+        patch(body.website, &mut input.website);
+        patch(body.city, &mut input.city);
+        patch(body.description, &mut input.description);
+        if let Some(tags) = body.tags {
+            input.tags = tags;
+        }
+        let details = OrganisationDetails::parse(&input)?;
+        Ok(Json(
+            self.store
+                .update_organisation(id, body.version, details)
+                .await?
+                .into(),
+        ))
+    }
+
+    /// Archive an organisation
+    ///
+    /// Organisations have history, so they are archived, not deleted: past
+    /// meetings keep them; new meetings cannot add them; the name is freed.
+    #[oai(path = "/:id", method = "delete", operation_id = "archive_organisation")]
+    async fn archive(&self, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+        self.store
+            .archive_organisation(OrganisationId::from(id.0), None)
+            .await?;
+        Ok(ArchivedResponse::Archived)
+    }
+}

@@ -1,0 +1,261 @@
+//! Errors as RFC 9457 problem details (`application/problem+json`).
+//!
+//! Handlers return [`ApiError`]; everything else that fails before a handler
+//! runs (a malformed body, a bad parameter, an unknown route, a body too
+//! large) is turned into the same shape by [`into_problem`], so a client
+//! meets one error format everywhere.
+
+use poem::Response;
+use poem::http::StatusCode;
+use poem_openapi::payload::Json;
+use poem_openapi::{ApiResponse, Object};
+use samverkan_domain::{FieldError, ValidationErrors};
+use samverkan_store::{DbErr, StoreError};
+
+pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
+
+/// One broken rule: the field (a path such as `agenda[2].presenter_ids[0]`)
+/// and why.
+#[derive(Debug, Clone, Object)]
+#[oai(example)]
+pub struct FieldProblem {
+    pub field: String,
+    pub message: String,
+}
+
+impl poem_openapi::types::Example for FieldProblem {
+    fn example() -> Self {
+        Self {
+            field: "agenda[0].presenter_ids[1]".into(),
+            message: "representative 0190c2d4-6a8e-7d1c-9b7e-3f1f7d2a9c01 presents but is not an attendee of the meeting"
+                .into(),
+        }
+    }
+}
+
+/// An RFC 9457 problem.
+#[derive(Debug, Clone, Object)]
+pub struct Problem {
+    /// A URI reference naming the kind of problem, e.g. `/problems/validation`.
+    #[oai(rename = "type")]
+    pub kind: String,
+    /// A short summary of the kind of problem.
+    pub title: String,
+    /// The HTTP status code.
+    pub status: u16,
+    /// What went wrong in this case.
+    pub detail: String,
+    /// For validation problems: every broken rule, by field.
+    #[oai(skip_serializing_if_is_none)]
+    pub errors: Option<Vec<FieldProblem>>,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, kind: &str, title: &str, detail: impl Into<String>) -> Self {
+        Self {
+            kind: format!("/problems/{kind}"),
+            title: title.into(),
+            status: status.as_u16(),
+            detail: detail.into(),
+            errors: None,
+        }
+    }
+
+    #[must_use]
+    pub fn with_errors(mut self, errors: Vec<FieldProblem>) -> Self {
+        self.errors = Some(errors);
+        self
+    }
+}
+
+fn field_problems(errors: Vec<FieldError>) -> Vec<FieldProblem> {
+    errors
+        .into_iter()
+        .map(|e| FieldProblem {
+            field: e.field,
+            message: e.message,
+        })
+        .collect()
+}
+
+/// Every error an operation documents and answers.
+#[derive(Debug, ApiResponse)]
+pub enum ApiError {
+    /// The request is malformed: bad JSON, a bad parameter or id.
+    #[oai(status = 400, content_type = "application/problem+json")]
+    BadRequest(Json<Problem>),
+    /// No record has this id.
+    #[oai(status = 404, content_type = "application/problem+json")]
+    NotFound(Json<Problem>),
+    /// The record changed since the version the client read, or a unique
+    /// value is taken. Nothing was written.
+    #[oai(status = 409, content_type = "application/problem+json")]
+    Conflict(Json<Problem>),
+    /// The request body is larger than 1 MiB.
+    #[oai(status = 413, content_type = "application/problem+json")]
+    PayloadTooLarge(Json<Problem>),
+    /// The request breaks a rule of the domain. Nothing was written.
+    #[oai(status = 422, content_type = "application/problem+json")]
+    Unprocessable(Json<Problem>),
+    /// A fault on the server's side.
+    #[oai(status = 500, content_type = "application/problem+json")]
+    Internal(Json<Problem>),
+    /// The database cannot be reached.
+    #[oai(status = 503, content_type = "application/problem+json")]
+    Unavailable(Json<Problem>),
+}
+
+impl ApiError {
+    pub fn bad_request(field: &str, message: impl Into<String>) -> Self {
+        let message = message.into();
+        Self::BadRequest(Json(
+            Problem::new(
+                StatusCode::BAD_REQUEST,
+                "bad-request",
+                "Bad request",
+                format!("{field}: {message}"),
+            )
+            .with_errors(vec![FieldProblem {
+                field: field.into(),
+                message,
+            }]),
+        ))
+    }
+
+    pub fn validation(errors: ValidationErrors) -> Self {
+        let detail = errors.to_string();
+        Self::Unprocessable(Json(
+            Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation",
+                "The request breaks a rule",
+                detail,
+            )
+            .with_errors(field_problems(errors.into_errors())),
+        ))
+    }
+
+    pub fn version_conflict(detail: impl Into<String>) -> Self {
+        Self::Conflict(Json(Problem::new(
+            StatusCode::CONFLICT,
+            "version-conflict",
+            "The record has changed since it was read",
+            detail,
+        )))
+    }
+}
+
+impl From<ValidationErrors> for ApiError {
+    fn from(errors: ValidationErrors) -> Self {
+        Self::validation(errors)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::NotFound { .. } => Self::NotFound(Json(Problem::new(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "Not found",
+                error.to_string(),
+            ))),
+            StoreError::VersionConflict { .. } => Self::version_conflict(error.to_string()),
+            StoreError::Duplicate {
+                ref field,
+                ref message,
+            } => {
+                let problem = Problem::new(
+                    StatusCode::CONFLICT,
+                    "duplicate",
+                    "A unique value is taken",
+                    message.clone(),
+                );
+                let problem = if field.is_empty() {
+                    problem
+                } else {
+                    problem.with_errors(vec![FieldProblem {
+                        field: field.clone(),
+                        message: message.clone(),
+                    }])
+                };
+                Self::Conflict(Json(problem))
+            }
+            StoreError::Validation(errors) => Self::validation(errors),
+            StoreError::Database(ref db) if is_unavailable(db) => {
+                tracing::warn!(%error, "database unavailable");
+                Self::Unavailable(Json(Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "The database cannot be reached",
+                    "try again shortly",
+                )))
+            }
+            StoreError::Corrupt { .. } | StoreError::Database(_) => {
+                tracing::error!(%error, "request failed");
+                Self::Internal(Json(Problem::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Internal error",
+                    "the server failed; the error is logged",
+                )))
+            }
+        }
+    }
+}
+
+/// Whether the database could not be reached, as opposed to failing.
+fn is_unavailable(error: &DbErr) -> bool {
+    matches!(error, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
+}
+
+/// Turns any error that reached the edge without being a problem already
+/// (poem-openapi's parse errors, unknown routes, ...) into one.
+pub async fn into_problem(error: poem::Error) -> Response {
+    let status = error.status();
+    let response_is_problem = |response: &Response| {
+        response
+            .headers()
+            .get(poem::http::header::CONTENT_TYPE)
+            .is_some_and(|value| value.as_bytes().starts_with(PROBLEM_CONTENT_TYPE.as_bytes()))
+    };
+    let mut message = error.to_string();
+    let field = if let Some(param) = error.downcast_ref::<poem_openapi::error::ParseParamError>() {
+        message = param.reason.clone();
+        Some(param.name.to_owned())
+    } else if error.is::<poem_openapi::error::ParsePathError>() {
+        // Every path parameter of this API is a record id.
+        message = "an id in the path is not a valid UUID".into();
+        Some("id".to_owned())
+    } else if let Some(payload) = error.downcast_ref::<poem_openapi::error::ParseRequestPayloadError>() {
+        message = payload.reason.clone();
+        Some("body".to_owned())
+    } else {
+        None
+    };
+    let response = error.into_response();
+    if response_is_problem(&response) {
+        return response;
+    }
+    let (kind, title) = match status {
+        StatusCode::NOT_FOUND => ("not-found", "Not found"),
+        StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "Method not allowed"),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payload-too-large", "The request body is too large"),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported-media-type", "Unsupported media type"),
+        s if s.is_server_error() => ("internal", "Internal error"),
+        _ => ("bad-request", "Bad request"),
+    };
+    let mut problem = Problem::new(status, kind, title, message.clone());
+    if let Some(field) = field {
+        problem = problem.with_errors(vec![FieldProblem { field, message }]);
+    }
+    problem_response(status, &problem)
+}
+
+pub fn problem_response(status: StatusCode, problem: &Problem) -> Response {
+    let body = serde_json::to_vec(&poem_openapi::types::ToJSON::to_json(problem)).unwrap_or_default();
+    Response::builder()
+        .status(status)
+        .content_type(PROBLEM_CONTENT_TYPE)
+        .body(body)
+}

@@ -1,0 +1,80 @@
+//! Running the server: bind, migrate, serve, shut down gracefully.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use poem::Server;
+use poem::listener::{Acceptor, Listener, TcpListener};
+use samverkan_store::Store;
+
+/// How long in-flight requests may take to finish after a shutdown signal.
+const GRACE_PERIOD: Duration = Duration::from_secs(20);
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] samverkan_store::StoreError),
+    #[error("cannot listen: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub bind: String,
+    pub database_url: String,
+    /// Load the seed partner day when the database holds no meeting.
+    pub demo: bool,
+}
+
+/// Migrates (under a lock, so several servers may start at once), then serves
+/// until SIGINT or SIGTERM; then lets in-flight requests finish and closes
+/// the database.
+pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
+    let store = Store::open(&config.database_url).await?;
+    if config.demo {
+        let outcome = store.load_demo().await?;
+        if outcome.created {
+            tracing::info!("loaded the demo partner day");
+        }
+    }
+    let acceptor = TcpListener::bind(config.bind.clone()).into_acceptor().await?;
+    let address = acceptor
+        .local_addr()
+        .first()
+        .and_then(|addr| addr.as_socket_addr().copied())
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+    // Printed, not only logged: scripts and tests read the port from here.
+    println!("listening on http://{address}");
+    tracing::info!(%address, "listening");
+    let app = crate::app(store.clone());
+    Server::new_with_acceptor(acceptor)
+        .run_with_graceful_shutdown(app, shutdown_signal(), Some(GRACE_PERIOD))
+        .await?;
+    tracing::info!("shutting down: closing the database");
+    store.close().await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(signal) => signal,
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                let _ = interrupt.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = interrupt => {},
+            _ = terminate.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = interrupt.await;
+    }
+}
