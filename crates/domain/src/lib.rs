@@ -15,6 +15,7 @@ mod follow_up;
 mod ids;
 mod kinds;
 mod meeting;
+mod meeting_edit;
 mod organisation;
 mod partnership;
 mod record;
@@ -33,6 +34,7 @@ pub use kinds::{
     AttendanceRole, AttendanceStatus, FollowUpStatus, MeetingKind, MeetingStatus, OrganisationKind,
     OutcomeKind, PartnershipKind, PartnershipStatus,
 };
+pub use meeting_edit::MeetingEditError;
 pub use meeting::{
     AgendaItem, AgendaItemInput, Attendance, Attendee, AttendeeInput, KnownRecords, KnownRepresentative,
     Meeting, MeetingDetails, MeetingFollowUpInput, MeetingInput, MeetingLog, MeetingLogInput, MeetingRecords,

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod entity;
 mod error;
 mod follow_ups;
+mod meeting_parts;
 mod meetings;
 mod organisations;
 mod page;

@@ -219,7 +219,7 @@ async fn replace_meeting_links(db: &impl Db, meeting: &Meeting, existing: bool) 
     Ok(())
 }
 
-fn attendance_row(attendance: &Attendance) -> attendances::ActiveModel {
+pub(crate) fn attendance_row(attendance: &Attendance) -> attendances::ActiveModel {
     let representative_id = match attendance.attendee {
         Attendee::Representative(id) => Some(id.as_uuid()),
         Attendee::Organisation(_) => None,
@@ -235,7 +235,7 @@ fn attendance_row(attendance: &Attendance) -> attendances::ActiveModel {
     .into_active_model()
 }
 
-fn agenda_row(item: &AgendaItem) -> agenda_items::ActiveModel {
+pub(crate) fn agenda_row(item: &AgendaItem) -> agenda_items::ActiveModel {
     agenda_items::Model {
         id: item.id.as_uuid(),
         meeting_id: item.meeting_id.as_uuid(),
@@ -250,7 +250,7 @@ fn agenda_row(item: &AgendaItem) -> agenda_items::ActiveModel {
     .into_active_model()
 }
 
-fn outcome_row(outcome: &Outcome) -> outcomes::ActiveModel {
+pub(crate) fn outcome_row(outcome: &Outcome) -> outcomes::ActiveModel {
     outcomes::Model {
         id: outcome.id.as_uuid(),
         meeting_id: outcome.meeting_id.as_uuid(),
@@ -369,7 +369,7 @@ async fn load_meetings(db: &impl Db, rows: Vec<meetings::Model>) -> StoreResult<
 
 /// Reads a meeting whole: attendances in the order logged, the agenda and
 /// outcomes by position, follow-ups in the order logged.
-async fn load_records(db: &impl Db, id: MeetingId) -> StoreResult<MeetingRecords> {
+pub(crate) async fn load_records(db: &impl Db, id: MeetingId) -> StoreResult<MeetingRecords> {
     let meeting = find_meeting(db, id).await?;
     let meeting_uuid = id.as_uuid();
 
