@@ -6,6 +6,7 @@
 mod fixtures;
 mod follow_ups;
 mod harness;
+mod insights;
 mod meeting_parts;
 mod meetings;
 mod organisations;

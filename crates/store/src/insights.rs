@@ -1,0 +1,355 @@
+//! Read models that cut across records: an organisation's timeline, and one
+//! ranked search over everything.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+use samverkan_domain::{OrganisationId, text};
+
+use crate::entity::{agenda_items, attendances, follow_ups, meetings, organisations, outcomes, partnerships, representatives};
+use crate::error::{StoreError, StoreResult};
+use crate::page::{Cursor, Page, PageRequest};
+use crate::support::folded_contains;
+use crate::Store;
+
+/// What a timeline entry is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimelineKind {
+    /// A meeting the organisation hosted or attended (or was invited to).
+    Meeting,
+    /// A follow-up the organisation answers for, at its creation.
+    FollowUp,
+    /// A partnership the organisation is a party to, at its creation.
+    Partnership,
+}
+
+/// One thing that happened with an organisation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub kind: TimelineKind,
+    pub id: Uuid,
+    pub occurred_at: DateTime<Utc>,
+    pub title: String,
+    /// The organisation's part: `host`, an attendance status, a follow-up or
+    /// partnership status.
+    pub detail: String,
+}
+
+/// What a search hit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HitKind {
+    Organisation,
+    Representative,
+    Meeting,
+    AgendaItem,
+    Outcome,
+    FollowUp,
+}
+
+/// One search hit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub kind: HitKind,
+    pub id: Uuid,
+    pub title: String,
+    /// The text around the match, from the field that matched.
+    pub snippet: String,
+    /// Higher is better: an exact name beats a prefix, a prefix a word start,
+    /// a word start a match inside a word, the title any other field.
+    pub score: u32,
+    /// The meeting an agenda item, outcome or follow-up belongs to.
+    pub meeting_id: Option<Uuid>,
+}
+
+/// How many rows each kind contributes before ranking.
+const CANDIDATES_PER_KIND: u64 = 100;
+
+fn cursor_condition<C: ColumnTrait>(at: C, id: C, after: Option<&(DateTime<Utc>, Uuid)>) -> Condition {
+    match after {
+        None => Condition::all(),
+        Some((at_key, id_key)) => Condition::any()
+            .add(at.lt(*at_key))
+            .add(Condition::all().add(at.eq(*at_key)).add(id.lt(*id_key))),
+    }
+}
+
+impl Store {
+    /// What happened with an organisation, newest first: meetings it hosted
+    /// or attended (itself or through one of its people), follow-ups it
+    /// answers for, partnerships it is a party to.
+    pub async fn organisation_timeline(
+        &self,
+        organisation_id: OrganisationId,
+        page: &PageRequest,
+    ) -> StoreResult<Page<TimelineEntry>> {
+        crate::organisations::find(&self.db, organisation_id).await?;
+        let org = organisation_id.as_uuid();
+        let after = page
+            .after
+            .as_ref()
+            .map(|cursor| {
+                DateTime::parse_from_rfc3339(&cursor.key)
+                    .map(|at| (at.with_timezone(&Utc), cursor.id))
+                    .map_err(|_| StoreError::Validation(samverkan_domain::FieldError::new("cursor", "is not a timeline cursor").into()))
+            })
+            .transpose()?;
+        let take = page.limit + 1;
+        let mut entries = Vec::new();
+
+        let attended = Query::select()
+            .column(attendances::Column::MeetingId)
+            .from(attendances::Entity)
+            .and_where(Expr::col(attendances::Column::OrganisationId).eq(org))
+            .take();
+        let meeting_rows = meetings::Entity::find()
+            .filter(meetings::Column::ArchivedAt.is_null())
+            .filter(
+                Condition::any()
+                    .add(meetings::Column::HostOrganisationId.eq(org))
+                    .add(Expr::col((meetings::Entity, meetings::Column::Id)).in_subquery(attended)),
+            )
+            .filter(cursor_condition(meetings::Column::StartsAt, meetings::Column::Id, after.as_ref()))
+            .order_by_desc(meetings::Column::StartsAt)
+            .order_by_desc(meetings::Column::Id)
+            .limit(take)
+            .all(&self.db)
+            .await?;
+        let meeting_ids: Vec<Uuid> = meeting_rows.iter().map(|m| m.id).collect();
+        let statuses: Vec<(Uuid, String)> = if meeting_ids.is_empty() {
+            Vec::new()
+        } else {
+            attendances::Entity::find()
+                .select_only()
+                .column(attendances::Column::MeetingId)
+                .column(attendances::Column::Status)
+                .filter(attendances::Column::OrganisationId.eq(org))
+                .filter(attendances::Column::MeetingId.is_in(meeting_ids))
+                .into_tuple()
+                .all(&self.db)
+                .await?
+        };
+        for meeting in meeting_rows {
+            let detail = if meeting.host_organisation_id == Some(org) {
+                "host".to_owned()
+            } else {
+                // The best status among the organisation's attendances.
+                let mut own: Vec<&str> =
+                    statuses.iter().filter(|(id, _)| *id == meeting.id).map(|(_, s)| s.as_str()).collect();
+                own.sort_by_key(|status| match *status {
+                    "attended" => 0,
+                    "confirmed" => 1,
+                    "invited" => 2,
+                    _ => 3,
+                });
+                own.first().copied().unwrap_or("attended").to_owned()
+            };
+            entries.push(TimelineEntry {
+                kind: TimelineKind::Meeting,
+                id: meeting.id,
+                occurred_at: meeting.starts_at,
+                title: meeting.title,
+                detail,
+            });
+        }
+
+        let follow_up_rows = follow_ups::Entity::find()
+            .filter(follow_ups::Column::ArchivedAt.is_null())
+            .filter(follow_ups::Column::OrganisationId.eq(org))
+            .filter(cursor_condition(follow_ups::Column::CreatedAt, follow_ups::Column::Id, after.as_ref()))
+            .order_by_desc(follow_ups::Column::CreatedAt)
+            .order_by_desc(follow_ups::Column::Id)
+            .limit(take)
+            .all(&self.db)
+            .await?;
+        entries.extend(follow_up_rows.into_iter().map(|row| TimelineEntry {
+            kind: TimelineKind::FollowUp,
+            id: row.id,
+            occurred_at: row.created_at,
+            title: row.title,
+            detail: row.status,
+        }));
+
+        let partnership_rows = partnerships::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(partnerships::Column::OrganisationAId.eq(org))
+                    .add(partnerships::Column::OrganisationBId.eq(org)),
+            )
+            .filter(cursor_condition(partnerships::Column::CreatedAt, partnerships::Column::Id, after.as_ref()))
+            .order_by_desc(partnerships::Column::CreatedAt)
+            .order_by_desc(partnerships::Column::Id)
+            .limit(take)
+            .all(&self.db)
+            .await?;
+        let partner_ids: Vec<Uuid> = partnership_rows
+            .iter()
+            .map(|p| if p.organisation_a_id == org { p.organisation_b_id } else { p.organisation_a_id })
+            .collect();
+        let names: Vec<(Uuid, String)> = organisations::Entity::find()
+            .select_only()
+            .column(organisations::Column::Id)
+            .column(organisations::Column::Name)
+            .filter(organisations::Column::Id.is_in(partner_ids))
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        for row in partnership_rows {
+            let partner = if row.organisation_a_id == org { row.organisation_b_id } else { row.organisation_a_id };
+            let name = names.iter().find(|(id, _)| *id == partner).map_or("?", |(_, name)| name.as_str());
+            let detail = if row.archived_at.is_some() { "archived".to_owned() } else { row.status };
+            entries.push(TimelineEntry {
+                kind: TimelineKind::Partnership,
+                id: row.id,
+                occurred_at: row.created_at,
+                title: format!("{} partnership with {name}", row.kind),
+                detail,
+            });
+        }
+
+        entries.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id)));
+        entries.truncate(usize::try_from(take).unwrap_or(usize::MAX));
+        let cursor_of = |entry: &TimelineEntry| Cursor { key: entry.occurred_at.to_rfc3339(), id: entry.id };
+        Page::from_rows(entries, page.limit, cursor_of, Ok)
+    }
+
+    /// One ranked search across organisations, representatives, meetings,
+    /// agenda items, outcomes and follow-ups (live ones), ignoring case and
+    /// accents. Returns the best `limit` hits.
+    pub async fn search(&self, query: &str, limit: usize) -> StoreResult<Vec<SearchHit>> {
+        let needle = text::fold(query);
+        if needle.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut hits = Vec::new();
+
+        for row in organisations::Entity::find()
+            .filter(organisations::Column::ArchivedAt.is_null())
+            .filter(folded_contains(organisations::Column::SearchText, query))
+            .limit(CANDIDATES_PER_KIND)
+            .all(&self.db)
+            .await?
+        {
+            let fields = [Some(row.name.as_str()), row.short_name.as_deref(), row.city.as_deref()];
+            hits.extend(hit(HitKind::Organisation, row.id, &row.name, &fields, &needle, None));
+        }
+        for row in representatives::Entity::find()
+            .filter(representatives::Column::ArchivedAt.is_null())
+            .filter(folded_contains(representatives::Column::SearchText, query))
+            .limit(CANDIDATES_PER_KIND)
+            .all(&self.db)
+            .await?
+        {
+            // The title lives in the affiliation; search_text holds it folded.
+            let fields = [Some(row.full_name.as_str()), Some(row.search_text.as_str()), row.email.as_deref()];
+            hits.extend(hit(HitKind::Representative, row.id, &row.full_name, &fields, &needle, None));
+        }
+        for row in meetings::Entity::find()
+            .filter(meetings::Column::ArchivedAt.is_null())
+            .filter(folded_contains(meetings::Column::SearchText, query))
+            .order_by_desc(meetings::Column::StartsAt)
+            .limit(CANDIDATES_PER_KIND)
+            .all(&self.db)
+            .await?
+        {
+            let fields = [Some(row.title.as_str()), row.location.as_deref(), row.summary.as_deref()];
+            hits.extend(hit(HitKind::Meeting, row.id, &row.title, &fields, &needle, Some(row.id)));
+        }
+        let live_meetings = || {
+            Query::select()
+                .column(meetings::Column::Id)
+                .from(meetings::Entity)
+                .and_where(Expr::col(meetings::Column::ArchivedAt).is_null())
+                .take()
+        };
+        for row in agenda_items::Entity::find()
+            .filter(folded_contains(agenda_items::Column::SearchText, query))
+            .filter(Expr::col((agenda_items::Entity, agenda_items::Column::MeetingId)).in_subquery(live_meetings()))
+            .limit(CANDIDATES_PER_KIND)
+            .all(&self.db)
+            .await?
+        {
+            let fields = [Some(row.title.as_str()), row.description.as_deref()];
+            hits.extend(hit(HitKind::AgendaItem, row.id, &row.title, &fields, &needle, Some(row.meeting_id)));
+        }
+        for row in outcomes::Entity::find()
+            .filter(folded_contains(outcomes::Column::SearchText, query))
+            .filter(Expr::col((outcomes::Entity, outcomes::Column::MeetingId)).in_subquery(live_meetings()))
+            .limit(CANDIDATES_PER_KIND)
+            .all(&self.db)
+            .await?
+        {
+            let title: String = row.text.chars().take(80).collect();
+            let fields = [Some(row.text.as_str())];
+            hits.extend(hit(HitKind::Outcome, row.id, &title, &fields, &needle, Some(row.meeting_id)));
+        }
+        for row in follow_ups::Entity::find()
+            .filter(follow_ups::Column::ArchivedAt.is_null())
+            .filter(folded_contains(follow_ups::Column::SearchText, query))
+            .limit(CANDIDATES_PER_KIND)
+            .all(&self.db)
+            .await?
+        {
+            let fields = [Some(row.title.as_str()), row.details.as_deref()];
+            hits.extend(hit(HitKind::FollowUp, row.id, &row.title, &fields, &needle, Some(row.meeting_id)));
+        }
+
+        hits.sort_by(|a, b| {
+            b.score.cmp(&a.score).then(a.kind.cmp(&b.kind)).then_with(|| a.title.cmp(&b.title))
+        });
+        hits.truncate(limit);
+        Ok(hits)
+    }
+}
+
+/// Scores a candidate by where `needle` (folded) matches its fields; the
+/// first field is its title. `None` if no field matches after all.
+fn hit(
+    kind: HitKind,
+    id: Uuid,
+    title: &str,
+    fields: &[Option<&str>],
+    needle: &str,
+    meeting_id: Option<Uuid>,
+) -> Option<SearchHit> {
+    let mut best: Option<(u32, String)> = None;
+    for (index, field) in fields.iter().enumerate() {
+        let Some(field) = field else { continue };
+        let folded = text::fold(field);
+        let Some(at) = folded.find(needle) else { continue };
+        let in_title = index == 0;
+        let score = match () {
+            () if in_title && folded == needle => 100,
+            () if in_title && at == 0 => 80,
+            () if in_title && folded[..at].ends_with([' ', '-', '(', '\n']) => 60,
+            () if in_title => 40,
+            () => 20,
+        };
+        if best.as_ref().is_none_or(|(best_score, _)| score > *best_score) {
+            best = Some((score, snippet(field, &folded, at, needle.len())));
+        }
+    }
+    best.map(|(score, snippet)| SearchHit { kind, id, title: title.to_owned(), snippet, score, meeting_id })
+}
+
+/// Up to about 60 characters either side of the match, taken from the
+/// original text (folding keeps character positions for text in composed
+/// form, which is how the domain stores it).
+fn snippet(original: &str, folded: &str, byte_at: usize, byte_len: usize) -> String {
+    const CONTEXT: usize = 60;
+    let start_char = folded[..byte_at].chars().count();
+    let match_chars = folded[byte_at..byte_at + byte_len].chars().count();
+    let chars: Vec<char> = original.chars().collect();
+    let from = start_char.saturating_sub(CONTEXT);
+    let to = (start_char + match_chars + CONTEXT).min(chars.len());
+    let mut text: String = chars.get(from..to).map(|s| s.iter().collect()).unwrap_or_default();
+    text = text.replace('\n', " ");
+    if from > 0 {
+        text.insert(0, '…');
+    }
+    if to < chars.len() {
+        text.push('…');
+    }
+    text
+}
