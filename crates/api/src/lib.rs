@@ -8,10 +8,15 @@
 //! ([`problem::ApiError`]).
 
 mod common;
+mod follow_ups;
 mod health;
+mod meetings;
 mod middleware;
 mod organisations;
+mod partnerships;
 pub mod problem;
+mod representatives;
+mod search;
 mod server;
 
 use poem::{Endpoint, EndpointExt, Route};
@@ -44,6 +49,11 @@ pub fn api_service(store: &Store) -> OpenApiService<impl poem_openapi::OpenApi, 
     let apis = (
         health::HealthApi { store: store.clone() },
         organisations::OrganisationsApi { store: store.clone() },
+        representatives::RepresentativesApi { store: store.clone() },
+        partnerships::PartnershipsApi { store: store.clone() },
+        follow_ups::FollowUpsApi { store: store.clone() },
+        meetings::MeetingsApi { store: store.clone() },
+        search::SearchApi { store: store.clone() },
     );
     OpenApiService::new(apis, "Samverkan", env!("CARGO_PKG_VERSION")).description(
         "Samverkan records strategic partnership work: organisations, their representatives, \

@@ -130,6 +130,52 @@ list_of!(
     Organisation
 );
 
+/// What a timeline entry is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, poem_openapi::Enum)]
+#[oai(rename_all = "snake_case")]
+pub enum TimelineEntryType {
+    Meeting,
+    FollowUp,
+    Partnership,
+}
+
+/// One thing that happened with an organisation.
+#[derive(Debug, Clone, Object)]
+pub struct TimelineEntry {
+    #[oai(rename = "type")]
+    pub kind: TimelineEntryType,
+    /// The meeting's, follow-up's or partnership's id.
+    pub id: Uuid,
+    /// A meeting's start; a follow-up's or partnership's creation.
+    pub occurred_at: DateTime<Utc>,
+    pub title: String,
+    /// The organisation's part: `host` or its attendance status for a
+    /// meeting; the status of a follow-up or partnership.
+    pub detail: String,
+}
+
+impl From<samverkan_store::TimelineEntry> for TimelineEntry {
+    fn from(entry: samverkan_store::TimelineEntry) -> Self {
+        Self {
+            kind: match entry.kind {
+                samverkan_store::TimelineKind::Meeting => TimelineEntryType::Meeting,
+                samverkan_store::TimelineKind::FollowUp => TimelineEntryType::FollowUp,
+                samverkan_store::TimelineKind::Partnership => TimelineEntryType::Partnership,
+            },
+            id: entry.id,
+            occurred_at: entry.occurred_at,
+            title: entry.title,
+            detail: entry.detail,
+        }
+    }
+}
+
+list_of!(
+    /// A page of an organisation's timeline, newest first.
+    Timeline,
+    TimelineEntry
+);
+
 #[derive(Debug, ApiResponse)]
 pub enum CreatedOrganisation {
     /// Created; `Location` names it.
@@ -237,6 +283,32 @@ impl OrganisationsApi {
                 .await?
                 .into(),
         ))
+    }
+
+    /// An organisation's timeline
+    ///
+    /// What happened with it, newest first: meetings it hosted or attended
+    /// (itself or through its people), follow-ups it answers for,
+    /// partnerships it is a party to.
+    #[oai(
+        path = "/:id/timeline",
+        method = "get",
+        operation_id = "organisation_timeline"
+    )]
+    async fn timeline(
+        &self,
+        id: Path<Uuid>,
+        /// Page size, 1 to 500 (default 50).
+        limit: Query<Option<u64>>,
+        /// The `next_cursor` of the previous page.
+        cursor: Query<Option<String>>,
+    ) -> Result<Json<Timeline>, ApiError> {
+        let page = page_request(limit.0, cursor.0.as_deref())?;
+        let found = self
+            .store
+            .organisation_timeline(OrganisationId::from(id.0), &page)
+            .await?;
+        Ok(Json(Timeline::from_page(found, TimelineEntry::from)))
     }
 
     /// Archive an organisation

@@ -34,12 +34,12 @@ pub use kinds::{
     AttendanceRole, AttendanceStatus, FollowUpStatus, MeetingKind, MeetingStatus, OrganisationKind,
     OutcomeKind, PartnershipKind, PartnershipStatus,
 };
-pub use meeting_edit::MeetingEditError;
 pub use meeting::{
     AgendaItem, AgendaItemInput, Attendance, Attendee, AttendeeInput, KnownRecords, KnownRepresentative,
     Meeting, MeetingDetails, MeetingFollowUpInput, MeetingInput, MeetingLog, MeetingLogInput, MeetingRecords,
     Outcome, OutcomeInput, ReferencedIds, limits,
 };
+pub use meeting_edit::MeetingEditError;
 pub use organisation::{Organisation, OrganisationDetails, OrganisationInput, OrganisationName};
 pub use partnership::{Partnership, PartnershipDetails, PartnershipInput};
 pub use record::RecordMeta;

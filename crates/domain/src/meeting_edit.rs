@@ -11,8 +11,8 @@ use crate::error::{FieldError, ValidationErrors};
 use crate::ids::{AgendaItemId, AttendanceId, OutcomeId};
 use crate::kinds::{AttendanceRole, AttendanceStatus, OutcomeKind};
 use crate::meeting::{
-    AgendaItem, AgendaItemInput, Attendance, Attendee, AttendeeInput, KnownRecords, MeetingLog, MeetingRecords,
-    Outcome, limits,
+    AgendaItem, AgendaItemInput, Attendance, Attendee, AttendeeInput, KnownRecords, MeetingLog,
+    MeetingRecords, Outcome, limits,
 };
 use crate::text::{self, Tags};
 
@@ -47,44 +47,74 @@ impl MeetingRecords {
         self.attendances
             .iter()
             .position(|a| a.id == id)
-            .ok_or(MeetingEditError::NotFound { part: "attendee", id: id.as_uuid() })
+            .ok_or(MeetingEditError::NotFound {
+                part: "attendee",
+                id: id.as_uuid(),
+            })
     }
 
     fn agenda_index(&self, id: AgendaItemId) -> Result<usize, MeetingEditError> {
         self.agenda
             .iter()
             .position(|item| item.id == id)
-            .ok_or(MeetingEditError::NotFound { part: "agenda item", id: id.as_uuid() })
+            .ok_or(MeetingEditError::NotFound {
+                part: "agenda item",
+                id: id.as_uuid(),
+            })
     }
 
     fn outcome_index(&self, id: OutcomeId) -> Result<usize, MeetingEditError> {
         self.outcomes
             .iter()
             .position(|outcome| outcome.id == id)
-            .ok_or(MeetingEditError::NotFound { part: "outcome", id: id.as_uuid() })
+            .ok_or(MeetingEditError::NotFound {
+                part: "outcome",
+                id: id.as_uuid(),
+            })
     }
 
     /// Fails if `attendance` presents an agenda item.
-    fn ensure_not_presenting(&self, attendance: &Attendance, field: &str, why: &str) -> Result<(), MeetingEditError> {
-        if let Attendee::Representative(person) = attendance.attendee {
-            if let Some(item) = self.agenda.iter().find(|item| item.presenter_ids.contains(&person)) {
-                return Err(FieldError::new(
-                    field,
-                    format!("{why}: representative {person} presents agenda item {} ({})", item.position, item.title),
-                )
-                .into());
-            }
+    fn ensure_not_presenting(
+        &self,
+        attendance: &Attendance,
+        field: &str,
+        why: &str,
+    ) -> Result<(), MeetingEditError> {
+        if let Attendee::Representative(person) = attendance.attendee
+            && let Some(item) = self
+                .agenda
+                .iter()
+                .find(|item| item.presenter_ids.contains(&person))
+        {
+            return Err(FieldError::new(
+                field,
+                format!(
+                    "{why}: representative {person} presents agenda item {} ({})",
+                    item.position, item.title
+                ),
+            )
+            .into());
         }
         Ok(())
     }
 
     /// Adds an attendee, checked against what the database holds.
-    pub fn add_attendee(&mut self, input: &AttendeeInput, known: &KnownRecords) -> Result<AttendanceId, MeetingEditError> {
+    pub fn add_attendee(
+        &mut self,
+        input: &AttendeeInput,
+        known: &KnownRecords,
+    ) -> Result<AttendanceId, MeetingEditError> {
         if self.attendances.len() >= limits::ATTENDEES {
-            return Err(FieldError::new("attendees", format!("at most {} attendees", limits::ATTENDEES)).into());
+            return Err(
+                FieldError::new("attendees", format!("at most {} attendees", limits::ATTENDEES)).into(),
+            );
         }
         if self.attendances.iter().any(|a| a.attendee == input.attendee) {
-            return Err(FieldError::new(attendee_field(input.attendee), "is already an attendee of the meeting").into());
+            return Err(FieldError::new(
+                attendee_field(input.attendee),
+                "is already an attendee of the meeting",
+            )
+            .into());
         }
         let organisation_id = match input.attendee {
             Attendee::Organisation(id) => {
@@ -142,11 +172,17 @@ impl MeetingRecords {
     fn validate_item(&self, input: &AgendaItemInput) -> Result<ValidItem, MeetingEditError> {
         let mut errors = ValidationErrors::new();
         let title = errors.collect(text::required_line("title", &input.title, AgendaItem::TITLE_MAX));
-        let description =
-            errors.collect(text::optional_block("description", input.description.as_deref(), AgendaItem::DESCRIPTION_MAX));
+        let description = errors.collect(text::optional_block(
+            "description",
+            input.description.as_deref(),
+            AgendaItem::DESCRIPTION_MAX,
+        ));
         let tags = errors.collect(Tags::parse("tags", &input.tags));
         if input.presenter_ids.len() > limits::PRESENTERS_PER_ITEM {
-            errors.add("presenter_ids", format!("at most {} presenters", limits::PRESENTERS_PER_ITEM));
+            errors.add(
+                "presenter_ids",
+                format!("at most {} presenters", limits::PRESENTERS_PER_ITEM),
+            );
         }
         let present: HashSet<_> = self
             .attendances
@@ -173,7 +209,10 @@ impl MeetingRecords {
             Some(minutes) => match u32::try_from(minutes) {
                 Ok(minutes) if (1..=limits::DURATION_MINUTES).contains(&minutes) => Some(minutes),
                 _ => {
-                    errors.add("duration_minutes", format!("must be between 1 and {} minutes", limits::DURATION_MINUTES));
+                    errors.add(
+                        "duration_minutes",
+                        format!("must be between 1 and {} minutes", limits::DURATION_MINUTES),
+                    );
                     None
                 }
             },
@@ -184,7 +223,13 @@ impl MeetingRecords {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        Ok(ValidItem { title, description, presenter_ids: input.presenter_ids.clone(), duration_minutes, tags })
+        Ok(ValidItem {
+            title,
+            description,
+            presenter_ids: input.presenter_ids.clone(),
+            duration_minutes,
+            tags,
+        })
     }
 
     fn renumber_agenda(&mut self) {
@@ -206,10 +251,14 @@ impl MeetingRecords {
         position: Option<u32>,
     ) -> Result<AgendaItemId, MeetingEditError> {
         if self.agenda.len() >= limits::AGENDA_ITEMS {
-            return Err(FieldError::new("agenda", format!("at most {} agenda items", limits::AGENDA_ITEMS)).into());
+            return Err(
+                FieldError::new("agenda", format!("at most {} agenda items", limits::AGENDA_ITEMS)).into(),
+            );
         }
         let valid = self.validate_item(input)?;
-        let last = u32::try_from(self.agenda.len()).unwrap_or(u32::MAX).saturating_add(1);
+        let last = u32::try_from(self.agenda.len())
+            .unwrap_or(u32::MAX)
+            .saturating_add(1);
         let position = position.unwrap_or(last);
         if !(1..=last).contains(&position) {
             return Err(FieldError::new("position", format!("must be between 1 and {last}")).into());
@@ -232,7 +281,11 @@ impl MeetingRecords {
     }
 
     /// Replaces an agenda item's fields (its position stays).
-    pub fn update_agenda_item(&mut self, id: AgendaItemId, input: &AgendaItemInput) -> Result<(), MeetingEditError> {
+    pub fn update_agenda_item(
+        &mut self,
+        id: AgendaItemId,
+        input: &AgendaItemInput,
+    ) -> Result<(), MeetingEditError> {
         let index = self.agenda_index(id)?;
         let valid = self.validate_item(input)?;
         let item = &mut self.agenda[index];
@@ -263,19 +316,30 @@ impl MeetingRecords {
         let current: HashSet<_> = self.agenda.iter().map(|item| item.id).collect();
         let wanted: HashSet<_> = order.iter().copied().collect();
         if order.len() != self.agenda.len() || wanted != current {
-            return Err(FieldError::new("item_ids", "must list every agenda item of the meeting exactly once").into());
+            return Err(FieldError::new(
+                "item_ids",
+                "must list every agenda item of the meeting exactly once",
+            )
+            .into());
         }
-        self.agenda.sort_by_key(|item| order.iter().position(|id| *id == item.id));
+        self.agenda
+            .sort_by_key(|item| order.iter().position(|id| *id == item.id));
         self.renumber_agenda();
         Ok(())
     }
 
-    fn validate_outcome(&self, text: &str, agenda_item_id: Option<AgendaItemId>) -> Result<String, MeetingEditError> {
+    fn validate_outcome(
+        &self,
+        text: &str,
+        agenda_item_id: Option<AgendaItemId>,
+    ) -> Result<String, MeetingEditError> {
         let text = text::required_block("text", text, MeetingLog::OUTCOME_TEXT_MAX)?;
-        if let Some(item) = agenda_item_id {
-            if !self.agenda.iter().any(|i| i.id == item) {
-                return Err(FieldError::new("agenda_item_id", format!("the meeting has no agenda item {item}")).into());
-            }
+        if let Some(item) = agenda_item_id
+            && !self.agenda.iter().any(|i| i.id == item)
+        {
+            return Err(
+                FieldError::new("agenda_item_id", format!("the meeting has no agenda item {item}")).into(),
+            );
         }
         Ok(text)
     }
@@ -360,13 +424,20 @@ mod tests {
 
     fn setup() -> (MeetingRecords, KnownRecords, [RepresentativeId; 3]) {
         let host = OrganisationId::new();
-        let people = [RepresentativeId::new(), RepresentativeId::new(), RepresentativeId::new()];
+        let people = [
+            RepresentativeId::new(),
+            RepresentativeId::new(),
+            RepresentativeId::new(),
+        ];
         let mut known = KnownRecords::default();
         known.organisations.insert(host, false);
         for person in people {
             known.representatives.insert(
                 person,
-                KnownRepresentative { archived: false, affiliations: vec![Affiliation::first(person, host, None)] },
+                KnownRepresentative {
+                    archived: false,
+                    affiliations: vec![Affiliation::first(person, host, None)],
+                },
             );
         }
         let attend = |id| AttendeeInput {
@@ -384,24 +455,46 @@ mod tests {
             },
             attendees: vec![attend(people[0]), attend(people[1])],
             agenda: vec![
-                AgendaItemInput { title: "Ett".into(), presenter_ids: vec![people[0]], ..Default::default() },
-                AgendaItemInput { title: "Två".into(), ..Default::default() },
+                AgendaItemInput {
+                    title: "Ett".into(),
+                    presenter_ids: vec![people[0]],
+                    ..Default::default()
+                },
+                AgendaItemInput {
+                    title: "Två".into(),
+                    ..Default::default()
+                },
             ],
-            outcomes: vec![OutcomeInput { kind: OutcomeKind::Decision, text: "Beslut".into(), agenda_index: Some(1) }],
+            outcomes: vec![OutcomeInput {
+                kind: OutcomeKind::Decision,
+                text: "Beslut".into(),
+                agenda_index: Some(1),
+            }],
             follow_ups: vec![],
         };
-        let records = MeetingLog::parse(input, now()).unwrap().into_records(&known, now()).unwrap();
+        let records = MeetingLog::parse(input, now())
+            .unwrap()
+            .into_records(&known, now())
+            .unwrap();
         (records, known, people)
     }
 
     fn item(title: &str, presenters: Vec<RepresentativeId>) -> AgendaItemInput {
-        AgendaItemInput { title: title.into(), presenter_ids: presenters, ..Default::default() }
+        AgendaItemInput {
+            title: title.into(),
+            presenter_ids: presenters,
+            ..Default::default()
+        }
     }
 
     #[test]
     fn an_added_attendee_may_then_present() {
         let (mut records, known, people) = setup();
-        assert!(records.add_agenda_item(&item("Tre", vec![people[2]]), None).is_err());
+        assert!(
+            records
+                .add_agenda_item(&item("Tre", vec![people[2]]), None)
+                .is_err()
+        );
         let input = AttendeeInput {
             attendee: Attendee::Representative(people[2]),
             role: AttendanceRole::Presenter,
@@ -409,8 +502,14 @@ mod tests {
         };
         records.add_attendee(&input, &known).unwrap();
         assert!(records.add_attendee(&input, &known).is_err(), "not twice");
-        records.add_agenda_item(&item("Tre", vec![people[2]]), Some(1)).unwrap();
-        let titles: Vec<_> = records.agenda.iter().map(|i| (i.position, i.title.as_str())).collect();
+        records
+            .add_agenda_item(&item("Tre", vec![people[2]]), Some(1))
+            .unwrap();
+        let titles: Vec<_> = records
+            .agenda
+            .iter()
+            .map(|i| (i.position, i.title.as_str()))
+            .collect();
         assert_eq!(titles, [(1, "Tre"), (2, "Ett"), (3, "Två")]);
     }
 
@@ -418,10 +517,19 @@ mod tests {
     fn a_presenter_cannot_be_removed_or_made_absent() {
         let (mut records, _, _) = setup();
         let presenter = records.attendances[0].id;
-        assert!(matches!(records.remove_attendee(presenter), Err(MeetingEditError::Invalid(_))));
-        assert!(records.update_attendee(presenter, None, Some(AttendanceStatus::Absent)).is_err());
+        assert!(matches!(
+            records.remove_attendee(presenter),
+            Err(MeetingEditError::Invalid(_))
+        ));
+        assert!(
+            records
+                .update_attendee(presenter, None, Some(AttendanceStatus::Absent))
+                .is_err()
+        );
         let other = records.attendances[1].id;
-        records.update_attendee(other, Some(AttendanceRole::Guest), Some(AttendanceStatus::Absent)).unwrap();
+        records
+            .update_attendee(other, Some(AttendanceRole::Guest), Some(AttendanceStatus::Absent))
+            .unwrap();
         records.remove_attendee(other).unwrap();
         assert_eq!(records.attendances.len(), 1);
     }
@@ -454,17 +562,32 @@ mod tests {
     fn unknown_parts_are_not_found() {
         let (mut records, _, _) = setup();
         let missing = AgendaItemId::new();
-        assert!(matches!(records.remove_agenda_item(missing), Err(MeetingEditError::NotFound { part: "agenda item", .. })));
-        assert!(matches!(records.remove_outcome(OutcomeId::new()), Err(MeetingEditError::NotFound { .. })));
+        assert!(matches!(
+            records.remove_agenda_item(missing),
+            Err(MeetingEditError::NotFound {
+                part: "agenda item",
+                ..
+            })
+        ));
+        assert!(matches!(
+            records.remove_outcome(OutcomeId::new()),
+            Err(MeetingEditError::NotFound { .. })
+        ));
     }
 
     #[test]
     fn outcomes_point_at_existing_items() {
         let (mut records, _, _) = setup();
-        assert!(records.add_outcome(OutcomeKind::Risk, "Risk", Some(AgendaItemId::new())).is_err());
+        assert!(
+            records
+                .add_outcome(OutcomeKind::Risk, "Risk", Some(AgendaItemId::new()))
+                .is_err()
+        );
         let id = records.add_outcome(OutcomeKind::Risk, "Risk", None).unwrap();
         assert_eq!(records.outcomes[1].position, 2);
-        records.update_outcome(id, OutcomeKind::Question, "Fråga?", Some(records.agenda[0].id)).unwrap();
+        records
+            .update_outcome(id, OutcomeKind::Question, "Fråga?", Some(records.agenda[0].id))
+            .unwrap();
         records.remove_outcome(records.outcomes[0].id).unwrap();
         assert_eq!(records.outcomes[0].position, 1);
         assert_eq!(records.outcomes[0].kind, OutcomeKind::Question);

@@ -14,7 +14,9 @@ use crate::Store;
 use crate::entity::{follow_ups, meetings, outcomes};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{Db, check_version, folded_contains, guarded_update, meta, search_text, stored};
+use crate::support::{
+    Db, check_version, folded_contains, guarded_update, meta, refuse_archived, search_text, stored,
+};
 
 const ENTITY: &str = "follow-up";
 
@@ -183,6 +185,7 @@ impl Store {
         let txn = self.begin_write().await?;
         let mut follow_up = find(&txn, id).await?;
         check_version(ENTITY, id.as_uuid(), expected_version, &follow_up.meta)?;
+        refuse_archived(ENTITY, id.as_uuid(), &follow_up.meta)?;
         if details.owner_id != follow_up.details.owner_id
             || details.organisation_id != follow_up.details.organisation_id
         {

@@ -8,11 +8,13 @@ use uuid::Uuid;
 
 use samverkan_domain::{OrganisationId, text};
 
-use crate::entity::{agenda_items, attendances, follow_ups, meetings, organisations, outcomes, partnerships, representatives};
+use crate::Store;
+use crate::entity::{
+    agenda_items, attendances, follow_ups, meetings, organisations, outcomes, partnerships, representatives,
+};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::support::folded_contains;
-use crate::Store;
 
 /// What a timeline entry is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,7 +94,11 @@ impl Store {
             .map(|cursor| {
                 DateTime::parse_from_rfc3339(&cursor.key)
                     .map(|at| (at.with_timezone(&Utc), cursor.id))
-                    .map_err(|_| StoreError::Validation(samverkan_domain::FieldError::new("cursor", "is not a timeline cursor").into()))
+                    .map_err(|_| {
+                        StoreError::Validation(
+                            samverkan_domain::FieldError::new("cursor", "is not a timeline cursor").into(),
+                        )
+                    })
             })
             .transpose()?;
         let take = page.limit + 1;
@@ -110,7 +116,11 @@ impl Store {
                     .add(meetings::Column::HostOrganisationId.eq(org))
                     .add(Expr::col((meetings::Entity, meetings::Column::Id)).in_subquery(attended)),
             )
-            .filter(cursor_condition(meetings::Column::StartsAt, meetings::Column::Id, after.as_ref()))
+            .filter(cursor_condition(
+                meetings::Column::StartsAt,
+                meetings::Column::Id,
+                after.as_ref(),
+            ))
             .order_by_desc(meetings::Column::StartsAt)
             .order_by_desc(meetings::Column::Id)
             .limit(take)
@@ -135,8 +145,11 @@ impl Store {
                 "host".to_owned()
             } else {
                 // The best status among the organisation's attendances.
-                let mut own: Vec<&str> =
-                    statuses.iter().filter(|(id, _)| *id == meeting.id).map(|(_, s)| s.as_str()).collect();
+                let mut own: Vec<&str> = statuses
+                    .iter()
+                    .filter(|(id, _)| *id == meeting.id)
+                    .map(|(_, s)| s.as_str())
+                    .collect();
                 own.sort_by_key(|status| match *status {
                     "attended" => 0,
                     "confirmed" => 1,
@@ -157,7 +170,11 @@ impl Store {
         let follow_up_rows = follow_ups::Entity::find()
             .filter(follow_ups::Column::ArchivedAt.is_null())
             .filter(follow_ups::Column::OrganisationId.eq(org))
-            .filter(cursor_condition(follow_ups::Column::CreatedAt, follow_ups::Column::Id, after.as_ref()))
+            .filter(cursor_condition(
+                follow_ups::Column::CreatedAt,
+                follow_ups::Column::Id,
+                after.as_ref(),
+            ))
             .order_by_desc(follow_ups::Column::CreatedAt)
             .order_by_desc(follow_ups::Column::Id)
             .limit(take)
@@ -177,7 +194,11 @@ impl Store {
                     .add(partnerships::Column::OrganisationAId.eq(org))
                     .add(partnerships::Column::OrganisationBId.eq(org)),
             )
-            .filter(cursor_condition(partnerships::Column::CreatedAt, partnerships::Column::Id, after.as_ref()))
+            .filter(cursor_condition(
+                partnerships::Column::CreatedAt,
+                partnerships::Column::Id,
+                after.as_ref(),
+            ))
             .order_by_desc(partnerships::Column::CreatedAt)
             .order_by_desc(partnerships::Column::Id)
             .limit(take)
@@ -185,7 +206,13 @@ impl Store {
             .await?;
         let partner_ids: Vec<Uuid> = partnership_rows
             .iter()
-            .map(|p| if p.organisation_a_id == org { p.organisation_b_id } else { p.organisation_a_id })
+            .map(|p| {
+                if p.organisation_a_id == org {
+                    p.organisation_b_id
+                } else {
+                    p.organisation_a_id
+                }
+            })
             .collect();
         let names: Vec<(Uuid, String)> = organisations::Entity::find()
             .select_only()
@@ -196,9 +223,20 @@ impl Store {
             .all(&self.db)
             .await?;
         for row in partnership_rows {
-            let partner = if row.organisation_a_id == org { row.organisation_b_id } else { row.organisation_a_id };
-            let name = names.iter().find(|(id, _)| *id == partner).map_or("?", |(_, name)| name.as_str());
-            let detail = if row.archived_at.is_some() { "archived".to_owned() } else { row.status };
+            let partner = if row.organisation_a_id == org {
+                row.organisation_b_id
+            } else {
+                row.organisation_a_id
+            };
+            let name = names
+                .iter()
+                .find(|(id, _)| *id == partner)
+                .map_or("?", |(_, name)| name.as_str());
+            let detail = if row.archived_at.is_some() {
+                "archived".to_owned()
+            } else {
+                row.status
+            };
             entries.push(TimelineEntry {
                 kind: TimelineKind::Partnership,
                 id: row.id,
@@ -210,7 +248,10 @@ impl Store {
 
         entries.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id)));
         entries.truncate(usize::try_from(take).unwrap_or(usize::MAX));
-        let cursor_of = |entry: &TimelineEntry| Cursor { key: entry.occurred_at.to_rfc3339(), id: entry.id };
+        let cursor_of = |entry: &TimelineEntry| Cursor {
+            key: entry.occurred_at.to_rfc3339(),
+            id: entry.id,
+        };
         Page::from_rows(entries, page.limit, cursor_of, Ok)
     }
 
@@ -231,8 +272,19 @@ impl Store {
             .all(&self.db)
             .await?
         {
-            let fields = [Some(row.name.as_str()), row.short_name.as_deref(), row.city.as_deref()];
-            hits.extend(hit(HitKind::Organisation, row.id, &row.name, &fields, &needle, None));
+            let fields = [
+                Some(row.name.as_str()),
+                row.short_name.as_deref(),
+                row.city.as_deref(),
+            ];
+            hits.extend(hit(
+                HitKind::Organisation,
+                row.id,
+                &row.name,
+                &fields,
+                &needle,
+                None,
+            ));
         }
         for row in representatives::Entity::find()
             .filter(representatives::Column::ArchivedAt.is_null())
@@ -242,8 +294,19 @@ impl Store {
             .await?
         {
             // The title lives in the affiliation; search_text holds it folded.
-            let fields = [Some(row.full_name.as_str()), Some(row.search_text.as_str()), row.email.as_deref()];
-            hits.extend(hit(HitKind::Representative, row.id, &row.full_name, &fields, &needle, None));
+            let fields = [
+                Some(row.full_name.as_str()),
+                Some(row.search_text.as_str()),
+                row.email.as_deref(),
+            ];
+            hits.extend(hit(
+                HitKind::Representative,
+                row.id,
+                &row.full_name,
+                &fields,
+                &needle,
+                None,
+            ));
         }
         for row in meetings::Entity::find()
             .filter(meetings::Column::ArchivedAt.is_null())
@@ -253,8 +316,19 @@ impl Store {
             .all(&self.db)
             .await?
         {
-            let fields = [Some(row.title.as_str()), row.location.as_deref(), row.summary.as_deref()];
-            hits.extend(hit(HitKind::Meeting, row.id, &row.title, &fields, &needle, Some(row.id)));
+            let fields = [
+                Some(row.title.as_str()),
+                row.location.as_deref(),
+                row.summary.as_deref(),
+            ];
+            hits.extend(hit(
+                HitKind::Meeting,
+                row.id,
+                &row.title,
+                &fields,
+                &needle,
+                Some(row.id),
+            ));
         }
         let live_meetings = || {
             Query::select()
@@ -265,13 +339,23 @@ impl Store {
         };
         for row in agenda_items::Entity::find()
             .filter(folded_contains(agenda_items::Column::SearchText, query))
-            .filter(Expr::col((agenda_items::Entity, agenda_items::Column::MeetingId)).in_subquery(live_meetings()))
+            .filter(
+                Expr::col((agenda_items::Entity, agenda_items::Column::MeetingId))
+                    .in_subquery(live_meetings()),
+            )
             .limit(CANDIDATES_PER_KIND)
             .all(&self.db)
             .await?
         {
             let fields = [Some(row.title.as_str()), row.description.as_deref()];
-            hits.extend(hit(HitKind::AgendaItem, row.id, &row.title, &fields, &needle, Some(row.meeting_id)));
+            hits.extend(hit(
+                HitKind::AgendaItem,
+                row.id,
+                &row.title,
+                &fields,
+                &needle,
+                Some(row.meeting_id),
+            ));
         }
         for row in outcomes::Entity::find()
             .filter(folded_contains(outcomes::Column::SearchText, query))
@@ -282,7 +366,14 @@ impl Store {
         {
             let title: String = row.text.chars().take(80).collect();
             let fields = [Some(row.text.as_str())];
-            hits.extend(hit(HitKind::Outcome, row.id, &title, &fields, &needle, Some(row.meeting_id)));
+            hits.extend(hit(
+                HitKind::Outcome,
+                row.id,
+                &title,
+                &fields,
+                &needle,
+                Some(row.meeting_id),
+            ));
         }
         for row in follow_ups::Entity::find()
             .filter(follow_ups::Column::ArchivedAt.is_null())
@@ -292,11 +383,21 @@ impl Store {
             .await?
         {
             let fields = [Some(row.title.as_str()), row.details.as_deref()];
-            hits.extend(hit(HitKind::FollowUp, row.id, &row.title, &fields, &needle, Some(row.meeting_id)));
+            hits.extend(hit(
+                HitKind::FollowUp,
+                row.id,
+                &row.title,
+                &fields,
+                &needle,
+                Some(row.meeting_id),
+            ));
         }
 
         hits.sort_by(|a, b| {
-            b.score.cmp(&a.score).then(a.kind.cmp(&b.kind)).then_with(|| a.title.cmp(&b.title))
+            b.score
+                .cmp(&a.score)
+                .then(a.kind.cmp(&b.kind))
+                .then_with(|| a.title.cmp(&b.title))
         });
         hits.truncate(limit);
         Ok(hits)
@@ -330,7 +431,14 @@ fn hit(
             best = Some((score, snippet(field, &folded, at, needle.len())));
         }
     }
-    best.map(|(score, snippet)| SearchHit { kind, id, title: title.to_owned(), snippet, score, meeting_id })
+    best.map(|(score, snippet)| SearchHit {
+        kind,
+        id,
+        title: title.to_owned(),
+        snippet,
+        score,
+        meeting_id,
+    })
 }
 
 /// Up to about 60 characters either side of the match, taken from the
@@ -343,7 +451,10 @@ fn snippet(original: &str, folded: &str, byte_at: usize, byte_len: usize) -> Str
     let chars: Vec<char> = original.chars().collect();
     let from = start_char.saturating_sub(CONTEXT);
     let to = (start_char + match_chars + CONTEXT).min(chars.len());
-    let mut text: String = chars.get(from..to).map(|s| s.iter().collect()).unwrap_or_default();
+    let mut text: String = chars
+        .get(from..to)
+        .map(|s| s.iter().collect())
+        .unwrap_or_default();
     text = text.replace('\n', " ");
     if from > 0 {
         text.insert(0, '…');

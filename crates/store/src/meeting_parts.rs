@@ -10,14 +10,16 @@ use uuid::Uuid;
 use samverkan_domain::{
     AgendaItemId, AgendaItemInput, AttendanceId, AttendanceRole, AttendanceStatus, Attendee, AttendeeInput,
     KnownRecords, MeetingEditError, MeetingId, MeetingRecords, OutcomeId, OutcomeKind, ReferencedIds,
-    ValidationErrors, time,
+    time,
 };
 
-use crate::entity::{agenda_item_presenters, agenda_item_tags, agenda_items, attendances, meetings, outcomes};
+use crate::Store;
+use crate::entity::{
+    agenda_item_presenters, agenda_item_tags, agenda_items, attendances, meetings, outcomes,
+};
 use crate::error::{StoreError, StoreResult};
 use crate::meetings::{agenda_row, attendance_row, known_records, load_records, outcome_row};
 use crate::support::{Db, guarded_update};
-use crate::Store;
 
 impl From<MeetingEditError> for StoreError {
     fn from(error: MeetingEditError) -> Self {
@@ -33,17 +35,28 @@ async fn write_changes(db: &impl Db, before: &MeetingRecords, after: &MeetingRec
     // Attendances.
     let old: HashMap<_, _> = before.attendances.iter().map(|a| (a.id, a)).collect();
     let new: HashMap<_, _> = after.attendances.iter().map(|a| (a.id, a)).collect();
-    let gone: Vec<Uuid> = old.keys().filter(|id| !new.contains_key(id)).map(|id| id.as_uuid()).collect();
+    let gone: Vec<Uuid> = old
+        .keys()
+        .filter(|id| !new.contains_key(id))
+        .map(|id| id.as_uuid())
+        .collect();
     if !gone.is_empty() {
-        attendances::Entity::delete_many().filter(attendances::Column::Id.is_in(gone)).exec(db).await?;
+        attendances::Entity::delete_many()
+            .filter(attendances::Column::Id.is_in(gone))
+            .exec(db)
+            .await?;
     }
     for attendance in &after.attendances {
         match old.get(&attendance.id) {
             None => {
-                attendances::Entity::insert(attendance_row(attendance)).exec_without_returning(db).await?;
+                attendances::Entity::insert(attendance_row(attendance))
+                    .exec_without_returning(db)
+                    .await?;
             }
             Some(previous) if *previous != attendance => {
-                attendances::Entity::update(attendance_row(attendance).reset_all()).exec(db).await?;
+                attendances::Entity::update(attendance_row(attendance).reset_all())
+                    .exec(db)
+                    .await?;
             }
             Some(_) => {}
         }
@@ -52,12 +65,19 @@ async fn write_changes(db: &impl Db, before: &MeetingRecords, after: &MeetingRec
     // Agenda items, with their presenters and tags.
     let old: HashMap<_, _> = before.agenda.iter().map(|i| (i.id, i)).collect();
     let new: HashMap<_, _> = after.agenda.iter().map(|i| (i.id, i)).collect();
-    let gone: Vec<Uuid> = old.keys().filter(|id| !new.contains_key(id)).map(|id| id.as_uuid()).collect();
+    let gone: Vec<Uuid> = old
+        .keys()
+        .filter(|id| !new.contains_key(id))
+        .map(|id| id.as_uuid())
+        .collect();
     // Outcomes go first: those that pointed at a removed item are unlinked
     // before the item goes, so no statement leaves a foreign key dangling.
     write_outcomes(db, before, after).await?;
     if !gone.is_empty() {
-        agenda_items::Entity::delete_many().filter(agenda_items::Column::Id.is_in(gone)).exec(db).await?;
+        agenda_items::Entity::delete_many()
+            .filter(agenda_items::Column::Id.is_in(gone))
+            .exec(db)
+            .await?;
     }
     for item in &after.agenda {
         let previous = old.get(&item.id);
@@ -65,9 +85,13 @@ async fn write_changes(db: &impl Db, before: &MeetingRecords, after: &MeetingRec
             continue;
         }
         if previous.is_none() {
-            agenda_items::Entity::insert(agenda_row(item)).exec_without_returning(db).await?;
+            agenda_items::Entity::insert(agenda_row(item))
+                .exec_without_returning(db)
+                .await?;
         } else {
-            agenda_items::Entity::update(agenda_row(item).reset_all()).exec(db).await?;
+            agenda_items::Entity::update(agenda_row(item).reset_all())
+                .exec(db)
+                .await?;
             agenda_item_presenters::Entity::delete_many()
                 .filter(agenda_item_presenters::Column::AgendaItemId.eq(item.id.as_uuid()))
                 .exec(db)
@@ -91,18 +115,25 @@ async fn write_changes(db: &impl Db, before: &MeetingRecords, after: &MeetingRec
             })
             .collect();
         if !presenters.is_empty() {
-            agenda_item_presenters::Entity::insert_many(presenters).exec_without_returning(db).await?;
+            agenda_item_presenters::Entity::insert_many(presenters)
+                .exec_without_returning(db)
+                .await?;
         }
         let tags: Vec<agenda_item_tags::ActiveModel> = item
             .tags
             .iter()
             .map(|tag| {
-                agenda_item_tags::Model { agenda_item_id: item.id.as_uuid(), tag: tag.as_str().to_owned() }
-                    .into_active_model()
+                agenda_item_tags::Model {
+                    agenda_item_id: item.id.as_uuid(),
+                    tag: tag.as_str().to_owned(),
+                }
+                .into_active_model()
             })
             .collect();
         if !tags.is_empty() {
-            agenda_item_tags::Entity::insert_many(tags).exec_without_returning(db).await?;
+            agenda_item_tags::Entity::insert_many(tags)
+                .exec_without_returning(db)
+                .await?;
         }
     }
     Ok(())
@@ -111,21 +142,32 @@ async fn write_changes(db: &impl Db, before: &MeetingRecords, after: &MeetingRec
 async fn write_outcomes(db: &impl Db, before: &MeetingRecords, after: &MeetingRecords) -> StoreResult<()> {
     let old: HashMap<_, _> = before.outcomes.iter().map(|o| (o.id, o)).collect();
     let new: HashMap<_, _> = after.outcomes.iter().map(|o| (o.id, o)).collect();
-    let gone: Vec<Uuid> = old.keys().filter(|id| !new.contains_key(id)).map(|id| id.as_uuid()).collect();
+    let gone: Vec<Uuid> = old
+        .keys()
+        .filter(|id| !new.contains_key(id))
+        .map(|id| id.as_uuid())
+        .collect();
     if !gone.is_empty() {
         // Follow-ups that came from these outcomes stay, unlinked (the
         // foreign key sets their `outcome_id` to NULL).
-        outcomes::Entity::delete_many().filter(outcomes::Column::Id.is_in(gone)).exec(db).await?;
+        outcomes::Entity::delete_many()
+            .filter(outcomes::Column::Id.is_in(gone))
+            .exec(db)
+            .await?;
     }
     for outcome in &after.outcomes {
         match old.get(&outcome.id) {
             None => {
                 // One edit adds an outcome or an agenda item, never both, so
                 // a new outcome points only at an item that exists already.
-                outcomes::Entity::insert(outcome_row(outcome)).exec_without_returning(db).await?;
+                outcomes::Entity::insert(outcome_row(outcome))
+                    .exec_without_returning(db)
+                    .await?;
             }
             Some(previous) if *previous != outcome => {
-                outcomes::Entity::update(outcome_row(outcome).reset_all()).exec(db).await?;
+                outcomes::Entity::update(outcome_row(outcome).reset_all())
+                    .exec(db)
+                    .await?;
             }
             Some(_) => {}
         }
@@ -148,11 +190,7 @@ impl Store {
         let before = load_records(&txn, id).await?;
         let version = expected_version.unwrap_or(before.meeting.meta.version);
         crate::support::check_version("meeting", id.as_uuid(), version, &before.meeting.meta)?;
-        if before.meeting.meta.is_archived() {
-            let mut errors = ValidationErrors::new();
-            errors.add("id", format!("meeting {id} is archived and cannot be changed"));
-            return Err(errors.into());
-        }
+        crate::support::refuse_archived("meeting", id.as_uuid(), &before.meeting.meta)?;
         let known = known_records(&txn, &referenced).await?;
         let mut after = before.clone();
         let result = edit(&mut after, &known)?;
@@ -165,8 +203,16 @@ impl Store {
             updated_at: Set(now),
             ..Default::default()
         };
-        guarded_update(&txn, "meeting", meetings::Column::Id, meetings::Column::Version, id.as_uuid(), version, changes)
-            .await?;
+        guarded_update(
+            &txn,
+            "meeting",
+            meetings::Column::Id,
+            meetings::Column::Version,
+            id.as_uuid(),
+            version,
+            changes,
+        )
+        .await?;
         txn.commit().await?;
         Ok((result, after))
     }
@@ -198,7 +244,10 @@ impl Store {
         status: Option<AttendanceStatus>,
     ) -> StoreResult<MeetingRecords> {
         let edit = |records: &mut MeetingRecords, _: &KnownRecords| records.update_attendee(id, role, status);
-        Ok(self.edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit).await?.1)
+        Ok(self
+            .edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .await?
+            .1)
     }
 
     pub async fn remove_attendee(
@@ -208,7 +257,10 @@ impl Store {
         id: AttendanceId,
     ) -> StoreResult<MeetingRecords> {
         let edit = |records: &mut MeetingRecords, _: &KnownRecords| records.remove_attendee(id);
-        Ok(self.edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit).await?.1)
+        Ok(self
+            .edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .await?
+            .1)
     }
 
     /// Adds an agenda item at `position` (1-based; last when absent).
@@ -220,7 +272,8 @@ impl Store {
         position: Option<u32>,
     ) -> StoreResult<(AgendaItemId, MeetingRecords)> {
         let edit = |records: &mut MeetingRecords, _: &KnownRecords| records.add_agenda_item(&input, position);
-        self.edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit).await
+        self.edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .await
     }
 
     pub async fn update_agenda_item(
@@ -231,7 +284,10 @@ impl Store {
         input: AgendaItemInput,
     ) -> StoreResult<MeetingRecords> {
         let edit = |records: &mut MeetingRecords, _: &KnownRecords| records.update_agenda_item(id, &input);
-        Ok(self.edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit).await?.1)
+        Ok(self
+            .edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .await?
+            .1)
     }
 
     pub async fn remove_agenda_item(
@@ -241,7 +297,10 @@ impl Store {
         id: AgendaItemId,
     ) -> StoreResult<MeetingRecords> {
         let edit = |records: &mut MeetingRecords, _: &KnownRecords| records.remove_agenda_item(id);
-        Ok(self.edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit).await?.1)
+        Ok(self
+            .edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .await?
+            .1)
     }
 
     /// Puts the agenda in the given order (every item, once).
@@ -252,7 +311,10 @@ impl Store {
         order: Vec<AgendaItemId>,
     ) -> StoreResult<MeetingRecords> {
         let edit = |records: &mut MeetingRecords, _: &KnownRecords| records.reorder_agenda(&order);
-        Ok(self.edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit).await?.1)
+        Ok(self
+            .edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .await?
+            .1)
     }
 
     pub async fn add_outcome(
@@ -263,8 +325,10 @@ impl Store {
         text: String,
         agenda_item_id: Option<AgendaItemId>,
     ) -> StoreResult<(OutcomeId, MeetingRecords)> {
-        let edit = |records: &mut MeetingRecords, _: &KnownRecords| records.add_outcome(kind, &text, agenda_item_id);
-        self.edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit).await
+        let edit =
+            |records: &mut MeetingRecords, _: &KnownRecords| records.add_outcome(kind, &text, agenda_item_id);
+        self.edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .await
     }
 
     pub async fn update_outcome(
@@ -276,9 +340,13 @@ impl Store {
         text: String,
         agenda_item_id: Option<AgendaItemId>,
     ) -> StoreResult<MeetingRecords> {
-        let edit =
-            |records: &mut MeetingRecords, _: &KnownRecords| records.update_outcome(id, kind, &text, agenda_item_id);
-        Ok(self.edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit).await?.1)
+        let edit = |records: &mut MeetingRecords, _: &KnownRecords| {
+            records.update_outcome(id, kind, &text, agenda_item_id)
+        };
+        Ok(self
+            .edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .await?
+            .1)
     }
 
     pub async fn remove_outcome(
@@ -288,6 +356,9 @@ impl Store {
         id: OutcomeId,
     ) -> StoreResult<MeetingRecords> {
         let edit = |records: &mut MeetingRecords, _: &KnownRecords| records.remove_outcome(id);
-        Ok(self.edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit).await?.1)
+        Ok(self
+            .edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .await?
+            .1)
     }
 }

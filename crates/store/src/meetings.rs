@@ -23,7 +23,9 @@ use crate::entity::{
 };
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{Db, check_version, folded_contains, guarded_update, meta, search_text, stored};
+use crate::support::{
+    Db, check_version, folded_contains, guarded_update, meta, refuse_archived, search_text, stored,
+};
 use crate::{Store, follow_ups as follow_up_rows, representatives as representative_rows};
 
 const ENTITY: &str = "meeting";
@@ -565,6 +567,7 @@ impl Store {
         let txn = self.begin_write().await?;
         let mut meeting = find_meeting(&txn, id).await?;
         check_version(ENTITY, id.as_uuid(), expected_version, &meeting.meta)?;
+        refuse_archived(ENTITY, id.as_uuid(), &meeting.meta)?;
         let changed_references = details.host_organisation_id != meeting.details.host_organisation_id
             || details.partnership_ids != meeting.details.partnership_ids;
         if changed_references {

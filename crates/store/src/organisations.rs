@@ -18,7 +18,9 @@ use crate::Store;
 use crate::entity::{organisation_tags, organisations};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{Db, check_version, folded_contains, guarded_update, meta, search_text, stored};
+use crate::support::{
+    Db, check_version, folded_contains, guarded_update, meta, refuse_archived, search_text, stored,
+};
 
 const ENTITY: &str = "organisation";
 
@@ -229,9 +231,7 @@ impl Store {
         let txn = self.begin_write().await?;
         let mut organisation = find(&txn, id).await?;
         check_version(ENTITY, id.as_uuid(), expected_version, &organisation.meta)?;
-        if organisation.meta.is_archived() {
-            return Err(archived(id));
-        }
+        refuse_archived(ENTITY, id.as_uuid(), &organisation.meta)?;
         ensure_name_free(&txn, &details.name, Some(id)).await?;
         organisation.details = details;
         organisation.meta.version += 1;
@@ -346,13 +346,4 @@ impl Store {
             next_cursor: page_rows.next_cursor,
         })
     }
-}
-
-pub(crate) fn archived(id: OrganisationId) -> StoreError {
-    let mut errors = samverkan_domain::ValidationErrors::new();
-    errors.add(
-        "id",
-        format!("organisation {id} is archived and cannot be changed"),
-    );
-    StoreError::Validation(errors)
 }

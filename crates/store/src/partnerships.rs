@@ -14,7 +14,7 @@ use crate::Store;
 use crate::entity::{organisations, partnerships, representatives};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{Db, check_version, guarded_update, meta, stored};
+use crate::support::{Db, check_version, guarded_update, meta, refuse_archived, stored};
 
 const ENTITY: &str = "partnership";
 
@@ -191,7 +191,15 @@ impl Store {
         let txn = self.begin_write().await?;
         let mut partnership = find(&txn, id).await?;
         check_version(ENTITY, id.as_uuid(), expected_version, &partnership.meta)?;
-        check_references(&txn, &details).await?;
+        refuse_archived(ENTITY, id.as_uuid(), &partnership.meta)?;
+        // Only references that change are checked: a partnership whose
+        // party was archived can still be ended.
+        let old = &partnership.details;
+        if details.organisation_ids != old.organisation_ids
+            || details.responsible_representative_id != old.responsible_representative_id
+        {
+            check_references(&txn, &details).await?;
+        }
         partnership.details = details;
         partnership.meta.version += 1;
         partnership.meta.updated_at = time::now();

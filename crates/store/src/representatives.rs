@@ -18,7 +18,9 @@ use crate::Store;
 use crate::entity::{affiliations, organisations, representatives};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{Db, check_version, folded_contains, guarded_update, meta, search_text};
+use crate::support::{
+    Db, check_version, folded_contains, guarded_update, meta, refuse_archived, search_text,
+};
 
 const ENTITY: &str = "representative";
 
@@ -257,14 +259,7 @@ impl Store {
         let txn = self.begin_write().await?;
         let mut representative = find(&txn, id).await?;
         check_version(ENTITY, id.as_uuid(), expected_version, &representative.meta)?;
-        if representative.meta.is_archived() {
-            let mut errors = ValidationErrors::new();
-            errors.add(
-                "id",
-                format!("representative {id} is archived and cannot be changed"),
-            );
-            return Err(errors.into());
-        }
+        refuse_archived(ENTITY, id.as_uuid(), &representative.meta)?;
         if draft.organisation_id != representative.affiliation.organisation_id {
             ensure_live_organisation(&txn, "organisation_id", draft.organisation_id).await?;
         }

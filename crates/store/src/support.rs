@@ -89,6 +89,17 @@ pub(crate) fn check_version(
     }
 }
 
+/// Fails with a validation error if the record is archived: archived
+/// records keep their history but no longer change.
+pub(crate) fn refuse_archived(entity: &'static str, id: Uuid, meta: &RecordMeta) -> StoreResult<()> {
+    if meta.is_archived() {
+        let mut errors = samverkan_domain::ValidationErrors::new();
+        errors.add("id", format!("{entity} {id} is archived and cannot be changed"));
+        return Err(errors.into());
+    }
+    Ok(())
+}
+
 /// A case- and accent-insensitive substring match of `query` against a
 /// column holding folded text (see `samverkan_domain::text::fold`).
 pub(crate) fn folded_contains(column: impl ColumnTrait, query: &str) -> Expr {

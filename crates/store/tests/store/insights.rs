@@ -2,7 +2,10 @@ use samverkan_store::{HitKind, PageRequest, Store, TimelineKind};
 
 use crate::store_tests;
 
-store_tests!(search_finds_every_kind_ranked_ignoring_case, the_timeline_walks_newest_first);
+store_tests!(
+    search_finds_every_kind_ranked_ignoring_case,
+    the_timeline_walks_newest_first
+);
 
 async fn search_finds_every_kind_ranked_ignoring_case(store: Store) {
     store.load_demo().await.unwrap();
@@ -10,25 +13,46 @@ async fn search_finds_every_kind_ranked_ignoring_case(store: Store) {
     assert_eq!(hits[0].kind, HitKind::Representative);
     assert_eq!(hits[0].title, "Lena Lindhé");
     let hits = store.search("ungdomsbarometern", 10).await.unwrap();
-    assert_eq!(hits[0].kind, HitKind::AgendaItem, "the exact title ranks first: {hits:?}");
+    assert_eq!(
+        hits[0].kind,
+        HitKind::AgendaItem,
+        "the exact title ranks first: {hits:?}"
+    );
     assert!(hits.iter().any(|h| h.kind == HitKind::FollowUp), "{hits:?}");
     let hits = store.search("drömfabriken", 10).await.unwrap();
     assert_eq!(hits[0].kind, HitKind::Meeting);
     assert!(hits[0].snippet.contains("Drömfabriken"), "{hits:?}");
     let hits = store.search("TROLLHÄTTANS STAD", 10).await.unwrap();
     assert_eq!((hits[0].kind, hits[0].score), (HitKind::Organisation, 100));
-    assert!(store.search("broar mellan", 10).await.unwrap().iter().any(|h| h.kind == HitKind::Outcome));
+    assert!(
+        store
+            .search("broar mellan", 10)
+            .await
+            .unwrap()
+            .iter()
+            .any(|h| h.kind == HitKind::Outcome)
+    );
     assert!(store.search("   ", 10).await.unwrap().is_empty());
     assert!(store.search("zzzz", 10).await.unwrap().is_empty());
 }
 
 async fn the_timeline_walks_newest_first(store: Store) {
     let demo = store.load_demo().await.unwrap();
-    let university = demo.organisations.values().find(|o| o.details.name.as_str() == "Högskolan Väst").unwrap();
-    let mut request = PageRequest { limit: 3, after: None };
+    let university = demo
+        .organisations
+        .values()
+        .find(|o| o.details.name.as_str() == "Högskolan Väst")
+        .unwrap();
+    let mut request = PageRequest {
+        limit: 3,
+        after: None,
+    };
     let mut entries = Vec::new();
     loop {
-        let page = store.organisation_timeline(university.id, &request).await.unwrap();
+        let page = store
+            .organisation_timeline(university.id, &request)
+            .await
+            .unwrap();
         entries.extend(page.items);
         match page.next_cursor {
             Some(cursor) => request = PageRequest::parse(Some(3), Some(&cursor)).unwrap(),
@@ -36,13 +60,40 @@ async fn the_timeline_walks_newest_first(store: Store) {
         }
     }
     // Six partnerships, two follow-ups it answers for, the partner day.
-    assert_eq!(entries.iter().filter(|e| e.kind == TimelineKind::Partnership).count(), 6);
-    assert_eq!(entries.iter().filter(|e| e.kind == TimelineKind::FollowUp).count(), 2);
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.kind == TimelineKind::Partnership)
+            .count(),
+        6
+    );
+    assert_eq!(
+        entries
+            .iter()
+            .filter(|e| e.kind == TimelineKind::FollowUp)
+            .count(),
+        2
+    );
     let meeting = entries.iter().find(|e| e.kind == TimelineKind::Meeting).unwrap();
     assert_eq!(meeting.detail, "attended", "through its people");
-    assert_eq!(entries.last().unwrap().kind, TimelineKind::Meeting, "2024 is older than today's records");
+    assert_eq!(
+        entries.last().unwrap().kind,
+        TimelineKind::Meeting,
+        "2024 is older than today's records"
+    );
     assert!(entries.windows(2).all(|w| w[0].occurred_at >= w[1].occurred_at));
-    let host = demo.organisations.values().find(|o| o.details.name.as_str() == "Kunskapsförbundet Väst").unwrap();
-    let page = store.organisation_timeline(host.id, &PageRequest::default()).await.unwrap();
-    assert!(page.items.iter().any(|e| e.kind == TimelineKind::Meeting && e.detail == "host"));
+    let host = demo
+        .organisations
+        .values()
+        .find(|o| o.details.name.as_str() == "Kunskapsförbundet Väst")
+        .unwrap();
+    let page = store
+        .organisation_timeline(host.id, &PageRequest::default())
+        .await
+        .unwrap();
+    assert!(
+        page.items
+            .iter()
+            .any(|e| e.kind == TimelineKind::Meeting && e.detail == "host")
+    );
 }

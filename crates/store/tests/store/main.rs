@@ -10,5 +10,6 @@ mod insights;
 mod meeting_parts;
 mod meetings;
 mod organisations;
+mod partnerships;
 mod representatives;
 mod seed;

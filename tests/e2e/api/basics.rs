@@ -1,0 +1,168 @@
+use reqwest::StatusCode;
+use serde_json::json;
+
+use super::{get, post};
+use crate::api_tests;
+use crate::server::{Backend, TestDatabase, TestServer};
+
+api_tests!(
+    health_readiness_and_request_ids,
+    errors_are_problems_and_write_nothing
+);
+
+async fn health_readiness_and_request_ids(server: &TestServer) {
+    let health = get(server, "/health").await;
+    assert!(health.headers.get("x-request-id").is_some());
+    assert_eq!(health.expect(StatusCode::OK), json!({ "status": "ok" }));
+    assert_eq!(
+        get(server, "/ready").await.expect(StatusCode::OK),
+        json!({ "status": "ok" })
+    );
+    let response = server
+        .client
+        .get(server.url("/health"))
+        .header("x-request-id", "från-klienten-1")
+        .send()
+        .await
+        .unwrap();
+    // Not ASCII: replaced by a fresh id rather than echoed.
+    assert_ne!(response.headers()["x-request-id"], "från-klienten-1");
+    let response = server
+        .client
+        .get(server.url("/health"))
+        .header("x-request-id", "abc-123")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["x-request-id"], "abc-123");
+    let docs = server.client.get(server.url("/docs")).send().await.unwrap();
+    assert_eq!(docs.status(), StatusCode::OK);
+}
+
+async fn errors_are_problems_and_write_nothing(server: &TestServer) {
+    let organisations = "/api/v1/organisations";
+    // 400: malformed JSON, a bad parameter, a bad id.
+    let malformed = server
+        .client
+        .post(server.url(organisations))
+        .header("content-type", "application/json")
+        .body("{\"name\": \"Vattenfall\", ")
+        .send()
+        .await
+        .unwrap();
+    let answer = super::Answer {
+        status: malformed.status(),
+        headers: malformed.headers().clone(),
+        body: malformed.json().await.unwrap(),
+    };
+    answer.expect_problem(StatusCode::BAD_REQUEST, Some("body"));
+    get(server, "/api/v1/organisations?limit=501")
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("limit"));
+    get(server, "/api/v1/organisations?kind=castle")
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("kind"));
+    get(server, "/api/v1/organisations?cursor=garbage")
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("cursor"));
+    get(server, "/api/v1/organisations/not-a-uuid")
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("id"));
+    get(server, "/api/v1/meetings?from=2024-13-01")
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("from"));
+    // 404.
+    let unknown = uuid::Uuid::now_v7();
+    get(server, &format!("{organisations}/{unknown}"))
+        .await
+        .expect_problem(StatusCode::NOT_FOUND, None);
+    get(server, "/api/v1/nothing-here")
+        .await
+        .expect_problem(StatusCode::NOT_FOUND, None);
+    // 422: a bad organisation number.
+    post(
+        server,
+        organisations,
+        &json!({ "name": "Vattenfall", "kind": "company", "organisation_number": "556036-2139" }),
+    )
+    .await
+    .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("organisation_number"));
+    // 409: a duplicate, ignoring case.
+    post(
+        server,
+        organisations,
+        &json!({ "name": "Högskolan Väst", "kind": "university" }),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    post(
+        server,
+        organisations,
+        &json!({ "name": "HÖGSKOLAN VÄST", "kind": "university" }),
+    )
+    .await
+    .expect_problem(StatusCode::CONFLICT, Some("name"));
+    // 413: a body over 1 MiB.
+    let huge = json!({ "name": "x".repeat(1_100_000), "kind": "company" });
+    post(server, organisations, &huge)
+        .await
+        .expect_problem(StatusCode::PAYLOAD_TOO_LARGE, None);
+    // Nothing but the one good organisation was written.
+    let all = super::walk(server, organisations, 50).await;
+    assert_eq!(all.len(), 1);
+}
+
+/// The server stops on SIGTERM with exit status 0, and starts again on the
+/// same database (migrations already applied).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_stops_the_server_cleanly() {
+    let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let server = TestServer::start(&database.url, &["--demo"]);
+    get(&server, "/health").await.expect(StatusCode::OK);
+    assert!(server.terminate(), "exit status 0 after SIGTERM");
+    let again = TestServer::start(&database.url, &["--demo"]);
+    let meetings = super::walk(&again, "/api/v1/meetings", 10).await;
+    assert_eq!(meetings.len(), 1, "the demo is loaded once");
+}
+
+/// The OpenAPI document checked in at docs/openapi.json is what the server
+/// serves: every API change shows in review. Regenerate with
+/// `SAMVERKAN_UPDATE_OPENAPI=1 cargo test --test e2e openapi`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_checked_in_openapi_document_is_current() {
+    let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let server = TestServer::start(&database.url, &[]);
+    let served = server
+        .client
+        .get(server.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let served: serde_json::Value = serde_json::from_str(&served).unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/openapi.json");
+    let pretty = serde_json::to_string_pretty(&served).unwrap() + "\n";
+    if std::env::var_os("SAMVERKAN_UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, &pretty).unwrap();
+    }
+    let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        checked_in == pretty,
+        "docs/openapi.json differs from the served document; regenerate it with \
+         SAMVERKAN_UPDATE_OPENAPI=1 cargo test --test e2e openapi, and review the diff"
+    );
+    // Every operation documents its errors as problems.
+    for (path, operations) in served["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            if path.starts_with("/api/v1") {
+                let responses = operation["responses"].as_object().unwrap();
+                assert!(
+                    responses.contains_key("400") && responses.contains_key("500"),
+                    "{method} {path}"
+                );
+            }
+        }
+    }
+}

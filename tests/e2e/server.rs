@@ -1,0 +1,173 @@
+//! A `samverkan serve` process per test, on a fresh database, on SQLite or
+//! PostgreSQL (see `SAMVERKAN_TEST_POSTGRES_URL`, as for the store tests).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use sqlx::Connection;
+
+pub const POSTGRES_URL_VARIABLE: &str = "SAMVERKAN_TEST_POSTGRES_URL";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database for one test.
+pub struct TestDatabase {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    /// `None` when PostgreSQL is not configured (and this is not CI).
+    pub async fn new(backend: Backend) -> Option<Self> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("a temporary folder");
+                let url = format!("sqlite://{}?mode=rwc", dir.path().join("samverkan.db").display());
+                Some(Self {
+                    url,
+                    _dir: Some(dir),
+                    postgres: None,
+                })
+            }
+            Backend::Postgres => {
+                let admin_url = match std::env::var(POSTGRES_URL_VARIABLE) {
+                    Ok(url) if !url.is_empty() => url,
+                    _ => {
+                        assert!(
+                            std::env::var("CI").map_or(true, |ci| ci != "true"),
+                            "{POSTGRES_URL_VARIABLE} must be set in CI"
+                        );
+                        eprintln!("skipping the PostgreSQL half: {POSTGRES_URL_VARIABLE} is not set");
+                        return None;
+                    }
+                };
+                let name = format!("samverkan_e2e_{}", uuid::Uuid::now_v7().simple());
+                let mut admin = sqlx::PgConnection::connect(&admin_url)
+                    .await
+                    .expect("PostgreSQL is reachable");
+                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+                    .execute(&mut admin)
+                    .await
+                    .expect("CREATE DATABASE");
+                admin.close().await.expect("close");
+                let mut url = url::Url::parse(&admin_url).expect("a PostgreSQL URL");
+                url.set_path(&format!("/{name}"));
+                Some(Self {
+                    url: url.to_string(),
+                    _dir: None,
+                    postgres: Some((admin_url, name)),
+                })
+            }
+        }
+    }
+
+    pub async fn drop_database(self) {
+        if let Some((admin_url, name)) = &self.postgres {
+            let mut admin = sqlx::PgConnection::connect(admin_url)
+                .await
+                .expect("PostgreSQL is reachable");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+            )))
+            .execute(&mut admin)
+            .await
+            .expect("DROP DATABASE");
+            admin.close().await.expect("close");
+        }
+    }
+}
+
+/// A running server, killed when dropped.
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    child: Child,
+}
+
+impl TestServer {
+    /// Starts `samverkan serve` on a free port against `database_url`.
+    pub fn start(database_url: &str, extra_args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_samverkan"))
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .args(extra_args)
+            .env("SAMVERKAN_DATABASE_URL", database_url)
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the server starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let mut lines = BufReader::new(stdout).lines();
+        let base = loop {
+            match lines.next() {
+                Some(Ok(line)) => {
+                    if let Some(address) = line.strip_prefix("listening on ") {
+                        break address.trim().to_owned();
+                    }
+                }
+                _ => panic!("the server exited before listening"),
+            }
+        };
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("a client");
+        Self { base, client, child }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Sends SIGTERM and waits for the process to exit; true if it exited 0.
+    pub fn terminate(mut self) -> bool {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        self.child.wait().map(|status| status.success()).unwrap_or(false)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Defines, for each named `async fn(&TestServer)`, a module with one test
+/// per backend, each with a fresh database and server.
+#[macro_export]
+macro_rules! api_tests {
+    ($($test:ident),* $(,)?) => {
+        $(
+            mod $test {
+                use $crate::server::{Backend, TestDatabase, TestServer};
+
+                async fn run(backend: Backend) {
+                    let Some(database) = TestDatabase::new(backend).await else { return };
+                    let server = TestServer::start(&database.url, &[]);
+                    super::$test(&server).await;
+                    drop(server);
+                    database.drop_database().await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    run(Backend::Sqlite).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    run(Backend::Postgres).await;
+                }
+            }
+        )*
+    };
+}
