@@ -32,11 +32,9 @@ pub struct ServeConfig {
 /// the database.
 pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     let store = Store::open(&config.database_url).await?;
-    if config.demo {
-        let outcome = store.load_demo().await?;
-        if outcome.created {
-            tracing::info!("loaded the demo partner day");
-        }
+    if config.demo && store_is_empty(&store).await? {
+        store.load_demo().await?;
+        tracing::info!("loaded the demo partner day");
     }
     let acceptor = TcpListener::bind(config.bind.clone()).into_acceptor().await?;
     let address = acceptor
@@ -54,6 +52,14 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     tracing::info!("shutting down: closing the database");
     store.close().await?;
     Ok(())
+}
+
+/// No meeting at all, archived ones included: `--demo` never mixes the demo
+/// into a database in use.
+async fn store_is_empty(store: &Store) -> Result<bool, ServeError> {
+    let filter = samverkan_store::MeetingFilter { include_archived: true, ..Default::default() };
+    let page = samverkan_store::PageRequest { limit: 1, after: None };
+    Ok(store.list_meetings(&filter, &page).await?.items.is_empty())
 }
 
 async fn shutdown_signal() {
