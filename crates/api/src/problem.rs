@@ -182,6 +182,7 @@ impl From<StoreError> for ApiError {
                 Self::Conflict(Json(problem))
             }
             StoreError::Validation(errors) => Self::validation(errors),
+            StoreError::InvalidCursor { reason } => Self::bad_request("cursor", reason),
             StoreError::Database(ref db) if is_unavailable(db) => {
                 tracing::warn!(%error, "database unavailable");
                 Self::Unavailable(Json(Problem::new(

@@ -150,6 +150,12 @@ impl Tag {
         Ok(Self(value))
     }
 
+    /// The stored form of a tag someone types (in a filter, say), without
+    /// validating it.
+    pub fn normalize(raw: &str) -> String {
+        normalize_line(raw).to_lowercase()
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

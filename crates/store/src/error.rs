@@ -24,6 +24,10 @@ pub enum StoreError {
     #[error("{message}")]
     Duplicate { field: String, message: String },
 
+    /// A list was given a cursor it did not give out.
+    #[error("cursor {reason}")]
+    InvalidCursor { reason: String },
+
     /// The input breaks a rule of the domain: nothing was written.
     #[error(transparent)]
     Validation(#[from] ValidationErrors),

@@ -19,6 +19,8 @@ use crate::support::{
 };
 
 const ENTITY: &str = "follow-up";
+/// The name on this list's cursors.
+const SCOPE: &str = "follow_ups";
 
 /// Which follow-ups a list holds, in the order they were made.
 #[derive(Debug, Clone, Default)]
@@ -280,7 +282,7 @@ impl Store {
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
             query = query.filter(folded_contains(follow_ups::Column::SearchText, q));
         }
-        if let Some(after) = &page.after {
+        if let Some(after) = page.after(SCOPE)? {
             query = query.filter(follow_ups::Column::Id.gt(after.id));
         }
         let rows = query
@@ -288,10 +290,7 @@ impl Store {
             .limit(page.limit + 1)
             .all(&self.db)
             .await?;
-        let cursor_of = |row: &follow_ups::Model| Cursor {
-            key: String::new(),
-            id: row.id,
-        };
+        let cursor_of = |row: &follow_ups::Model| Cursor::new(SCOPE, String::new(), row.id);
         Page::from_rows(rows, page.limit, cursor_of, from_row)
     }
 }

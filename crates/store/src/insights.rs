@@ -2,19 +2,20 @@
 //! ranked search over everything.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use samverkan_domain::{OrganisationId, text};
 
 use crate::Store;
 use crate::entity::{
-    agenda_items, attendances, follow_ups, meetings, organisations, outcomes, partnerships, representatives,
+    affiliations, agenda_items, attendances, follow_ups, meetings, organisations, outcomes, partnerships,
+    representatives,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::folded_contains;
+use crate::support::{Db, folded_contains, folded_starts_with};
 
 /// What a timeline entry is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +66,9 @@ pub struct SearchHit {
     pub meeting_id: Option<Uuid>,
 }
 
+/// The name on the timeline's cursors.
+const TIMELINE_SCOPE: &str = "timeline";
+
 /// How many rows each kind contributes before ranking.
 const CANDIDATES_PER_KIND: u64 = 100;
 
@@ -89,15 +93,12 @@ impl Store {
         crate::organisations::find(&self.db, organisation_id).await?;
         let org = organisation_id.as_uuid();
         let after = page
-            .after
-            .as_ref()
+            .after(TIMELINE_SCOPE)?
             .map(|cursor| {
                 DateTime::parse_from_rfc3339(&cursor.key)
                     .map(|at| (at.with_timezone(&Utc), cursor.id))
-                    .map_err(|_| {
-                        StoreError::Validation(
-                            samverkan_domain::FieldError::new("cursor", "is not a timeline cursor").into(),
-                        )
+                    .map_err(|_| StoreError::InvalidCursor {
+                        reason: "does not hold a time".into(),
                     })
             })
             .transpose()?;
@@ -108,6 +109,7 @@ impl Store {
             .column(attendances::Column::MeetingId)
             .from(attendances::Entity)
             .and_where(Expr::col(attendances::Column::OrganisationId).eq(org))
+            .and_where(Expr::col(attendances::Column::Status).ne("absent"))
             .take();
         let meeting_rows = meetings::Entity::find()
             .filter(meetings::Column::ArchivedAt.is_null())
@@ -248,29 +250,32 @@ impl Store {
 
         entries.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id)));
         entries.truncate(usize::try_from(take).unwrap_or(usize::MAX));
-        let cursor_of = |entry: &TimelineEntry| Cursor {
-            key: entry.occurred_at.to_rfc3339(),
-            id: entry.id,
-        };
+        let cursor_of =
+            |entry: &TimelineEntry| Cursor::new(TIMELINE_SCOPE, entry.occurred_at.to_rfc3339(), entry.id);
         Page::from_rows(entries, page.limit, cursor_of, Ok)
     }
 
     /// One ranked search across organisations, representatives, meetings,
     /// agenda items, outcomes and follow-ups (live ones), ignoring case and
     /// accents. Returns the best `limit` hits.
+    ///
+    /// For each kind, the rows whose text starts with the query (their title
+    /// does: it is the first line of `search_text`), shortest first, and the
+    /// rows that contain it are taken as candidates, at most
+    /// `CANDIDATES_PER_KIND` of each, then ranked together. An exact or
+    /// prefix match of a title therefore always reaches the ranking.
     pub async fn search(&self, query: &str, limit: usize) -> StoreResult<Vec<SearchHit>> {
         let needle = text::fold(query);
         if needle.is_empty() {
             return Ok(Vec::new());
         }
+        let db = &self.db;
         let mut hits = Vec::new();
 
-        for row in organisations::Entity::find()
-            .filter(organisations::Column::ArchivedAt.is_null())
-            .filter(folded_contains(organisations::Column::SearchText, query))
-            .limit(CANDIDATES_PER_KIND)
-            .all(&self.db)
-            .await?
+        let live = Condition::all().add(organisations::Column::ArchivedAt.is_null());
+        for row in
+            candidates::<organisations::Entity>(db, organisations::Column::SearchText, live, query, |r| r.id)
+                .await?
         {
             let fields = [
                 Some(row.name.as_str()),
@@ -286,19 +291,36 @@ impl Store {
                 None,
             ));
         }
-        for row in representatives::Entity::find()
-            .filter(representatives::Column::ArchivedAt.is_null())
-            .filter(folded_contains(representatives::Column::SearchText, query))
-            .limit(CANDIDATES_PER_KIND)
-            .all(&self.db)
-            .await?
-        {
-            // The title lives in the affiliation; search_text holds it folded.
-            let fields = [
-                Some(row.full_name.as_str()),
-                Some(row.search_text.as_str()),
-                row.email.as_deref(),
-            ];
+
+        let live = Condition::all().add(representatives::Column::ArchivedAt.is_null());
+        let people = candidates::<representatives::Entity>(
+            db,
+            representatives::Column::SearchText,
+            live,
+            query,
+            |r| r.id,
+        )
+        .await?;
+        let ids: Vec<Uuid> = people.iter().map(|p| p.id).collect();
+        let titles: Vec<(Uuid, Option<String>)> = if ids.is_empty() {
+            Vec::new()
+        } else {
+            affiliations::Entity::find()
+                .select_only()
+                .column(affiliations::Column::RepresentativeId)
+                .column(affiliations::Column::Title)
+                .filter(affiliations::Column::RepresentativeId.is_in(ids))
+                .filter(affiliations::Column::EndedOn.is_null())
+                .into_tuple()
+                .all(db)
+                .await?
+        };
+        for row in people {
+            let title = titles
+                .iter()
+                .find(|(id, _)| *id == row.id)
+                .and_then(|(_, title)| title.as_deref());
+            let fields = [Some(row.full_name.as_str()), title, row.email.as_deref()];
             hits.extend(hit(
                 HitKind::Representative,
                 row.id,
@@ -308,13 +330,10 @@ impl Store {
                 None,
             ));
         }
-        for row in meetings::Entity::find()
-            .filter(meetings::Column::ArchivedAt.is_null())
-            .filter(folded_contains(meetings::Column::SearchText, query))
-            .order_by_desc(meetings::Column::StartsAt)
-            .limit(CANDIDATES_PER_KIND)
-            .all(&self.db)
-            .await?
+
+        let live = Condition::all().add(meetings::Column::ArchivedAt.is_null());
+        for row in
+            candidates::<meetings::Entity>(db, meetings::Column::SearchText, live, query, |r| r.id).await?
         {
             let fields = [
                 Some(row.title.as_str()),
@@ -330,6 +349,7 @@ impl Store {
                 Some(row.id),
             ));
         }
+
         let live_meetings = || {
             Query::select()
                 .column(meetings::Column::Id)
@@ -337,15 +357,12 @@ impl Store {
                 .and_where(Expr::col(meetings::Column::ArchivedAt).is_null())
                 .take()
         };
-        for row in agenda_items::Entity::find()
-            .filter(folded_contains(agenda_items::Column::SearchText, query))
-            .filter(
-                Expr::col((agenda_items::Entity, agenda_items::Column::MeetingId))
-                    .in_subquery(live_meetings()),
-            )
-            .limit(CANDIDATES_PER_KIND)
-            .all(&self.db)
-            .await?
+        let live = Condition::all().add(
+            Expr::col((agenda_items::Entity, agenda_items::Column::MeetingId)).in_subquery(live_meetings()),
+        );
+        for row in
+            candidates::<agenda_items::Entity>(db, agenda_items::Column::SearchText, live, query, |r| r.id)
+                .await?
         {
             let fields = [Some(row.title.as_str()), row.description.as_deref()];
             hits.extend(hit(
@@ -357,14 +374,13 @@ impl Store {
                 Some(row.meeting_id),
             ));
         }
-        for row in outcomes::Entity::find()
-            .filter(folded_contains(outcomes::Column::SearchText, query))
-            .filter(Expr::col((outcomes::Entity, outcomes::Column::MeetingId)).in_subquery(live_meetings()))
-            .limit(CANDIDATES_PER_KIND)
-            .all(&self.db)
-            .await?
+
+        let live = Condition::all()
+            .add(Expr::col((outcomes::Entity, outcomes::Column::MeetingId)).in_subquery(live_meetings()));
+        for row in
+            candidates::<outcomes::Entity>(db, outcomes::Column::SearchText, live, query, |r| r.id).await?
         {
-            let title: String = row.text.chars().take(80).collect();
+            let title: String = text::normalize_line(&row.text).chars().take(80).collect();
             let fields = [Some(row.text.as_str())];
             hits.extend(hit(
                 HitKind::Outcome,
@@ -375,11 +391,9 @@ impl Store {
                 Some(row.meeting_id),
             ));
         }
-        for row in follow_ups::Entity::find()
-            .filter(follow_ups::Column::ArchivedAt.is_null())
-            .filter(folded_contains(follow_ups::Column::SearchText, query))
-            .limit(CANDIDATES_PER_KIND)
-            .all(&self.db)
+
+        let live = Condition::all().add(follow_ups::Column::ArchivedAt.is_null());
+        for row in candidates::<follow_ups::Entity>(db, follow_ups::Column::SearchText, live, query, |r| r.id)
             .await?
         {
             let fields = [Some(row.title.as_str()), row.details.as_deref()];
@@ -404,6 +418,44 @@ impl Store {
     }
 }
 
+/// The rows of `E` that match `query`: those whose folded text starts with
+/// it (shortest first), then those that contain it; each at most
+/// `CANDIDATES_PER_KIND`, without repeats.
+async fn candidates<E>(
+    db: &impl Db,
+    search_text: E::Column,
+    live: Condition,
+    query: &str,
+    id_of: impl Fn(&E::Model) -> Uuid,
+) -> StoreResult<Vec<E::Model>>
+where
+    E: EntityTrait,
+    E::Model: Send + Sync,
+{
+    let prefix = E::find()
+        .filter(live.clone())
+        .filter(folded_starts_with(search_text, query))
+        .order_by(
+            Func::cust(Alias::new("length")).arg(Expr::col(search_text.as_column_ref())),
+            Order::Asc,
+        )
+        .limit(CANDIDATES_PER_KIND)
+        .all(db)
+        .await?;
+    let contains = E::find()
+        .filter(live)
+        .filter(folded_contains(search_text, query))
+        .limit(CANDIDATES_PER_KIND)
+        .all(db)
+        .await?;
+    let mut seen = std::collections::HashSet::new();
+    Ok(prefix
+        .into_iter()
+        .chain(contains)
+        .filter(|row| seen.insert(id_of(row)))
+        .collect())
+}
+
 /// Scores a candidate by where `needle` (folded) matches its fields; the
 /// first field is its title. `None` if no field matches after all.
 fn hit(
@@ -417,7 +469,10 @@ fn hit(
     let mut best: Option<(u32, String)> = None;
     for (index, field) in fields.iter().enumerate() {
         let Some(field) = field else { continue };
-        let folded = text::fold(field);
+        // Folding squeezes white space; so does the snippet's source, so
+        // that positions in the two line up.
+        let field = text::normalize_line(field);
+        let folded = text::fold(&field);
         let Some(at) = folded.find(needle) else { continue };
         let in_title = index == 0;
         let score = match () {
@@ -428,7 +483,7 @@ fn hit(
             () => 20,
         };
         if best.as_ref().is_none_or(|(best_score, _)| score > *best_score) {
-            best = Some((score, snippet(field, &folded, at, needle.len())));
+            best = Some((score, snippet(&field, &folded, at, needle.len())));
         }
     }
     best.map(|(score, snippet)| SearchHit {
@@ -442,8 +497,9 @@ fn hit(
 }
 
 /// Up to about 60 characters either side of the match, taken from the
-/// original text (folding keeps character positions for text in composed
-/// form, which is how the domain stores it).
+/// original text with its white space squeezed (folding keeps character
+/// positions for such text in composed form, which is how the domain stores
+/// text).
 fn snippet(original: &str, folded: &str, byte_at: usize, byte_len: usize) -> String {
     const CONTEXT: usize = 60;
     let start_char = folded[..byte_at].chars().count();
@@ -455,7 +511,6 @@ fn snippet(original: &str, folded: &str, byte_at: usize, byte_len: usize) -> Str
         .get(from..to)
         .map(|s| s.iter().collect())
         .unwrap_or_default();
-    text = text.replace('\n', " ");
     if from > 0 {
         text.insert(0, '…');
     }

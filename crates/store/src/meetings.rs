@@ -29,6 +29,11 @@ use crate::support::{
 use crate::{Store, follow_ups as follow_up_rows, representatives as representative_rows};
 
 const ENTITY: &str = "meeting";
+/// The name on this list's cursors.
+const SCOPE: &str = "meetings";
+
+/// An absent attendee was not there: meetings they missed are not "theirs".
+const ABSENT: &str = "absent";
 
 /// Which meetings a list holds. Newest first.
 #[derive(Debug, Clone, Default)]
@@ -37,9 +42,10 @@ pub struct MeetingFilter {
     pub from: Option<NaiveDate>,
     /// Up to and including this Stockholm day.
     pub to: Option<NaiveDate>,
-    /// Hosted by this organisation, or attended by it or one of its people.
+    /// Hosted by this organisation, or attended by it or one of its people
+    /// (invited and confirmed count; absent does not).
     pub organisation_id: Option<OrganisationId>,
-    /// Attended (or presented at) by this person.
+    /// Attended by this person (invited and confirmed count; absent does not).
     pub representative_id: Option<RepresentativeId>,
     pub kind: Option<MeetingKind>,
     pub tag: Option<String>,
@@ -656,7 +662,9 @@ impl Store {
                     Query::select()
                         .column(meeting_tags::Column::MeetingId)
                         .from(meeting_tags::Entity)
-                        .and_where(Expr::col(meeting_tags::Column::Tag).eq(tag.trim().to_lowercase()))
+                        .and_where(
+                            Expr::col(meeting_tags::Column::Tag).eq(samverkan_domain::Tag::normalize(tag)),
+                        )
                         .take(),
                 ),
             );
@@ -674,6 +682,7 @@ impl Store {
                                     Expr::col(attendances::Column::OrganisationId)
                                         .eq(organisation_id.as_uuid()),
                                 )
+                                .and_where(Expr::col(attendances::Column::Status).ne(ABSENT))
                                 .take(),
                         ),
                     ),
@@ -688,16 +697,15 @@ impl Store {
                         .and_where(
                             Expr::col(attendances::Column::RepresentativeId).eq(representative_id.as_uuid()),
                         )
+                        .and_where(Expr::col(attendances::Column::Status).ne(ABSENT))
                         .take(),
                 ),
             );
         }
-        if let Some(after) = &page.after {
+        if let Some(after) = page.after(SCOPE)? {
             let starts_at = DateTime::parse_from_rfc3339(&after.key)
-                .map_err(|_| {
-                    StoreError::Validation(
-                        samverkan_domain::FieldError::new("cursor", "is not a meeting cursor").into(),
-                    )
+                .map_err(|_| StoreError::InvalidCursor {
+                    reason: "does not hold a time".into(),
                 })?
                 .with_timezone(&Utc);
             query = query.filter(
@@ -716,10 +724,7 @@ impl Store {
             .limit(page.limit + 1)
             .all(&self.db)
             .await?;
-        let cursor_of = |row: &meetings::Model| Cursor {
-            key: row.starts_at.to_rfc3339(),
-            id: row.id,
-        };
+        let cursor_of = |row: &meetings::Model| Cursor::new(SCOPE, row.starts_at.to_rfc3339(), row.id);
         let page_rows = Page::from_rows(rows, page.limit, cursor_of, Ok)?;
         let items = load_meetings(&self.db, page_rows.items).await?;
         Ok(Page {

@@ -23,6 +23,8 @@ use crate::support::{
 };
 
 const ENTITY: &str = "organisation";
+/// The name on this list's cursors.
+const SCOPE: &str = "organisations";
 
 /// Which organisations a list holds.
 #[derive(Debug, Clone, Default)]
@@ -313,12 +315,15 @@ impl Store {
                     Query::select()
                         .column(organisation_tags::Column::OrganisationId)
                         .from(organisation_tags::Entity)
-                        .and_where(Expr::col(organisation_tags::Column::Tag).eq(tag.trim().to_lowercase()))
+                        .and_where(
+                            Expr::col(organisation_tags::Column::Tag)
+                                .eq(samverkan_domain::Tag::normalize(tag)),
+                        )
                         .take(),
                 ),
             );
         }
-        if let Some(after) = &page.after {
+        if let Some(after) = page.after(SCOPE)? {
             query = query.filter(
                 Condition::any()
                     .add(organisations::Column::NameSort.gt(after.key.clone()))
@@ -335,10 +340,7 @@ impl Store {
             .limit(page.limit + 1)
             .all(&self.db)
             .await?;
-        let cursor_of = |row: &organisations::Model| Cursor {
-            key: row.name_sort.clone(),
-            id: row.id,
-        };
+        let cursor_of = |row: &organisations::Model| Cursor::new(SCOPE, row.name_sort.clone(), row.id);
         let page_rows = Page::from_rows(rows, page.limit, cursor_of, Ok)?;
         let items = load_many(&self.db, page_rows.items).await?;
         Ok(Page {

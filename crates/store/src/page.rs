@@ -45,29 +45,52 @@ impl PageRequest {
     }
 }
 
-/// The position after which a page starts: the sort key and id of the last
-/// row of the previous page.
+/// The position after which a page starts: the list it belongs to, and the
+/// sort key and id of the last row of the previous page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
+    /// Which list gave it out (`organisations`, `meetings`, ...): a cursor
+    /// is refused by any other list.
+    pub scope: String,
     pub key: String,
     pub id: Uuid,
 }
 
 impl Cursor {
+    pub fn new(scope: &str, key: impl Into<String>, id: Uuid) -> Self {
+        Self {
+            scope: scope.to_owned(),
+            key: key.into(),
+            id,
+        }
+    }
+
     pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(format!("{}\n{}", self.id, self.key))
+        URL_SAFE_NO_PAD.encode(format!("{}\n{}\n{}", self.scope, self.id, self.key))
     }
 
     pub fn decode(raw: &str) -> Result<Self, FieldError> {
         let invalid = || FieldError::new("cursor", "is not a cursor this server gave out");
         let bytes = URL_SAFE_NO_PAD.decode(raw).map_err(|_| invalid())?;
         let text = String::from_utf8(bytes).map_err(|_| invalid())?;
-        let (id, key) = text.split_once('\n').ok_or_else(invalid)?;
+        let mut parts = text.splitn(3, '\n');
+        let (Some(scope), Some(id), Some(key)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(invalid());
+        };
         let id = Uuid::parse_str(id).map_err(|_| invalid())?;
-        Ok(Self {
-            key: key.to_owned(),
-            id,
-        })
+        Ok(Self::new(scope, key, id))
+    }
+}
+
+impl PageRequest {
+    /// The cursor to start after, checked to come from the list `scope`.
+    pub(crate) fn after(&self, scope: &str) -> Result<Option<&Cursor>, crate::StoreError> {
+        match &self.after {
+            Some(cursor) if cursor.scope != scope => Err(crate::StoreError::InvalidCursor {
+                reason: format!("comes from the {} list, not from {scope}", cursor.scope),
+            }),
+            after => Ok(after.as_ref()),
+        }
     }
 }
 
@@ -106,10 +129,7 @@ mod tests {
 
     #[test]
     fn cursors_round_trip() {
-        let cursor = Cursor {
-            key: "0068006f".into(),
-            id: Uuid::now_v7(),
-        };
+        let cursor = Cursor::new("organisations", "0068006f\nwith a line break", Uuid::now_v7());
         assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
     }
 
@@ -117,6 +137,7 @@ mod tests {
     fn foreign_cursors_are_rejected() {
         assert!(Cursor::decode("not a cursor").is_err());
         assert!(Cursor::decode(&URL_SAFE_NO_PAD.encode("x\ny")).is_err());
+        assert!(Cursor::decode(&URL_SAFE_NO_PAD.encode("meetings\nnot-a-uuid\nkey")).is_err());
     }
 
     #[test]

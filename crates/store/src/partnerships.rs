@@ -17,6 +17,8 @@ use crate::page::{Cursor, Page, PageRequest};
 use crate::support::{Db, check_version, guarded_update, meta, refuse_archived, stored};
 
 const ENTITY: &str = "partnership";
+/// The name on this list's cursors.
+const SCOPE: &str = "partnerships";
 
 /// Which partnerships a list holds.
 #[derive(Debug, Clone, Default)]
@@ -273,7 +275,7 @@ impl Store {
         if let Some(status) = filter.status {
             query = query.filter(partnerships::Column::Status.eq(status.as_str()));
         }
-        if let Some(after) = &page.after {
+        if let Some(after) = page.after(SCOPE)? {
             query = query.filter(partnerships::Column::Id.gt(after.id));
         }
         let rows = query
@@ -281,10 +283,7 @@ impl Store {
             .limit(page.limit + 1)
             .all(&self.db)
             .await?;
-        let cursor_of = |row: &partnerships::Model| Cursor {
-            key: String::new(),
-            id: row.id,
-        };
+        let cursor_of = |row: &partnerships::Model| Cursor::new(SCOPE, String::new(), row.id);
         Page::from_rows(rows, page.limit, cursor_of, from_row)
     }
 }

@@ -23,6 +23,8 @@ use crate::support::{
 };
 
 const ENTITY: &str = "representative";
+/// The name on this list's cursors.
+const SCOPE: &str = "representatives";
 
 /// Which representatives a list holds.
 #[derive(Debug, Clone, Default)]
@@ -370,7 +372,7 @@ impl Store {
                 ),
             );
         }
-        if let Some(after) = &page.after {
+        if let Some(after) = page.after(SCOPE)? {
             query = query.filter(
                 Condition::any()
                     .add(representatives::Column::FullNameSort.gt(after.key.clone()))
@@ -387,10 +389,7 @@ impl Store {
             .limit(page.limit + 1)
             .all(&self.db)
             .await?;
-        let cursor_of = |row: &representatives::Model| Cursor {
-            key: row.full_name_sort.clone(),
-            id: row.id,
-        };
+        let cursor_of = |row: &representatives::Model| Cursor::new(SCOPE, row.full_name_sort.clone(), row.id);
         let page_rows = Page::from_rows(rows, page.limit, cursor_of, Ok)?;
         let items = load_many(&self.db, page_rows.items).await?;
         Ok(Page {

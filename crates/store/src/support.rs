@@ -107,6 +107,13 @@ pub(crate) fn folded_contains(column: impl ColumnTrait, query: &str) -> Expr {
     Expr::col(column.as_column_ref()).like(LikeExpr::new(pattern).escape('\\'))
 }
 
+/// A case- and accent-insensitive prefix match of `query` against a column
+/// holding folded text.
+pub(crate) fn folded_starts_with(column: impl ColumnTrait, query: &str) -> Expr {
+    let pattern = format!("{}%", text::escape_like(&text::fold(query)));
+    Expr::col(column.as_column_ref()).like(LikeExpr::new(pattern).escape('\\'))
+}
+
 /// The text a search matches a record by: its searchable fields, folded, one
 /// per line (so that a match never spans two fields).
 pub(crate) fn search_text<'a>(parts: impl IntoIterator<Item = Option<&'a str>>) -> String {

@@ -171,12 +171,16 @@ async fn the_checked_in_openapi_document_is_current() {
 /// gone; `/health` still answers 200 (the process is alive).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_database_makes_the_server_unready_not_broken() {
-    let Some(database) = TestDatabase::new(Backend::Postgres).await else { return };
+    let Some(database) = TestDatabase::new(Backend::Postgres).await else {
+        return;
+    };
     let server = TestServer::start(&database.url, &[]);
     get(&server, "/ready").await.expect(StatusCode::OK);
     database.drop_database().await;
     let ready = get(&server, "/ready").await;
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE, "{}", ready.body);
-    get(&server, "/api/v1/organisations").await.expect_problem(StatusCode::SERVICE_UNAVAILABLE, None);
+    get(&server, "/api/v1/organisations")
+        .await
+        .expect_problem(StatusCode::SERVICE_UNAVAILABLE, None);
     get(&server, "/health").await.expect(StatusCode::OK);
 }

@@ -1,6 +1,7 @@
 //! The HTTP API, over real HTTP.
 
 mod basics;
+mod lists;
 mod meetings;
 
 use reqwest::StatusCode;
