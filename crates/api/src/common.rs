@@ -103,6 +103,14 @@ macro_rules! list_of {
 }
 pub(crate) use list_of;
 
+/// Checks a date query parameter against the range the model accepts.
+pub fn date_param(field: &str, date: Option<chrono::NaiveDate>) -> Result<(), ApiError> {
+    match date.map(|date| samverkan_domain::time::check_date(field, date)) {
+        Some(Err(error)) => Err(ApiError::bad_request(&error.field, error.message)),
+        _ => Ok(()),
+    }
+}
+
 /// Applies a PATCH field: absent leaves `target`, `null` clears it, a
 /// value replaces it.
 pub fn patch<T>(field: MaybeUndefined<T>, target: &mut Option<T>) {

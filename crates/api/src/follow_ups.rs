@@ -13,7 +13,9 @@ use samverkan_store::{FollowUpFilter, Store};
 use uuid::Uuid;
 
 use crate::ApiTags;
-use crate::common::{ArchivedResponse, FollowUpStatus, check_version, list_of, page_request, patch};
+use crate::common::{
+    ArchivedResponse, FollowUpStatus, check_version, date_param, list_of, page_request, patch,
+};
 use crate::problem::ApiError;
 
 /// The seed's partner day, Högskolan Väst and Maria Derner, in the examples.
@@ -190,6 +192,7 @@ impl FollowUpsApi {
         cursor: Query<Option<String>>,
     ) -> Result<Json<FollowUpList>, ApiError> {
         let page = page_request(limit.0, cursor.0.as_deref())?;
+        date_param("due_before", due_before.0)?;
         let filter = FollowUpFilter {
             status: status.0.map(Into::into),
             owner_id: owner_id.0.map(RepresentativeId::from),

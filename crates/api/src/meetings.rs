@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::ApiTags;
 use crate::common::{
     ArchivedResponse, AttendanceRole, AttendanceStatus, FollowUpStatus, MeetingKind, MeetingStatus,
-    OutcomeKind, check_version, list_of, page_request, patch,
+    OutcomeKind, check_version, date_param, list_of, page_request, patch,
 };
 use crate::follow_ups::FollowUp;
 use crate::problem::ApiError;
@@ -573,6 +573,8 @@ impl MeetingsApi {
         cursor: Query<Option<String>>,
     ) -> Result<Json<MeetingList>, ApiError> {
         let page = page_request(limit.0, cursor.0.as_deref())?;
+        date_param("from", from.0)?;
+        date_param("to", to.0)?;
         if let (Some(from), Some(to)) = (from.0, to.0)
             && to < from
         {

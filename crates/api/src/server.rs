@@ -42,12 +42,13 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
         .first()
         .and_then(|addr| addr.as_socket_addr().copied())
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+    let shutdown = shutdown_signal()?;
     // Printed, not only logged: scripts and tests read the port from here.
     println!("listening on http://{address}");
     tracing::info!(%address, "listening");
     let app = crate::app(store.clone());
     Server::new_with_acceptor(acceptor)
-        .run_with_graceful_shutdown(app, shutdown_signal(), Some(GRACE_PERIOD))
+        .run_with_graceful_shutdown(app, shutdown, Some(GRACE_PERIOD))
         .await?;
     tracing::info!("shutting down: closing the database");
     store.close().await?;
@@ -57,30 +58,37 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
 /// No meeting at all, archived ones included: `--demo` never mixes the demo
 /// into a database in use.
 async fn store_is_empty(store: &Store) -> Result<bool, ServeError> {
-    let filter = samverkan_store::MeetingFilter { include_archived: true, ..Default::default() };
-    let page = samverkan_store::PageRequest { limit: 1, after: None };
+    let filter = samverkan_store::MeetingFilter {
+        include_archived: true,
+        ..Default::default()
+    };
+    let page = samverkan_store::PageRequest {
+        limit: 1,
+        after: None,
+    };
     Ok(store.list_meetings(&filter, &page).await?.items.is_empty())
 }
 
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
+/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is
+/// called, not when the future is first polled, so a signal that arrives
+/// the moment the server is up is not lost (nor fatal).
+fn shutdown_signal() -> Result<impl Future<Output = ()>, ServeError> {
     #[cfg(unix)]
     {
-        let mut terminate = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(signal) => signal,
-            Err(error) => {
-                tracing::error!(%error, "cannot listen for SIGTERM");
-                let _ = interrupt.await;
-                return;
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {},
+                _ = terminate.recv() => {},
             }
-        };
-        tokio::select! {
-            _ = interrupt => {},
-            _ = terminate.recv() => {},
-        }
+        })
     }
     #[cfg(not(unix))]
     {
-        let _ = interrupt.await;
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }

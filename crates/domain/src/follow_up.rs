@@ -45,9 +45,15 @@ impl FollowUpDetails {
             input.details.as_deref(),
             Self::DETAILS_MAX,
         ));
+        if let Some(due_on) = input.due_on {
+            errors.collect(crate::time::check_date("due_on", due_on));
+        }
         let (Some(title), Some(details)) = (title, details) else {
             return Err(errors);
         };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
         Ok(Self {
             title,
             details,

@@ -75,6 +75,11 @@ impl MeetingDetails {
         if input.kind.is_none() {
             errors.add("kind", "is required");
         }
+        for (field, instant) in [("starts_at", input.starts_at), ("ends_at", input.ends_at)] {
+            if let Some(instant) = instant {
+                errors.collect(time::check_instant(field, instant));
+            }
+        }
         match input.starts_at {
             None => errors.add("starts_at", "is required"),
             Some(starts_at) => {

@@ -63,6 +63,11 @@ impl PartnershipDetails {
         if input.ended_on.is_some() && status != PartnershipStatus::Ended {
             errors.add("ended_on", "only an ended partnership has an end date");
         }
+        for (field, date) in [("started_on", input.started_on), ("ended_on", input.ended_on)] {
+            if let Some(date) = date {
+                errors.collect(crate::time::check_date(field, date));
+            }
+        }
         let goals = errors.collect(text::optional_block(
             "goals",
             input.goals.as_deref(),

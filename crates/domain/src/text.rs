@@ -39,9 +39,12 @@ pub fn normalize_block(raw: &str) -> String {
 /// module documentation). Keeps the ring and the diaeresis, so å, ä, ö (and
 /// ü) stay distinct letters, and drops every other accent, so "é" matches "e".
 pub fn fold(text: &str) -> String {
+    // Control characters never match stored text (which cannot hold them),
+    // and must not reach a query: PostgreSQL refuses NUL in text.
     let stripped: String = text
         .nfd()
         .filter(|c| !is_combining_mark(*c) || *c == COMBINING_RING_ABOVE || *c == COMBINING_DIAERESIS)
+        .filter(|c| !c.is_control() || c.is_whitespace())
         .collect();
     normalize_line(&stripped.nfc().collect::<String>().to_lowercase())
 }
@@ -153,7 +156,11 @@ impl Tag {
     /// The stored form of a tag someone types (in a filter, say), without
     /// validating it.
     pub fn normalize(raw: &str) -> String {
-        normalize_line(raw).to_lowercase()
+        let printable: String = raw
+            .chars()
+            .filter(|c| !c.is_control() || c.is_whitespace())
+            .collect();
+        normalize_line(&printable).to_lowercase()
     }
 
     pub fn as_str(&self) -> &str {
@@ -228,6 +235,12 @@ mod tests {
     fn fold_treats_composed_and_decomposed_letters_alike() {
         let decomposed = "Tho\u{0308}rn";
         assert_eq!(fold(decomposed), fold("Thörn"));
+    }
+
+    #[test]
+    fn fold_and_tag_normalize_drop_control_characters() {
+        assert_eq!(fold("Lind\u{0}hé"), "lindhe");
+        assert_eq!(Tag::normalize(" APL\u{0} "), "apl");
     }
 
     #[test]

@@ -11,6 +11,33 @@ pub fn local_date(instant: DateTime<Utc>) -> NaiveDate {
     instant.with_timezone(&ZONE).date_naive()
 }
 
+/// The first and last dates the model accepts: far beyond any real meeting,
+/// and well inside what both databases and chrono can represent.
+pub fn earliest_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(1000, 1, 1).unwrap_or(NaiveDate::MIN)
+}
+
+pub fn latest_date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or(NaiveDate::MAX)
+}
+
+/// Checks that a date lies between [`earliest_date`] and [`latest_date`].
+pub fn check_date(field: &str, date: NaiveDate) -> Result<(), crate::FieldError> {
+    if (earliest_date()..=latest_date()).contains(&date) {
+        Ok(())
+    } else {
+        Err(crate::FieldError::new(
+            field,
+            format!("must be between {} and {}", earliest_date(), latest_date()),
+        ))
+    }
+}
+
+/// Checks that an instant falls on a date [`check_date`] accepts.
+pub fn check_instant(field: &str, instant: DateTime<Utc>) -> Result<(), crate::FieldError> {
+    check_date(field, local_date(instant))
+}
+
 /// The current instant, to the microsecond: the precision both databases
 /// keep, so that what is written reads back equal.
 pub fn now() -> DateTime<Utc> {
@@ -58,6 +85,14 @@ mod tests {
             day_end(date(2024, 4, 26)).to_rfc3339(),
             "2024-04-26T22:00:00+00:00"
         );
+    }
+
+    #[test]
+    fn dates_must_be_plausible() {
+        assert!(check_date("due_on", date(2024, 4, 26)).is_ok());
+        assert!(check_date("due_on", date(999, 12, 31)).is_err());
+        assert!(check_date("due_on", date(10_000, 1, 1)).is_err());
+        assert!(check_instant("starts_at", "+10000-01-01T00:00:00Z".parse().unwrap()).is_err());
     }
 
     #[test]

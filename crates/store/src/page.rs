@@ -78,6 +78,11 @@ impl Cursor {
             return Err(invalid());
         };
         let id = Uuid::parse_str(id).map_err(|_| invalid())?;
+        // Keys this server writes are printable ASCII (hex sort keys, RFC 3339
+        // instants); anything else would only reach the database to fail.
+        if !key.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(invalid());
+        }
         Ok(Self::new(scope, key, id))
     }
 }

@@ -71,6 +71,22 @@ async fn errors_are_problems_and_write_nothing(server: &TestServer) {
     get(server, "/api/v1/meetings?from=2024-13-01")
         .await
         .expect_problem(StatusCode::BAD_REQUEST, Some("from"));
+    get(server, "/api/v1/meetings?from=0001-01-01")
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("from"));
+    get(server, "/api/v1/follow-ups?due_before=0999-12-31")
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("due_before"));
+    // Control characters in text filters match nothing rather than fail.
+    for path in [
+        "/api/v1/organisations?q=V%00st",
+        "/api/v1/organisations?tag=a%00b",
+        "/api/v1/meetings?q=%00",
+    ] {
+        let page = get(server, path).await.expect(StatusCode::OK);
+        assert!(page["items"].as_array().unwrap().is_empty(), "{path}");
+    }
+    get(server, "/api/v1/search?q=%00x").await.expect(StatusCode::OK);
     // 404.
     let unknown = uuid::Uuid::now_v7();
     get(server, &format!("{organisations}/{unknown}"))
@@ -107,6 +123,14 @@ async fn errors_are_problems_and_write_nothing(server: &TestServer) {
     post(server, organisations, &huge)
         .await
         .expect_problem(StatusCode::PAYLOAD_TOO_LARGE, None);
+    // 422: a date far outside any plausible meeting.
+    post(
+        server,
+        "/api/v1/meetings",
+        &json!({ "title": "Möte", "kind": "workshop", "starts_at": "0500-01-01T00:00:00Z" }),
+    )
+    .await
+    .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("starts_at"));
     // Nothing but the one good organisation was written.
     let all = super::walk(server, organisations, 50).await;
     assert_eq!(all.len(), 1);
