@@ -38,6 +38,20 @@ enum Command {
     Migrate,
     /// Load the seed partner day (idempotently) and print it.
     Demo,
+    /// Write deterministic synthetic data shaped like real partner work
+    /// (Swedish names, partner days with 10 to 40 attendees, follow-ups in
+    /// every status): for trying things out at scale, and for benchmarks.
+    Generate {
+        /// How many organisations (each with 3 to 8 representatives).
+        #[arg(long, default_value_t = 200)]
+        organisations: usize,
+        /// How many meetings (about 2.5 follow-ups each).
+        #[arg(long, default_value_t = 1_000)]
+        meetings: usize,
+        /// The same seed gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -88,6 +102,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await?;
             println!("migrations applied");
         }
+        Command::Generate {
+            organisations,
+            meetings,
+            seed,
+        } => {
+            let store = Store::open(&cli.database_url).await?;
+            let options = samverkan_synth::GenerateOptions {
+                organisations,
+                meetings,
+                seed,
+            };
+            let summary = generate_with_progress(&store, &options).await;
+            store.close().await?;
+            println!("Generated {}.", summary?);
+        }
         Command::Demo => {
             let store = Store::open(&cli.database_url).await?;
             let outcome = store.load_demo().await?;
@@ -101,4 +130,32 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Runs the generator, with a progress bar on a terminal (none when
+/// standard error is piped or redirected).
+async fn generate_with_progress(
+    store: &Store,
+    options: &samverkan_synth::GenerateOptions,
+) -> Result<samverkan_synth::Summary, samverkan_store::StoreError> {
+    use std::io::IsTerminal as _;
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(0);
+        let style = indicatif::ProgressStyle::with_template("{msg:>16} [{bar:40}] {pos}/{len} ({eta})")
+            .map(|style| style.progress_chars("=> "));
+        if let Ok(style) = style {
+            bar.set_style(style);
+        }
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut report = |progress: samverkan_synth::Progress| {
+        bar.set_message(progress.phase.to_string());
+        bar.set_length(u64::try_from(progress.total).unwrap_or(u64::MAX));
+        bar.set_position(u64::try_from(progress.done).unwrap_or(u64::MAX));
+    };
+    let summary = samverkan_synth::generate(store, options, &mut report).await;
+    bar.finish_and_clear();
+    summary
 }

@@ -83,3 +83,28 @@ fn an_unreachable_database_is_a_clear_error() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.starts_with("samverkan: "), "{stderr}");
 }
+
+#[test]
+fn generate_is_deterministic_and_quiet_when_piped() {
+    let run = || {
+        let dir = tempfile::tempdir().unwrap();
+        let out = stdout(&samverkan(
+            &sqlite_url(&dir),
+            &[
+                "generate",
+                "--organisations",
+                "12",
+                "--meetings",
+                "30",
+                "--seed",
+                "42",
+            ],
+        ));
+        (dir, out)
+    };
+    let (_first_dir, first) = run();
+    let (_second_dir, second) = run();
+    assert!(first.starts_with("Generated 12 organisations"), "{first}");
+    assert!(first.contains("30 meetings"), "{first}");
+    assert_eq!(first, second, "the same seed gives the same data");
+}

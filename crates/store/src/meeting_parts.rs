@@ -9,8 +9,7 @@ use uuid::Uuid;
 
 use samverkan_domain::{
     AgendaItemId, AgendaItemInput, AttendanceId, AttendanceRole, AttendanceStatus, Attendee, AttendeeInput,
-    KnownRecords, MeetingEditError, MeetingId, MeetingRecords, OutcomeId, OutcomeKind, ReferencedIds,
-    time,
+    KnownRecords, MeetingEditError, MeetingId, MeetingRecords, OutcomeId, OutcomeKind, ReferencedIds, time,
 };
 
 use crate::Store;
