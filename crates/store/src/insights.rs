@@ -350,16 +350,22 @@ impl Store {
             ));
         }
 
-        let live_meetings = || {
-            Query::select()
-                .column(meetings::Column::Id)
-                .from(meetings::Entity)
-                .and_where(Expr::col(meetings::Column::ArchivedAt).is_null())
-                .take()
+        // EXISTS, not IN: SQLite probes the meeting per candidate row
+        // instead of building the set of all live meetings first.
+        let in_live_meeting = |meeting_id: Expr| {
+            Expr::exists(
+                Query::select()
+                    .expr(Expr::val(1))
+                    .from(meetings::Entity)
+                    .and_where(Expr::col((meetings::Entity, meetings::Column::Id)).eq(meeting_id))
+                    .and_where(Expr::col((meetings::Entity, meetings::Column::ArchivedAt)).is_null())
+                    .take(),
+            )
         };
-        let live = Condition::all().add(
-            Expr::col((agenda_items::Entity, agenda_items::Column::MeetingId)).in_subquery(live_meetings()),
-        );
+        let live = Condition::all().add(in_live_meeting(Expr::col((
+            agenda_items::Entity,
+            agenda_items::Column::MeetingId,
+        ))));
         for row in
             candidates::<agenda_items::Entity>(db, agenda_items::Column::SearchText, live, query, |r| r.id)
                 .await?
@@ -375,8 +381,10 @@ impl Store {
             ));
         }
 
-        let live = Condition::all()
-            .add(Expr::col((outcomes::Entity, outcomes::Column::MeetingId)).in_subquery(live_meetings()));
+        let live = Condition::all().add(in_live_meeting(Expr::col((
+            outcomes::Entity,
+            outcomes::Column::MeetingId,
+        ))));
         for row in
             candidates::<outcomes::Entity>(db, outcomes::Column::SearchText, live, query, |r| r.id).await?
         {
@@ -418,9 +426,9 @@ impl Store {
     }
 }
 
-/// The rows of `E` that match `query`: those whose folded text starts with
-/// it (shortest first), then those that contain it; each at most
-/// `CANDIDATES_PER_KIND`, without repeats.
+/// The rows of `E` that match `query`, at most `CANDIDATES_PER_KIND`: those
+/// whose folded text starts with it (shortest first), then the others that
+/// contain it.
 async fn candidates<E>(
     db: &impl Db,
     search_text: E::Column,
@@ -432,9 +440,12 @@ where
     E: EntityTrait,
     E::Model: Send + Sync,
 {
-    let prefix = E::find()
-        .filter(live.clone())
-        .filter(folded_starts_with(search_text, query))
+    // One scan: title-prefix matches first (the title is the first line of
+    // `search_text`), shortest first, so an exact name always comes in.
+    let rows = E::find()
+        .filter(live)
+        .filter(folded_contains(search_text, query))
+        .order_by(folded_starts_with(search_text, query), Order::Desc)
         .order_by(
             Func::cust(Alias::new("length")).arg(Expr::col(search_text.as_column_ref())),
             Order::Asc,
@@ -442,18 +453,8 @@ where
         .limit(CANDIDATES_PER_KIND)
         .all(db)
         .await?;
-    let contains = E::find()
-        .filter(live)
-        .filter(folded_contains(search_text, query))
-        .limit(CANDIDATES_PER_KIND)
-        .all(db)
-        .await?;
     let mut seen = std::collections::HashSet::new();
-    Ok(prefix
-        .into_iter()
-        .chain(contains)
-        .filter(|row| seen.insert(id_of(row)))
-        .collect())
+    Ok(rows.into_iter().filter(|row| seen.insert(id_of(row))).collect())
 }
 
 /// Scores a candidate by where `needle` (folded) matches its fields; the
