@@ -41,7 +41,11 @@ fn too_large() -> Response {
         "The request body is too large",
         format!("the body may be at most {MAX_BODY_BYTES} bytes"),
     );
-    problem_response(StatusCode::PAYLOAD_TOO_LARGE, &problem)
+    let mut response = problem_response(StatusCode::PAYLOAD_TOO_LARGE, &problem);
+    // The rest of the body is left unread, so the connection cannot carry
+    // another request: say so, or a client reusing it meets a broken pipe.
+    response.headers_mut().insert(poem::http::header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 /// Gives each request an id (the client's `x-request-id` if it sent a sane
