@@ -44,7 +44,9 @@ fn too_large() -> Response {
     let mut response = problem_response(StatusCode::PAYLOAD_TOO_LARGE, &problem);
     // The rest of the body is left unread, so the connection cannot carry
     // another request: say so, or a client reusing it meets a broken pipe.
-    response.headers_mut().insert(poem::http::header::CONNECTION, HeaderValue::from_static("close"));
+    response
+        .headers_mut()
+        .insert(poem::http::header::CONNECTION, HeaderValue::from_static("close"));
     response
 }
 
