@@ -134,8 +134,16 @@ mod tests {
 
     #[test]
     fn cursors_round_trip() {
-        let cursor = Cursor::new("organisations", "0068006f\nwith a line break", Uuid::now_v7());
-        assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
+        for (scope, key) in [
+            ("organisations", "0068006f"),
+            ("meetings", "2024-04-25T22:00:00+00:00"),
+            ("follow_ups", ""),
+        ] {
+            let cursor = Cursor::new(scope, key, Uuid::now_v7());
+            assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
+        }
+        let unprintable = Cursor::new("organisations", "00\u{0}68", Uuid::now_v7());
+        assert!(Cursor::decode(&unprintable.encode()).is_err());
     }
 
     #[test]
