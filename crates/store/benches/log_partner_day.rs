@@ -9,9 +9,11 @@
 //! `sqlx_baseline`: the same rows written by hand with plain sqlx on another
 //! file opened with the same pragmas: `BEGIN IMMEDIATE`, one cached prepared
 //! `INSERT` per row, `COMMIT` (41 statements). No validation and no look-ups, so it is the
-//! floor the store is measured against. Before measuring, a baseline day is
-//! read back through the store and compared column by column with a day the
-//! store wrote, so that a baseline that writes less cannot look faster.
+//! floor the store is measured against. Before measuring, the bench checks
+//! that the baseline's connections report the same pragmas as the store's
+//! (`PRAGMAS`), and a baseline day is read back through the store and
+//! compared column by column with a day the store wrote, so that a baseline
+//! that writes less cannot look faster.
 //!
 //! Run with `cargo bench -p samverkan-store --bench log_partner_day`.
 
@@ -34,6 +36,8 @@ use samverkan_store::Store;
 
 /// The store's SQLite busy timeout (`connect.rs`).
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// The store's WAL autocheckpoint, in pages (`connect.rs`).
+const WAL_AUTOCHECKPOINT_PAGES: &str = "10000";
 
 fn sqlite_url(dir: &Path, file: &str) -> String {
     format!("sqlite://{}?mode=rwc", dir.join(file).display())
@@ -55,6 +59,8 @@ async fn baseline_pool(url: &str) -> SqlitePool {
         .journal_mode(SqliteJournalMode::Wal)
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(BUSY_TIMEOUT)
+        .pragma("temp_store", "memory")
+        .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)
         .disable_statement_logging();
     SqlitePoolOptions::new()
         .max_connections(8)
@@ -371,6 +377,38 @@ async fn stored_rows(
         .collect()
 }
 
+/// The connection settings that must be the same for the store and the
+/// baseline.
+const PRAGMAS: &[&str] = &[
+    "foreign_keys",
+    "journal_mode",
+    "synchronous",
+    "busy_timeout",
+    "temp_store",
+    "wal_autocheckpoint",
+    "cache_size",
+    "mmap_size",
+    "page_size",
+];
+
+/// Each of [`PRAGMAS`] as one pooled connection of `pool` reports it.
+async fn pragmas(pool: &SqlitePool) -> Vec<(&'static str, String)> {
+    let mut values = Vec::new();
+    for pragma in PRAGMAS {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!("PRAGMA {pragma}")))
+            .fetch_one(pool)
+            .await
+            .expect("read a pragma");
+        let value = row
+            .try_get::<i64, _>(0)
+            .map(|number| number.to_string())
+            .or_else(|_| row.try_get::<String, _>(0))
+            .expect("a pragma's value");
+        values.push((*pragma, value));
+    }
+    values
+}
+
 /// Panics unless a day the baseline wrote reads back through the store like
 /// the template day, and its rows are, column by column, those the store
 /// writes for the same day (logged by the store on the same file).
@@ -379,6 +417,11 @@ async fn check_baseline(url: &str, pool: &SqlitePool, template: &MeetingRecords)
     let store = Store::open(url)
         .await
         .expect("open the baseline file with the store");
+    assert_eq!(
+        pragmas(pool).await,
+        pragmas(store.connection().get_sqlite_connection_pool()).await,
+        "the baseline's connections are set up differently from the store's (left: baseline, right: store)"
+    );
     let read = store
         .meeting_records(MeetingId::from_uuid(baseline_id))
         .await

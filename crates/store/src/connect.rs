@@ -19,6 +19,16 @@ const MIGRATION_LOCK_KEY: i64 = 0x7361_6d76_6572_6b6e;
 /// How long a SQLite writer waits for another to finish before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// The WAL size, in pages, past which a committing SQLite connection copies
+/// the WAL back into the database file (a checkpoint: the only moment that
+/// fsyncs under `synchronous = NORMAL`). SQLite's default is 1,000 pages
+/// (4 MB), about 11 partner days. Each partner day rewrites many of the
+/// same index pages, so a longer interval lets one checkpoint copy each of
+/// them once for more days: the pages copied per partner day fall from about
+/// 16 to about 5 (`docs/benchmarks.md`). The WAL file grows to about 40 MB
+/// and is then reused from its start.
+const SQLITE_WAL_AUTOCHECKPOINT_PAGES: u32 = 10_000;
+
 /// Samverkan's database: a pooled connection plus the operations on records.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -33,7 +43,14 @@ impl Store {
     /// crash of the process loses nothing committed; only a power cut may
     /// lose the last transactions, never corrupting the file) and a busy
     /// timeout, so concurrent writers queue instead of failing with
-    /// "database is locked".
+    /// "database is locked". `temp_store = MEMORY` keeps temporary storage
+    /// in memory: a statement that writes several rows inside a transaction
+    /// keeps a statement journal (to undo that statement alone if it fails
+    /// halfway), which SQLite otherwise moves to a temporary file, created,
+    /// written and deleted per statement, once it passes 64 KiB, as the
+    /// larger inserts of a partner day do. It also keeps sorts and temporary
+    /// tables in memory; the application's are small. Checkpoints run every
+    /// 10,000 WAL pages.
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let mut options = ConnectOptions::new(url.to_owned());
         options
@@ -47,6 +64,8 @@ impl Store {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
+                    .pragma("temp_store", "memory")
+                    .pragma("wal_autocheckpoint", SQLITE_WAL_AUTOCHECKPOINT_PAGES.to_string())
             });
         if url.starts_with("sqlite:") {
             // One SQLite file takes one writer at a time; a small pool keeps
