@@ -16,6 +16,10 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://samverkan.db?mode=rwc";
 /// in ASCII), chosen so as not to collide with other applications' keys.
 const MIGRATION_LOCK_KEY: i64 = 0x7361_6d76_6572_6b6e;
 
+/// How long a request waits for a pooled connection to read with; an
+/// unreachable server fails a command within it, too.
+const READ_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// How long a SQLite writer waits for another to finish before giving up.
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -32,7 +36,15 @@ const SQLITE_WAL_AUTOCHECKPOINT_PAGES: u32 = 10_000;
 /// Samverkan's database: a pooled connection plus the operations on records.
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// For reads (and, on PostgreSQL, for writes too).
     pub(crate) db: DatabaseConnection,
+    /// On SQLite, the one connection every write transaction runs on. SQLite
+    /// admits one writer at a time anyway; queueing writers in the process
+    /// serves them in order (rather than leaving them to sleep and retry in
+    /// SQLite's busy handler), and the writer keeps its page cache warm
+    /// between commits instead of a different pooled connection re-reading
+    /// what the last one changed.
+    pub(crate) writer: Option<DatabaseConnection>,
 }
 
 impl Store {
@@ -52,12 +64,30 @@ impl Store {
     /// tables in memory; the application's are small. Checkpoints run every
     /// 10,000 WAL pages.
     pub async fn connect(url: &str) -> StoreResult<Self> {
+        let sqlite = url.starts_with("sqlite:");
+        let db = Database::connect(Self::options(
+            url,
+            if sqlite { 8 } else { 32 },
+            READ_ACQUIRE_TIMEOUT,
+        ))
+        .await?;
+        let writer = if sqlite {
+            // Writers wait their turn as long as SQLite itself would let them.
+            Some(Database::connect(Self::options(url, 1, SQLITE_BUSY_TIMEOUT)).await?)
+        } else {
+            None
+        };
+        Ok(Self { db, writer })
+    }
+
+    /// Pool options for `url`: `connections` at most, SQLite's pragmas.
+    fn options(url: &str, connections: u32, acquire_timeout: Duration) -> ConnectOptions {
         let mut options = ConnectOptions::new(url.to_owned());
         options
             .sqlx_logging(false)
-            // A request waits this long for a pooled connection; an
-            // unreachable server fails a command within it, too.
-            .acquire_timeout(Duration::from_secs(5))
+            .max_connections(connections)
+            .min_connections(1)
+            .acquire_timeout(acquire_timeout)
             .map_sqlx_sqlite_opts(|options| {
                 options
                     .foreign_keys(true)
@@ -67,15 +97,7 @@ impl Store {
                     .pragma("temp_store", "memory")
                     .pragma("wal_autocheckpoint", SQLITE_WAL_AUTOCHECKPOINT_PAGES.to_string())
             });
-        if url.starts_with("sqlite:") {
-            // One SQLite file takes one writer at a time; a small pool keeps
-            // readers concurrent without queueing dozens of writers.
-            options.max_connections(8).min_connections(1);
-        } else {
-            options.max_connections(32).min_connections(1);
-        }
-        let db = Database::connect(options).await?;
-        Ok(Self { db })
+        options
     }
 
     /// Brings the schema up to date. Safe when several servers start at once
@@ -119,6 +141,9 @@ impl Store {
 
     /// Closes every pooled connection (SQLite checkpoints its WAL on close).
     pub async fn close(self) -> StoreResult<()> {
+        if let Some(writer) = self.writer {
+            writer.close().await?;
+        }
         self.db.close().await?;
         Ok(())
     }

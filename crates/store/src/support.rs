@@ -14,13 +14,16 @@ use crate::Store;
 use crate::error::{StoreError, StoreResult};
 
 impl Store {
-    /// Begins a transaction that will write. On SQLite it takes the write
-    /// lock at once (`BEGIN IMMEDIATE`): a transaction that reads first and
+    /// Begins a transaction that will write, on SQLite on the one writer
+    /// connection. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a transaction that reads first and
     /// upgrades later fails with "database is locked" when another writer got
     /// in between, whereas one that waits at `BEGIN` is served in turn.
     pub(crate) async fn begin_write(&self) -> StoreResult<DatabaseTransaction> {
         Ok(self
-            .db
+            .writer
+            .as_ref()
+            .unwrap_or(&self.db)
             .begin_with_options(TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
                 ..TransactionOptions::default()
