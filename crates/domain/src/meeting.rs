@@ -366,7 +366,7 @@ pub struct ReferencedIds {
 pub struct MeetingLog {
     details: MeetingDetails,
     attendees: Vec<AttendeeInput>,
-    agenda: Vec<(AgendaItemInput, String, Option<String>, Tags)>,
+    agenda: Vec<AgendaItemFields>,
     outcomes: Vec<(OutcomeInput, String)>,
     follow_ups: Vec<(Option<usize>, FollowUpDetails)>,
 }
@@ -410,58 +410,14 @@ impl MeetingLog {
                 errors.add(field, "is listed more than once among the attendees");
             }
         }
-        let present: HashSet<RepresentativeId> = input
-            .attendees
-            .iter()
-            .filter(|a| a.status != AttendanceStatus::Absent)
-            .filter_map(|a| match a.attendee {
-                Attendee::Representative(id) => Some(id),
-                Attendee::Organisation(_) => None,
-            })
-            .collect();
+        let present = present_people(input.attendees.iter().map(|a| (a.attendee, a.status)));
 
         let agenda_len = input.agenda.len();
         let mut agenda = Vec::with_capacity(agenda_len);
-        for (i, item) in input.agenda.into_iter().enumerate() {
-            let path = format!("agenda[{i}]");
-            let mut item_errors = ValidationErrors::new();
-            let title = item_errors.collect(text::required_line("title", &item.title, AgendaItem::TITLE_MAX));
-            let description = item_errors.collect(text::optional_block(
-                "description",
-                item.description.as_deref(),
-                AgendaItem::DESCRIPTION_MAX,
-            ));
-            let tags = item_errors.collect(Tags::parse("tags", &item.tags));
-            check_count(
-                &mut item_errors,
-                "presenter_ids",
-                item.presenter_ids.len(),
-                limits::PRESENTERS_PER_ITEM,
-            );
-            let mut presenters = HashSet::new();
-            for (j, presenter) in item.presenter_ids.iter().enumerate() {
-                if !presenters.insert(*presenter) {
-                    item_errors.add(format!("presenter_ids[{j}]"), "is listed more than once");
-                } else if !present.contains(presenter) {
-                    item_errors.add(
-                        format!("presenter_ids[{j}]"),
-                        format!("representative {presenter} presents but is not an attendee of the meeting"),
-                    );
-                }
-            }
-            if let Some(minutes) = item.duration_minutes
-                && !(1..=i64::from(limits::DURATION_MINUTES)).contains(&minutes)
-            {
-                item_errors.add(
-                    "duration_minutes",
-                    format!("must be between 1 and {} minutes", limits::DURATION_MINUTES),
-                );
-            }
-            match (title, description, tags) {
-                (Some(title), Some(description), Some(tags)) if item_errors.is_empty() => {
-                    agenda.push((item, title, description, tags));
-                }
-                _ => errors.extend_under(&path, item_errors),
+        for (i, item) in input.agenda.iter().enumerate() {
+            match AgendaItemFields::parse(item, &present) {
+                Ok(fields) => agenda.push(fields),
+                Err(item_errors) => errors.extend_under(&format!("agenda[{i}]"), item_errors),
             }
         }
 
@@ -599,18 +555,7 @@ impl MeetingLog {
             .agenda
             .into_iter()
             .zip(1..)
-            .map(|((item, title, description, tags), position)| AgendaItem {
-                id: AgendaItemId::new(),
-                meeting_id,
-                position,
-                title,
-                description,
-                presenter_ids: item.presenter_ids,
-                duration_minutes: item
-                    .duration_minutes
-                    .and_then(|minutes| u32::try_from(minutes).ok()),
-                tags,
-            })
+            .map(|(fields, position)| fields.into_item(AgendaItemId::new(), meeting_id, position))
             .collect();
         let outcomes: Vec<Outcome> = self
             .outcomes
@@ -697,6 +642,99 @@ impl MeetingRecords {
                     outcome_index: follow_up.outcome_id.and_then(outcome_index),
                 })
                 .collect(),
+        }
+    }
+}
+
+/// The people who are (or will be) at a meeting: represented attendees who
+/// are not absent. Only they may present.
+pub(crate) fn present_people(
+    attendees: impl Iterator<Item = (Attendee, AttendanceStatus)>,
+) -> HashSet<RepresentativeId> {
+    attendees
+        .filter(|(_, status)| *status != AttendanceStatus::Absent)
+        .filter_map(|(attendee, _)| match attendee {
+            Attendee::Representative(id) => Some(id),
+            Attendee::Organisation(_) => None,
+        })
+        .collect()
+}
+
+/// An agenda item's fields, validated: by a whole meeting log and by an edit
+/// of a logged meeting alike.
+#[derive(Debug, Clone)]
+pub(crate) struct AgendaItemFields {
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) presenter_ids: Vec<RepresentativeId>,
+    pub(crate) duration_minutes: Option<u32>,
+    pub(crate) tags: Tags,
+}
+
+impl AgendaItemFields {
+    /// Validates an item whose presenters must be among `present`.
+    pub(crate) fn parse(
+        input: &AgendaItemInput,
+        present: &HashSet<RepresentativeId>,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let title = errors.collect(text::required_line("title", &input.title, AgendaItem::TITLE_MAX));
+        let description = errors.collect(text::optional_block(
+            "description",
+            input.description.as_deref(),
+            AgendaItem::DESCRIPTION_MAX,
+        ));
+        let tags = errors.collect(Tags::parse("tags", &input.tags));
+        check_count(
+            &mut errors,
+            "presenter_ids",
+            input.presenter_ids.len(),
+            limits::PRESENTERS_PER_ITEM,
+        );
+        let mut seen = HashSet::new();
+        for (j, presenter) in input.presenter_ids.iter().enumerate() {
+            if !seen.insert(*presenter) {
+                errors.add(format!("presenter_ids[{j}]"), "is listed more than once");
+            } else if !present.contains(presenter) {
+                errors.add(
+                    format!("presenter_ids[{j}]"),
+                    format!("representative {presenter} presents but is not an attendee of the meeting"),
+                );
+            }
+        }
+        let duration_minutes = match input.duration_minutes.map(u32::try_from) {
+            None => None,
+            Some(Ok(minutes)) if (1..=limits::DURATION_MINUTES).contains(&minutes) => Some(minutes),
+            Some(_) => {
+                errors.add(
+                    "duration_minutes",
+                    format!("must be between 1 and {} minutes", limits::DURATION_MINUTES),
+                );
+                None
+            }
+        };
+        match (title, description, tags) {
+            (Some(title), Some(description), Some(tags)) if errors.is_empty() => Ok(Self {
+                title,
+                description,
+                presenter_ids: input.presenter_ids.clone(),
+                duration_minutes,
+                tags,
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    pub(crate) fn into_item(self, id: AgendaItemId, meeting_id: MeetingId, position: u32) -> AgendaItem {
+        AgendaItem {
+            id,
+            meeting_id,
+            position,
+            title: self.title,
+            description: self.description,
+            presenter_ids: self.presenter_ids,
+            duration_minutes: self.duration_minutes,
+            tags: self.tags,
         }
     }
 }

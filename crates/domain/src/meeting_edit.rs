@@ -11,10 +11,10 @@ use crate::error::{FieldError, ValidationErrors};
 use crate::ids::{AgendaItemId, AttendanceId, OutcomeId};
 use crate::kinds::{AttendanceRole, AttendanceStatus, OutcomeKind};
 use crate::meeting::{
-    AgendaItem, AgendaItemInput, Attendance, Attendee, AttendeeInput, KnownRecords, MeetingLog,
-    MeetingRecords, Outcome, limits,
+    AgendaItemFields, AgendaItemInput, Attendance, Attendee, AttendeeInput, KnownRecords, MeetingLog,
+    MeetingRecords, Outcome, limits, present_people,
 };
-use crate::text::{self, Tags};
+use crate::text;
 
 /// Why an edit of a meeting's parts was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,15 +31,6 @@ impl From<FieldError> for MeetingEditError {
     fn from(error: FieldError) -> Self {
         Self::Invalid(error.into())
     }
-}
-
-/// The fields of an agenda item, validated.
-struct ValidItem {
-    title: String,
-    description: Option<String>,
-    presenter_ids: Vec<crate::ids::RepresentativeId>,
-    duration_minutes: Option<u32>,
-    tags: Tags,
 }
 
 impl MeetingRecords {
@@ -169,67 +160,9 @@ impl MeetingRecords {
         Ok(())
     }
 
-    fn validate_item(&self, input: &AgendaItemInput) -> Result<ValidItem, MeetingEditError> {
-        let mut errors = ValidationErrors::new();
-        let title = errors.collect(text::required_line("title", &input.title, AgendaItem::TITLE_MAX));
-        let description = errors.collect(text::optional_block(
-            "description",
-            input.description.as_deref(),
-            AgendaItem::DESCRIPTION_MAX,
-        ));
-        let tags = errors.collect(Tags::parse("tags", &input.tags));
-        if input.presenter_ids.len() > limits::PRESENTERS_PER_ITEM {
-            errors.add(
-                "presenter_ids",
-                format!("at most {} presenters", limits::PRESENTERS_PER_ITEM),
-            );
-        }
-        let present: HashSet<_> = self
-            .attendances
-            .iter()
-            .filter(|a| a.status != AttendanceStatus::Absent)
-            .filter_map(|a| match a.attendee {
-                Attendee::Representative(id) => Some(id),
-                Attendee::Organisation(_) => None,
-            })
-            .collect();
-        let mut seen = HashSet::new();
-        for (j, presenter) in input.presenter_ids.iter().enumerate() {
-            if !seen.insert(*presenter) {
-                errors.add(format!("presenter_ids[{j}]"), "is listed more than once");
-            } else if !present.contains(presenter) {
-                errors.add(
-                    format!("presenter_ids[{j}]"),
-                    format!("representative {presenter} presents but is not an attendee of the meeting"),
-                );
-            }
-        }
-        let duration_minutes = match input.duration_minutes {
-            None => None,
-            Some(minutes) => match u32::try_from(minutes) {
-                Ok(minutes) if (1..=limits::DURATION_MINUTES).contains(&minutes) => Some(minutes),
-                _ => {
-                    errors.add(
-                        "duration_minutes",
-                        format!("must be between 1 and {} minutes", limits::DURATION_MINUTES),
-                    );
-                    None
-                }
-            },
-        };
-        let (Some(title), Some(description), Some(tags)) = (title, description, tags) else {
-            return Err(errors.into());
-        };
-        if !errors.is_empty() {
-            return Err(errors.into());
-        }
-        Ok(ValidItem {
-            title,
-            description,
-            presenter_ids: input.presenter_ids.clone(),
-            duration_minutes,
-            tags,
-        })
+    fn validate_item(&self, input: &AgendaItemInput) -> Result<AgendaItemFields, MeetingEditError> {
+        let present = present_people(self.attendances.iter().map(|a| (a.attendee, a.status)));
+        Ok(AgendaItemFields::parse(input, &present)?)
     }
 
     fn renumber_agenda(&mut self) {
@@ -263,16 +196,7 @@ impl MeetingRecords {
         if !(1..=last).contains(&position) {
             return Err(FieldError::new("position", format!("must be between 1 and {last}")).into());
         }
-        let item = AgendaItem {
-            id: AgendaItemId::new(),
-            meeting_id: self.meeting.id,
-            position,
-            title: valid.title,
-            description: valid.description,
-            presenter_ids: valid.presenter_ids,
-            duration_minutes: valid.duration_minutes,
-            tags: valid.tags,
-        };
+        let item = valid.into_item(AgendaItemId::new(), self.meeting.id, position);
         let id = item.id;
         let index = usize::try_from(position - 1).unwrap_or(self.agenda.len());
         self.agenda.insert(index.min(self.agenda.len()), item);

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use samverkan_domain::{
@@ -17,7 +17,9 @@ use crate::entity::{
     agenda_item_presenters, agenda_item_tags, agenda_items, attendances, meetings, outcomes,
 };
 use crate::error::{StoreError, StoreResult};
-use crate::meetings::{agenda_row, attendance_row, known_records, load_records, outcome_row};
+use crate::meetings::{
+    agenda_row, attendance_row, insert_item_links, known_records, load_records, outcome_row,
+};
 use crate::support::{Db, guarded_update};
 
 impl From<MeetingEditError> for StoreError {
@@ -78,6 +80,8 @@ async fn write_changes(db: &impl Db, before: &MeetingRecords, after: &MeetingRec
             .exec(db)
             .await?;
     }
+    // Items written anew, whose presenters and tags are (re)written after.
+    let mut relinked = Vec::new();
     for item in &after.agenda {
         let previous = old.get(&item.id);
         if previous.is_some_and(|previous| *previous == item) {
@@ -100,42 +104,9 @@ async fn write_changes(db: &impl Db, before: &MeetingRecords, after: &MeetingRec
                 .exec(db)
                 .await?;
         }
-        let presenters: Vec<agenda_item_presenters::ActiveModel> = item
-            .presenter_ids
-            .iter()
-            .zip(1..)
-            .map(|(presenter, position)| {
-                agenda_item_presenters::Model {
-                    agenda_item_id: item.id.as_uuid(),
-                    representative_id: presenter.as_uuid(),
-                    position,
-                }
-                .into_active_model()
-            })
-            .collect();
-        if !presenters.is_empty() {
-            agenda_item_presenters::Entity::insert_many(presenters)
-                .exec_without_returning(db)
-                .await?;
-        }
-        let tags: Vec<agenda_item_tags::ActiveModel> = item
-            .tags
-            .iter()
-            .map(|tag| {
-                agenda_item_tags::Model {
-                    agenda_item_id: item.id.as_uuid(),
-                    tag: tag.as_str().to_owned(),
-                }
-                .into_active_model()
-            })
-            .collect();
-        if !tags.is_empty() {
-            agenda_item_tags::Entity::insert_many(tags)
-                .exec_without_returning(db)
-                .await?;
-        }
+        relinked.push(item);
     }
-    Ok(())
+    insert_item_links(db, relinked.into_iter()).await
 }
 
 async fn write_outcomes(db: &impl Db, before: &MeetingRecords, after: &MeetingRecords) -> StoreResult<()> {

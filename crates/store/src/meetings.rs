@@ -271,6 +271,49 @@ pub(crate) fn outcome_row(outcome: &Outcome) -> outcomes::ActiveModel {
     .into_active_model()
 }
 
+/// Writes the presenters (in order) and tags of agenda items whose own rows
+/// exist and whose links do not.
+pub(crate) async fn insert_item_links<'a>(
+    db: &impl Db,
+    items: impl Iterator<Item = &'a AgendaItem> + Clone,
+) -> StoreResult<()> {
+    let presenters: Vec<agenda_item_presenters::ActiveModel> = items
+        .clone()
+        .flat_map(|item| {
+            item.presenter_ids.iter().zip(1..).map(|(presenter, position)| {
+                agenda_item_presenters::Model {
+                    agenda_item_id: item.id.as_uuid(),
+                    representative_id: presenter.as_uuid(),
+                    position,
+                }
+                .into_active_model()
+            })
+        })
+        .collect();
+    if !presenters.is_empty() {
+        agenda_item_presenters::Entity::insert_many(presenters)
+            .exec_without_returning(db)
+            .await?;
+    }
+    let tags: Vec<agenda_item_tags::ActiveModel> = items
+        .flat_map(|item| {
+            item.tags.iter().map(|tag| {
+                agenda_item_tags::Model {
+                    agenda_item_id: item.id.as_uuid(),
+                    tag: tag.as_str().to_owned(),
+                }
+                .into_active_model()
+            })
+        })
+        .collect();
+    if !tags.is_empty() {
+        agenda_item_tags::Entity::insert_many(tags)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Writes every row of a logged meeting. Batched: one statement per table.
 async fn insert_records(db: &impl Db, records: &MeetingRecords) -> StoreResult<()> {
     insert_meeting(db, &records.meeting).await?;
@@ -283,43 +326,7 @@ async fn insert_records(db: &impl Db, records: &MeetingRecords) -> StoreResult<(
         agenda_items::Entity::insert_many(records.agenda.iter().map(agenda_row))
             .exec_without_returning(db)
             .await?;
-        let presenters: Vec<agenda_item_presenters::ActiveModel> = records
-            .agenda
-            .iter()
-            .flat_map(|item| {
-                item.presenter_ids.iter().zip(1..).map(|(presenter, position)| {
-                    agenda_item_presenters::Model {
-                        agenda_item_id: item.id.as_uuid(),
-                        representative_id: presenter.as_uuid(),
-                        position,
-                    }
-                    .into_active_model()
-                })
-            })
-            .collect();
-        if !presenters.is_empty() {
-            agenda_item_presenters::Entity::insert_many(presenters)
-                .exec_without_returning(db)
-                .await?;
-        }
-        let tags: Vec<agenda_item_tags::ActiveModel> = records
-            .agenda
-            .iter()
-            .flat_map(|item| {
-                item.tags.iter().map(|tag| {
-                    agenda_item_tags::Model {
-                        agenda_item_id: item.id.as_uuid(),
-                        tag: tag.as_str().to_owned(),
-                    }
-                    .into_active_model()
-                })
-            })
-            .collect();
-        if !tags.is_empty() {
-            agenda_item_tags::Entity::insert_many(tags)
-                .exec_without_returning(db)
-                .await?;
-        }
+        insert_item_links(db, records.agenda.iter()).await?;
     }
     if !records.outcomes.is_empty() {
         outcomes::Entity::insert_many(records.outcomes.iter().map(outcome_row))
