@@ -4,7 +4,9 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+};
 use uuid::Uuid;
 
 use samverkan_domain::{
@@ -33,35 +35,15 @@ impl From<MeetingEditError> for StoreError {
 
 /// Writes the difference between two states of one meeting's parts.
 async fn write_changes(db: &impl Db, before: &MeetingRecords, after: &MeetingRecords) -> StoreResult<()> {
-    // Attendances.
-    let old: HashMap<_, _> = before.attendances.iter().map(|a| (a.id, a)).collect();
-    let new: HashMap<_, _> = after.attendances.iter().map(|a| (a.id, a)).collect();
-    let gone: Vec<Uuid> = old
-        .keys()
-        .filter(|id| !new.contains_key(id))
-        .map(|id| id.as_uuid())
-        .collect();
-    if !gone.is_empty() {
-        attendances::Entity::delete_many()
-            .filter(attendances::Column::Id.is_in(gone))
-            .exec(db)
-            .await?;
-    }
-    for attendance in &after.attendances {
-        match old.get(&attendance.id) {
-            None => {
-                attendances::Entity::insert(attendance_row(attendance))
-                    .exec_without_returning(db)
-                    .await?;
-            }
-            Some(previous) if *previous != attendance => {
-                attendances::Entity::update(attendance_row(attendance).reset_all())
-                    .exec(db)
-                    .await?;
-            }
-            Some(_) => {}
-        }
-    }
+    sync_rows(
+        db,
+        &before.attendances,
+        &after.attendances,
+        |a| a.id.as_uuid(),
+        attendance_row,
+        attendances::Column::Id,
+    )
+    .await?;
 
     // Agenda items, with their presenters and tags.
     let old: HashMap<_, _> = before.agenda.iter().map(|i| (i.id, i)).collect();
@@ -110,32 +92,54 @@ async fn write_changes(db: &impl Db, before: &MeetingRecords, after: &MeetingRec
 }
 
 async fn write_outcomes(db: &impl Db, before: &MeetingRecords, after: &MeetingRecords) -> StoreResult<()> {
-    let old: HashMap<_, _> = before.outcomes.iter().map(|o| (o.id, o)).collect();
-    let new: HashMap<_, _> = after.outcomes.iter().map(|o| (o.id, o)).collect();
-    let gone: Vec<Uuid> = old
-        .keys()
-        .filter(|id| !new.contains_key(id))
-        .map(|id| id.as_uuid())
-        .collect();
+    // Follow-ups that came from a removed outcome stay, unlinked (the foreign
+    // key sets their `outcome_id` to NULL). One edit adds an outcome or an
+    // agenda item, never both, so a new outcome points only at an item that
+    // exists already.
+    sync_rows(
+        db,
+        &before.outcomes,
+        &after.outcomes,
+        |o| o.id.as_uuid(),
+        outcome_row,
+        outcomes::Column::Id,
+    )
+    .await
+}
+
+/// Makes the rows of one kind of part match `after`: deletes those gone,
+/// inserts those new, updates those changed, by id.
+async fn sync_rows<T, A>(
+    db: &impl Db,
+    before: &[T],
+    after: &[T],
+    id_of: impl Fn(&T) -> Uuid,
+    row: impl Fn(&T) -> A,
+    id_column: <A::Entity as EntityTrait>::Column,
+) -> StoreResult<()>
+where
+    T: PartialEq,
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A>,
+{
+    let old: HashMap<Uuid, &T> = before.iter().map(|part| (id_of(part), part)).collect();
+    let new: HashMap<Uuid, &T> = after.iter().map(|part| (id_of(part), part)).collect();
+    let gone: Vec<Uuid> = old.keys().filter(|id| !new.contains_key(id)).copied().collect();
     if !gone.is_empty() {
-        // Follow-ups that came from these outcomes stay, unlinked (the
-        // foreign key sets their `outcome_id` to NULL).
-        outcomes::Entity::delete_many()
-            .filter(outcomes::Column::Id.is_in(gone))
+        <A::Entity as EntityTrait>::delete_many()
+            .filter(id_column.is_in(gone))
             .exec(db)
             .await?;
     }
-    for outcome in &after.outcomes {
-        match old.get(&outcome.id) {
+    for part in after {
+        match old.get(&id_of(part)) {
             None => {
-                // One edit adds an outcome or an agenda item, never both, so
-                // a new outcome points only at an item that exists already.
-                outcomes::Entity::insert(outcome_row(outcome))
+                <A::Entity as EntityTrait>::insert(row(part))
                     .exec_without_returning(db)
                     .await?;
             }
-            Some(previous) if *previous != outcome => {
-                outcomes::Entity::update(outcome_row(outcome).reset_all())
+            Some(previous) if *previous != part => {
+                <A::Entity as EntityTrait>::update(row(part).reset_all())
                     .exec(db)
                     .await?;
             }
