@@ -1,11 +1,13 @@
 //! The schema, written once with SeaQuery's builders for SQLite and
-//! PostgreSQL. Add a migration for every change; never edit one that has been
+//! PostgreSQL (except where a backend's own kind of index has no builder:
+//! the search indexes). Add a migration for every change; never edit one that has been
 //! released. SQLite's backend can do one `ALTER` operation per statement, so a
 //! migration that alters a table issues one statement per column.
 
 pub use sea_orm_migration::prelude::*;
 
 mod m20261130_000001_initial_schema;
+mod m20261130_000002_read_indexes;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -13,6 +15,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261130_000001_initial_schema::Migration)]
+        vec![
+            Box::new(m20261130_000001_initial_schema::Migration),
+            Box::new(m20261130_000002_read_indexes::Migration),
+        ]
     }
 }

@@ -1,6 +1,7 @@
 //! Follow-ups: their own aggregate, versioned apart from their meeting.
 
 use chrono::NaiveDate;
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
@@ -36,6 +37,17 @@ pub struct FollowUpFilter {
     /// Matches title and details, ignoring case and accents.
     pub q: Option<String>,
     pub include_archived: bool,
+}
+
+/// Open or in progress. The statuses are written into the SQL as literals,
+/// not bound, so that the planner can prove the query lies inside the
+/// partial index `ix_follow_ups_unfinished` (migration
+/// `m20261130_000002_read_indexes`) and walk it in id order.
+fn unfinished() -> Expr {
+    let statuses = [FollowUpStatus::Open, FollowUpStatus::InProgress]
+        .map(|status| format!("'{}'", status.as_str()))
+        .join(", ");
+    Expr::cust(format!("\"follow_ups\".\"status\" IN ({statuses})"))
 }
 
 fn row(follow_up: &FollowUp) -> follow_ups::Model {
@@ -273,10 +285,7 @@ impl Store {
         }
         if let Some(today) = filter.overdue_on {
             query = query
-                .filter(
-                    follow_ups::Column::Status
-                        .is_in([FollowUpStatus::Open.as_str(), FollowUpStatus::InProgress.as_str()]),
-                )
+                .filter(unfinished())
                 .filter(follow_ups::Column::DueOn.lt(today));
         }
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {

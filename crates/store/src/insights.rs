@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use samverkan_domain::{OrganisationId, text};
@@ -440,11 +440,15 @@ where
     E: EntityTrait,
     E::Model: Send + Sync,
 {
-    // One scan: title-prefix matches first (the title is the first line of
+    // Title-prefix matches first (the title is the first line of
     // `search_text`), shortest first, so an exact name always comes in.
     let rows = E::find()
         .filter(live)
-        .filter(folded_contains(search_text, query))
+        .filter(contains_condition::<E>(
+            db.get_database_backend(),
+            search_text,
+            query,
+        ))
         .order_by(folded_starts_with(search_text, query), Order::Desc)
         .order_by(
             Func::cust(Alias::new("length")).arg(Expr::col(search_text.as_column_ref())),
@@ -455,6 +459,27 @@ where
         .await?;
     let mut seen = std::collections::HashSet::new();
     Ok(rows.into_iter().filter(|row| seen.insert(id_of(row))).collect())
+}
+
+/// Rows whose `search_text` contains `query` (folded). On SQLite, queries of
+/// three characters or more are answered by the table's FTS5 trigram index
+/// (migration `m20261130_000002_read_indexes`) as a phrase query, which is a
+/// substring match; shorter ones, and PostgreSQL (whose `pg_trgm` index
+/// serves `LIKE` itself), use `LIKE`.
+fn contains_condition<E: EntityTrait>(backend: DbBackend, search_text: E::Column, query: &str) -> Expr {
+    let needle = text::fold(query);
+    if backend != DbBackend::Sqlite || needle.chars().count() < 3 {
+        return folded_contains(search_text, query);
+    }
+    let table = E::default().table_name();
+    // An FTS5 string: double quotes, with inner quotes doubled.
+    let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
+    Expr::cust_with_values(
+        format!(
+            "\"{table}\".rowid IN (SELECT rowid FROM \"{table}_search\" WHERE \"{table}_search\" MATCH ?)"
+        ),
+        [phrase],
+    )
 }
 
 /// Scores a candidate by where `needle` (folded) matches its fields; the

@@ -124,18 +124,17 @@ async fn load_many(db: &impl Db, rows: Vec<organisations::Model>) -> StoreResult
 }
 
 pub(crate) async fn find(db: &impl Db, id: OrganisationId) -> StoreResult<Organisation> {
-    let row = organisations::Entity::find_by_id(id.as_uuid())
-        .one(db)
+    // One statement (a join), not two: reads by id are the hottest path.
+    let (row, tags) = organisations::Entity::find_by_id(id.as_uuid())
+        .find_with_related(organisation_tags::Entity)
+        .all(db)
         .await?
+        .pop()
         .ok_or(StoreError::NotFound {
             entity: ENTITY,
             id: id.as_uuid(),
         })?;
-    let mut loaded = load_many(db, vec![row]).await?;
-    loaded.pop().ok_or(StoreError::NotFound {
-        entity: ENTITY,
-        id: id.as_uuid(),
-    })
+    from_row(row, tags.into_iter().map(|tag| tag.tag).collect())
 }
 
 /// Fails with a duplicate if a live organisation other than `except` has

@@ -12,6 +12,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::organisations::Entity",
+        from = "Column::OrganisationId",
+        to = "super::organisations::Column::Id"
+    )]
+    Organisation,
+}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Related<super::organisations::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Organisation.def()
+    }
+}

@@ -26,6 +26,16 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    /// Declared so that an organisation and its tags load in one statement.
+    #[sea_orm(has_many = "super::organisation_tags::Entity")]
+    Tags,
+}
+
+impl Related<super::organisation_tags::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Tags.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

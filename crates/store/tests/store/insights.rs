@@ -1,9 +1,11 @@
 use samverkan_store::{HitKind, PageRequest, Store, TimelineKind};
 
+use crate::fixtures::{date, organisation, person, workshop};
 use crate::store_tests;
 
 store_tests!(
     search_finds_every_kind_ranked_ignoring_case,
+    search_follows_renames_and_removals,
     the_timeline_walks_newest_first
 );
 
@@ -96,4 +98,52 @@ async fn the_timeline_walks_newest_first(store: Store) {
             .iter()
             .any(|e| e.kind == TimelineKind::Meeting && e.detail == "host")
     );
+}
+
+/// The search index (FTS5 on SQLite, pg_trgm on PostgreSQL) is kept in step
+/// with every insert, update and delete, including short queries that the
+/// index cannot answer.
+async fn search_follows_renames_and_removals(store: Store) {
+    let host = organisation(&store, "Vänersborgs kommun").await;
+    let presenter = person(&store, &host, "Åsa Öberg", "Näringslivsutvecklare").await;
+    let logged = store
+        .log_meeting(workshop(&host, &presenter, date(2024, 5, 2)))
+        .await
+        .unwrap();
+    let found = |hits: &[samverkan_store::SearchHit], id: uuid::Uuid| hits.iter().any(|hit| hit.id == id);
+
+    let hits = store.search("VÄNERSBORGS", 10).await.unwrap();
+    assert!(found(&hits, host.id.as_uuid()), "{hits:?}");
+    let renamed = samverkan_domain::OrganisationDetails::parse(&samverkan_domain::OrganisationInput {
+        name: "Melleruds kommun".into(),
+        kind: Some(samverkan_domain::OrganisationKind::Municipality),
+        ..samverkan_domain::OrganisationInput::default()
+    })
+    .unwrap();
+    store.update_organisation(host.id, 1, renamed).await.unwrap();
+    assert!(!found(
+        &store.search("vänersborgs", 10).await.unwrap(),
+        host.id.as_uuid()
+    ));
+    assert!(found(
+        &store.search("mellerud", 10).await.unwrap(),
+        host.id.as_uuid()
+    ));
+    // Two letters: too short for the trigram index, answered by a scan.
+    assert!(found(
+        &store.search("ÖB", 10).await.unwrap(),
+        presenter.id.as_uuid()
+    ));
+
+    let item = logged.agenda[0].id;
+    let hits = store.search("inledning", 10).await.unwrap();
+    assert!(found(&hits, item.as_uuid()), "{hits:?}");
+    store
+        .remove_agenda_item(logged.meeting.id, None, item)
+        .await
+        .unwrap();
+    assert!(!found(
+        &store.search("inledning", 10).await.unwrap(),
+        item.as_uuid()
+    ));
 }
