@@ -49,6 +49,7 @@ use std::time::{Duration, Instant};
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde_json::{Value, json};
 
+use samverkan_domain::{Email, Role, TokenSecret, UserDetails, UserInput};
 use samverkan_store::Store;
 use samverkan_synth::{GenerateOptions, Progress, generate};
 
@@ -642,6 +643,32 @@ fn main() {
     runtime.block_on(run(config));
 }
 
+/// A fresh token of the bench's admin user (created on first use).
+async fn admin_token(database_url: &str) -> TokenSecret {
+    const EMAIL: &str = "load-bench@example.org";
+    let store = Store::open(database_url).await.expect("open the store");
+    let email = Email::parse("email", EMAIL).expect("an e-mail address");
+    let admin = match store.user_by_email(&email).await.expect("read users") {
+        Some(admin) => admin,
+        None => {
+            let details = UserDetails::parse(&UserInput {
+                email: EMAIL.into(),
+                role: Some(Role::Admin),
+                ..UserInput::default()
+            })
+            .expect("a user");
+            store.create_user(details).await.expect("create the user")
+        }
+    };
+    let secret = TokenSecret::generate().expect("a token");
+    store
+        .create_token(admin.id, "api_load", Some(1), &secret)
+        .await
+        .expect("create the token");
+    store.close().await.expect("close the store");
+    secret
+}
+
 async fn run(config: Config) {
     let dir = tempfile::tempdir().expect("a temporary folder");
     // A file kept afterwards, for looking into; an existing one is reused
@@ -697,10 +724,20 @@ async fn run(config: Config) {
         database_bytes as f64 / (1024.0 * 1024.0)
     );
 
+    // Every request under /api/v1 needs a token: an admin's, made here.
+    let token = admin_token(&database_url).await;
+
     // 2. The server.
     let server = Server::start(&database_url, &dir.path().join("server.log"));
     eprintln!("server at {}", server.base);
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose()))
+            .expect("a header value"),
+    );
     let client = reqwest::Client::builder()
+        .default_headers(headers)
         .no_proxy()
         .timeout(REQUEST_TIMEOUT)
         .pool_max_idle_per_host(config.connections)

@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use samverkan_store::{DEFAULT_DATABASE_URL, Store};
+use samverkan_domain::{Email, Role, TokenId, TokenSecret, User, UserDetails, UserInput};
+use samverkan_store::{DEFAULT_DATABASE_URL, PageRequest, Store};
 use tracing_subscriber::EnvFilter;
 
 /// Samverkan: a tracker for strategic partnerships between organisations.
@@ -38,6 +39,17 @@ enum Command {
     Migrate,
     /// Load the seed partner day (idempotently) and print it.
     Demo,
+    /// Users of Samverkan: add, list, disable, enable.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// API tokens: create (the secret is printed once, alone on the last
+    /// line), list, revoke.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Write deterministic synthetic data shaped like real partner work
     /// (Swedish names, partner days with 10 to 40 attendees, follow-ups in
     /// every status): for trying things out at scale, and for benchmarks.
@@ -52,6 +64,61 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user.
+    Add {
+        #[arg(long)]
+        email: String,
+        /// admin, strategist, manager or viewer.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long)]
+        display_name: Option<String>,
+    },
+    /// List the users.
+    List,
+    /// Disable a user: their tokens are refused from the next request on.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+    /// Enable a disabled user again.
+    Enable {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TokenCommand {
+    /// Create a token for a user; prints the secret alone on the last line.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// What the token is for.
+        #[arg(long)]
+        name: String,
+        /// Lifetime in days (1 to 3650); without it the token does not expire.
+        #[arg(long)]
+        expires_in: Option<u32>,
+    },
+    /// List a user's tokens.
+    List {
+        #[arg(long)]
+        email: String,
+    },
+    /// Revoke a token, by its id (see `token list`).
+    Revoke {
+        #[arg(long)]
+        id: uuid::Uuid,
+    },
+}
+
+fn parse_role(raw: &str) -> Result<Role, String> {
+    Role::parse("role", raw).map_err(|error| error.message)
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -117,6 +184,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await?;
             println!("Generated {}.", summary?);
         }
+        Command::User { command } => {
+            let store = Store::open(&cli.database_url).await?;
+            let result = run_user(&store, command).await;
+            store.close().await?;
+            result?;
+        }
+        Command::Token { command } => {
+            let store = Store::open(&cli.database_url).await?;
+            let result = run_token(&store, command).await;
+            store.close().await?;
+            result?;
+        }
         Command::Demo => {
             let store = Store::open(&cli.database_url).await?;
             let outcome = store.load_demo().await?;
@@ -127,6 +206,112 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("The demo partner day was already loaded.\n");
             }
             print!("{outcome}");
+        }
+    }
+    Ok(())
+}
+
+/// The user with this e-mail address, or an error saying there is none.
+async fn user_by_email(store: &Store, email: &str) -> anyhow::Result<User> {
+    let email = Email::parse("email", email).map_err(|error| anyhow::anyhow!("{error}"))?;
+    store
+        .user_by_email(&email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no user has the e-mail address {email}"))
+}
+
+fn describe(user: &User) -> String {
+    let state = match user.disabled_at {
+        Some(at) => format!("disabled since {}", at.to_rfc3339()),
+        None => "enabled".to_owned(),
+    };
+    format!(
+        "{}\t{}\t{}\t{state}",
+        user.id, user.details.email, user.details.role
+    )
+}
+
+async fn run_user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add {
+            email,
+            role,
+            display_name,
+        } => {
+            let details = UserDetails::parse(&UserInput {
+                email,
+                role: Some(role),
+                display_name,
+                representative_id: None,
+            })?;
+            let user = store.create_user(details).await?;
+            println!("added {}", describe(&user));
+        }
+        UserCommand::List => {
+            let mut page = PageRequest::default();
+            loop {
+                let found = store.list_users(&page).await?;
+                for user in &found.items {
+                    println!("{}", describe(user));
+                }
+                match found.next_cursor {
+                    Some(cursor) => page = PageRequest::parse(None, Some(&cursor))?,
+                    None => break,
+                }
+            }
+        }
+        UserCommand::Disable { email } => {
+            let user = user_by_email(store, &email).await?;
+            let user = store.set_user_disabled(user.id, true).await?;
+            println!("{}", describe(&user));
+        }
+        UserCommand::Enable { email } => {
+            let user = user_by_email(store, &email).await?;
+            let user = store.set_user_disabled(user.id, false).await?;
+            println!("{}", describe(&user));
+        }
+    }
+    Ok(())
+}
+
+async fn run_token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {
+    match command {
+        TokenCommand::Create {
+            email,
+            name,
+            expires_in,
+        } => {
+            let user = user_by_email(store, &email).await?;
+            let secret = TokenSecret::generate()?;
+            let token = store.create_token(user.id, &name, expires_in, &secret).await?;
+            let expiry = token.expires_at.map_or_else(
+                || "does not expire".to_owned(),
+                |at| format!("expires {}", at.to_rfc3339()),
+            );
+            println!(
+                "token {} \"{}\" for {} ({expiry}); it is shown this once:",
+                token.id, token.name, user.details.email
+            );
+            println!("{}", secret.expose());
+        }
+        TokenCommand::List { email } => {
+            let user = user_by_email(store, &email).await?;
+            for token in store.tokens_of(user.id).await? {
+                let state = match (token.revoked_at, token.expires_at) {
+                    (Some(at), _) => format!("revoked {}", at.to_rfc3339()),
+                    (None, Some(at)) => format!("expires {}", at.to_rfc3339()),
+                    (None, None) => "does not expire".to_owned(),
+                };
+                let used = token.last_used_at.map_or_else(
+                    || "never used".to_owned(),
+                    |at| format!("last used {}", at.to_rfc3339()),
+                );
+                println!("{}\t{}\t{state}\t{used}", token.id, token.name);
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            let token = store.revoke_token(TokenId::from(id)).await?;
+            println!("revoked token {} \"{}\"", token.id, token.name);
         }
     }
     Ok(())

@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261130_000001_initial_schema;
 mod m20261130_000002_read_indexes;
+mod m20261130_000010_accounts;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261130_000001_initial_schema::Migration),
             Box::new(m20261130_000002_read_indexes::Migration),
+            Box::new(m20261130_000010_accounts::Migration),
         ]
     }
 }

@@ -8,7 +8,9 @@
 //! in id order, holding `due_on`, lets a page walk ids and stop after `limit`
 //! matches. The store writes the statuses as literals in that query: SQLite
 //! (and PostgreSQL's generic plans) use a partial index only when the query's
-//! `WHERE` visibly implies the index's.
+//! `WHERE` visibly implies the index's. The old `(status, due_on)` index goes:
+//! without statistics SQLite's planner kept preferring it (and sorting), and
+//! the lists it could serve (`status=…`, in id order) walk ids as well.
 //!
 //! **Search** over the folded `search_text` columns:
 //!
@@ -91,6 +93,8 @@ enum FollowUps {
 pub const UNFINISHED_STATUSES: [&str; 2] = ["open", "in_progress"];
 
 const UNFINISHED_INDEX: &str = "ix_follow_ups_unfinished";
+/// Made by the initial schema; dropped here (see above).
+const STATUS_DUE_INDEX: &str = "ix_follow_ups_status_due";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -104,6 +108,14 @@ impl MigrationTrait for Migration {
                     .col(FollowUps::DueOn)
                     .and_where(Expr::col(FollowUps::Status).is_in(UNFINISHED_STATUSES))
                     .take(),
+            )
+            .await?;
+        manager
+            .drop_index(
+                Index::drop()
+                    .name(STATUS_DUE_INDEX)
+                    .table(FollowUps::Table)
+                    .to_owned(),
             )
             .await?;
         let db = manager.get_connection();
@@ -139,6 +151,16 @@ impl MigrationTrait for Migration {
                     .name(UNFINISHED_INDEX)
                     .table(FollowUps::Table)
                     .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create()
+                    .name(STATUS_DUE_INDEX)
+                    .table(FollowUps::Table)
+                    .col(FollowUps::Status)
+                    .col(FollowUps::DueOn)
+                    .take(),
             )
             .await?;
         let db = manager.get_connection();

@@ -86,13 +86,67 @@ impl TestDatabase {
 /// A running server, killed when dropped.
 pub struct TestServer {
     pub base: String,
+    /// Sends an admin's token with every request.
     pub client: reqwest::Client,
+    database_url: String,
     child: Child,
 }
 
+/// Runs the `samverkan` command line against `database_url`; its standard
+/// output, after checking it succeeded.
+pub fn samverkan(database_url: &str, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_samverkan"))
+        .args(args)
+        .env("SAMVERKAN_DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the command runs");
+    assert!(
+        output.status.success(),
+        "samverkan {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8 output")
+}
+
+/// Adds a user with `role` and returns a fresh token of theirs (the last
+/// line `token create` prints).
+pub fn user_with_token(database_url: &str, email: &str, role: &str) -> String {
+    let known = samverkan(database_url, &["user", "list"])
+        .lines()
+        .any(|line| line.split('\t').nth(1) == Some(email));
+    if !known {
+        samverkan(database_url, &["user", "add", "--email", email, "--role", role]);
+    }
+    token_for(database_url, email)
+}
+
+/// A fresh token of an existing user.
+pub fn token_for(database_url: &str, email: &str) -> String {
+    let printed = samverkan(
+        database_url,
+        &["token", "create", "--email", email, "--name", "e2e"],
+    );
+    printed.lines().last().expect("a token line").trim().to_owned()
+}
+
+/// A client that sends `token` as its bearer token.
+pub fn client_with_token(token: &str) -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    let value = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).expect("a header value");
+    headers.insert(reqwest::header::AUTHORIZATION, value);
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(60))
+        .default_headers(headers)
+        .build()
+        .expect("a client")
+}
+
 impl TestServer {
-    /// Starts `samverkan serve` on a free port against `database_url`.
+    /// Starts `samverkan serve` on a free port against `database_url`, with
+    /// an admin user (`admin@e2e.example`) whose token `client` sends.
     pub fn start(database_url: &str, extra_args: &[&str]) -> Self {
+        let admin_token = user_with_token(database_url, "admin@e2e.example", "admin");
         let mut child = Command::new(env!("CARGO_BIN_EXE_samverkan"))
             .args(["serve", "--bind", "127.0.0.1:0"])
             .args(extra_args)
@@ -114,11 +168,21 @@ impl TestServer {
                 _ => panic!("the server exited before listening"),
             }
         };
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(60))
-            .build()
-            .expect("a client");
-        Self { base, client, child }
+        Self {
+            base,
+            client: client_with_token(&admin_token),
+            database_url: database_url.to_owned(),
+            child,
+        }
+    }
+
+    /// A token of a new user with `role` (e-mail `ROLE@e2e.example`).
+    pub fn token_with_role(&self, role: &str) -> String {
+        user_with_token(&self.database_url, &format!("{role}@e2e.example"), role)
+    }
+
+    pub fn database_url(&self) -> &str {
+        &self.database_url
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -101,7 +101,7 @@ macro_rules! list_of {
         }
     };
 }
-pub(crate) use list_of;
+pub(crate) use {api_enum, list_of};
 
 /// Checks a date query parameter against the range the model accepts.
 pub fn date_param(field: &str, date: Option<chrono::NaiveDate>) -> Result<(), ApiError> {

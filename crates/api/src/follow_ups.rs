@@ -7,12 +7,13 @@ use poem_openapi::types::MaybeUndefined;
 use poem_openapi::{ApiResponse, Object, OpenApi};
 use samverkan_domain::{
     self as domain, FollowUpDetails, FollowUpId, FollowUpInput, MeetingId, OrganisationId, OutcomeId,
-    RepresentativeId, time,
+    Permission, RepresentativeId, time,
 };
 use samverkan_store::{FollowUpFilter, Store};
 use uuid::Uuid;
 
 use crate::ApiTags;
+use crate::auth;
 use crate::common::{
     ArchivedResponse, FollowUpStatus, check_version, date_param, list_of, page_request, patch,
 };
@@ -172,6 +173,7 @@ impl FollowUpsApi {
     #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
+        _auth: auth::ReadRecords,
         status: Query<Option<FollowUpStatus>>,
         /// Only those this representative is to do.
         owner_id: Query<Option<Uuid>>,
@@ -209,7 +211,11 @@ impl FollowUpsApi {
 
     /// Create a follow-up
     #[oai(path = "/", method = "post", operation_id = "create_follow_up")]
-    async fn create(&self, body: Json<NewFollowUp>) -> Result<CreatedFollowUp, ApiError> {
+    async fn create(
+        &self,
+        _auth: auth::WriteRecords,
+        body: Json<NewFollowUp>,
+    ) -> Result<CreatedFollowUp, ApiError> {
         let body = body.0;
         let input = FollowUpInput {
             title: body.title,
@@ -234,7 +240,7 @@ impl FollowUpsApi {
 
     /// Get a follow-up
     #[oai(path = "/:id", method = "get", operation_id = "get_follow_up")]
-    async fn get(&self, id: Path<Uuid>) -> Result<Json<FollowUp>, ApiError> {
+    async fn get(&self, _auth: auth::ReadRecords, id: Path<Uuid>) -> Result<Json<FollowUp>, ApiError> {
         Ok(Json(self.store.follow_up(FollowUpId::from(id.0)).await?.into()))
     }
 
@@ -244,9 +250,26 @@ impl FollowUpsApi {
     /// since, the answer is 409 and nothing is written. Moving to `done`
     /// stamps `completed_at`; leaving `done` clears it.
     #[oai(path = "/:id", method = "patch", operation_id = "update_follow_up")]
-    async fn update(&self, id: Path<Uuid>, body: Json<FollowUpPatch>) -> Result<Json<FollowUp>, ApiError> {
+    async fn update(
+        &self,
+        auth: auth::UpdateFollowUpStatus,
+        id: Path<Uuid>,
+        body: Json<FollowUpPatch>,
+    ) -> Result<Json<FollowUp>, ApiError> {
         let id = FollowUpId::from(id.0);
         let body = body.0;
+        // Managers move follow-ups through their statuses; changing what a
+        // follow-up says or who owns it is a strategist's.
+        let only_status = body.title.is_none()
+            && body.details.is_undefined()
+            && body.owner_id.is_undefined()
+            && body.organisation_id.is_undefined()
+            && body.due_on.is_undefined();
+        if !only_status && !auth.0.user.details.role.allows(Permission::WriteRecords) {
+            return Err(ApiError::forbidden(
+                "this role may change a follow-up's status only, not its other fields",
+            ));
+        }
         let current = self.store.follow_up(id).await?;
         check_version("follow-up", body.version, current.meta.version)?;
         let mut input = current.details.to_input();
@@ -279,7 +302,7 @@ impl FollowUpsApi {
     ///
     /// Archived follow-ups leave the default lists but keep their history.
     #[oai(path = "/:id", method = "delete", operation_id = "archive_follow_up")]
-    async fn archive(&self, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+    async fn archive(&self, _auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
         self.store.archive_follow_up(FollowUpId::from(id.0), None).await?;
         Ok(ArchivedResponse::Archived)
     }

@@ -7,6 +7,7 @@
 //! converted at the edge. Every error is an RFC 9457 problem
 //! ([`problem::ApiError`]).
 
+pub mod auth;
 mod common;
 mod follow_ups;
 mod health;
@@ -18,6 +19,7 @@ pub mod problem;
 mod representatives;
 mod search;
 mod server;
+mod users;
 
 use poem::{Endpoint, EndpointExt, Route};
 use poem_openapi::{OpenApiService, Tags};
@@ -42,6 +44,8 @@ pub enum ApiTags {
     FollowUps,
     /// Search across everything.
     Search,
+    /// Users of Samverkan and their API tokens (admins only).
+    Users,
 }
 
 /// The API service: every resource, with its OpenAPI document.
@@ -54,6 +58,7 @@ pub fn api_service(store: &Store) -> OpenApiService<impl poem_openapi::OpenApi, 
         follow_ups::FollowUpsApi { store: store.clone() },
         meetings::MeetingsApi { store: store.clone() },
         search::SearchApi { store: store.clone() },
+        users::UsersApi { store: store.clone() },
     );
     OpenApiService::new(apis, "Samverkan", env!("CARGO_PKG_VERSION")).description(
         "Samverkan records strategic partnership work: organisations, their representatives, \
@@ -76,6 +81,8 @@ pub fn app(store: Store) -> impl Endpoint {
         .nest("/", service)
         .at("/api/openapi.json", spec)
         .nest("/docs", docs)
+        // For the security schemes' checkers (`auth.rs`).
+        .data(store)
         .around(middleware::limit_body)
         .catch_all_error(problem::into_problem)
         .around(middleware::log_request)

@@ -15,6 +15,7 @@ use samverkan_store::{MeetingFilter, Store};
 use uuid::Uuid;
 
 use crate::ApiTags;
+use crate::auth;
 use crate::common::{
     ArchivedResponse, AttendanceRole, AttendanceStatus, FollowUpStatus, MeetingKind, MeetingStatus,
     OutcomeKind, check_version, date_param, list_of, page_request, patch,
@@ -559,6 +560,7 @@ impl MeetingsApi {
     #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
+        _auth: auth::ReadRecords,
         from: Query<Option<NaiveDate>>,
         to: Query<Option<NaiveDate>>,
         organisation_id: Query<Option<Uuid>>,
@@ -601,7 +603,11 @@ impl MeetingsApi {
     /// `agenda_index` and `outcome_index` point into the same request
     /// (0-based).
     #[oai(path = "/", method = "post", operation_id = "log_meeting")]
-    async fn create(&self, body: Json<NewMeeting>) -> Result<CreatedMeeting, ApiError> {
+    async fn create(
+        &self,
+        _auth: auth::WriteRecords,
+        body: Json<NewMeeting>,
+    ) -> Result<CreatedMeeting, ApiError> {
         let input = body.0.into_input()?;
         let records = self.store.log_meeting(input).await?;
         let location = format!("/api/v1/meetings/{}", records.meeting.id);
@@ -610,7 +616,7 @@ impl MeetingsApi {
 
     /// Get a meeting whole
     #[oai(path = "/:id", method = "get", operation_id = "get_meeting")]
-    async fn get(&self, id: Path<Uuid>) -> Result<Json<MeetingRecord>, ApiError> {
+    async fn get(&self, _auth: auth::ReadRecords, id: Path<Uuid>) -> Result<Json<MeetingRecord>, ApiError> {
         Ok(Json(
             self.store.meeting_records(MeetingId::from(id.0)).await?.into(),
         ))
@@ -620,6 +626,7 @@ impl MeetingsApi {
     #[oai(path = "/:id", method = "patch", operation_id = "update_meeting")]
     async fn update(
         &self,
+        _auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<MeetingPatch>,
     ) -> Result<Json<MeetingRecord>, ApiError> {
@@ -665,7 +672,7 @@ impl MeetingsApi {
     /// Meetings are history: archived, not deleted. An archived meeting
     /// leaves the lists (unless `include_archived`) and cannot be changed.
     #[oai(path = "/:id", method = "delete", operation_id = "archive_meeting")]
-    async fn archive(&self, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+    async fn archive(&self, _auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
         self.store.archive_meeting(MeetingId::from(id.0), None).await?;
         Ok(ArchivedResponse::Archived)
     }
@@ -674,6 +681,7 @@ impl MeetingsApi {
     #[oai(path = "/:id/attendees", method = "post", operation_id = "add_attendee")]
     async fn add_attendee(
         &self,
+        _auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<AttendeeAddition>,
     ) -> Result<CreatedAttendee, ApiError> {
@@ -700,6 +708,7 @@ impl MeetingsApi {
     )]
     async fn update_attendee(
         &self,
+        _auth: auth::WriteRecords,
         id: Path<Uuid>,
         attendee_id: Path<Uuid>,
         body: Json<AttendeePatch>,
@@ -734,6 +743,7 @@ impl MeetingsApi {
     )]
     async fn remove_attendee(
         &self,
+        _auth: auth::WriteRecords,
         id: Path<Uuid>,
         attendee_id: Path<Uuid>,
         /// The meeting's version, to refuse the change if it moved on.
@@ -753,6 +763,7 @@ impl MeetingsApi {
     #[oai(path = "/:id/agenda", method = "post", operation_id = "add_agenda_item")]
     async fn add_agenda_item(
         &self,
+        _auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<AgendaItemAddition>,
     ) -> Result<CreatedAgendaItem, ApiError> {
@@ -780,6 +791,7 @@ impl MeetingsApi {
     #[oai(path = "/:id/agenda/order", method = "put", operation_id = "reorder_agenda")]
     async fn reorder_agenda(
         &self,
+        _auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<AgendaOrder>,
     ) -> Result<Json<Vec<AgendaItem>>, ApiError> {
@@ -800,6 +812,7 @@ impl MeetingsApi {
     )]
     async fn update_agenda_item(
         &self,
+        _auth: auth::WriteRecords,
         id: Path<Uuid>,
         item_id: Path<Uuid>,
         body: Json<AgendaItemPatch>,
@@ -850,6 +863,7 @@ impl MeetingsApi {
     )]
     async fn remove_agenda_item(
         &self,
+        _auth: auth::WriteRecords,
         id: Path<Uuid>,
         item_id: Path<Uuid>,
         /// The meeting's version, to refuse the change if it moved on.
@@ -865,6 +879,7 @@ impl MeetingsApi {
     #[oai(path = "/:id/outcomes", method = "post", operation_id = "add_outcome")]
     async fn add_outcome(
         &self,
+        _auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<OutcomeAddition>,
     ) -> Result<CreatedOutcome, ApiError> {
@@ -897,6 +912,7 @@ impl MeetingsApi {
     )]
     async fn update_outcome(
         &self,
+        _auth: auth::WriteRecords,
         id: Path<Uuid>,
         outcome_id: Path<Uuid>,
         body: Json<OutcomePatch>,
@@ -942,6 +958,7 @@ impl MeetingsApi {
     )]
     async fn remove_outcome(
         &self,
+        _auth: auth::WriteRecords,
         id: Path<Uuid>,
         outcome_id: Path<Uuid>,
         /// The meeting's version, to refuse the change if it moved on.

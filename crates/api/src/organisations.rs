@@ -10,6 +10,7 @@ use samverkan_store::{OrganisationFilter, Store};
 use uuid::Uuid;
 
 use crate::ApiTags;
+use crate::auth;
 use crate::common::{ArchivedResponse, OrganisationKind, check_version, list_of, page_request, patch};
 use crate::problem::ApiError;
 
@@ -197,6 +198,7 @@ impl OrganisationsApi {
     #[allow(clippy::too_many_arguments)]
     async fn list(
         &self,
+        _auth: auth::ReadRecords,
         q: Query<Option<String>>,
         kind: Query<Option<OrganisationKind>>,
         tag: Query<Option<String>>,
@@ -219,7 +221,11 @@ impl OrganisationsApi {
 
     /// Create an organisation
     #[oai(path = "/", method = "post", operation_id = "create_organisation")]
-    async fn create(&self, body: Json<NewOrganisation>) -> Result<CreatedOrganisation, ApiError> {
+    async fn create(
+        &self,
+        _auth: auth::WriteRecords,
+        body: Json<NewOrganisation>,
+    ) -> Result<CreatedOrganisation, ApiError> {
         let body = body.0;
         let input = OrganisationInput {
             name: body.name,
@@ -241,7 +247,7 @@ impl OrganisationsApi {
 
     /// Get an organisation
     #[oai(path = "/:id", method = "get", operation_id = "get_organisation")]
-    async fn get(&self, id: Path<Uuid>) -> Result<Json<Organisation>, ApiError> {
+    async fn get(&self, _auth: auth::ReadRecords, id: Path<Uuid>) -> Result<Json<Organisation>, ApiError> {
         Ok(Json(
             self.store.organisation(OrganisationId::from(id.0)).await?.into(),
         ))
@@ -254,6 +260,7 @@ impl OrganisationsApi {
     #[oai(path = "/:id", method = "patch", operation_id = "update_organisation")]
     async fn update(
         &self,
+        _auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<OrganisationPatch>,
     ) -> Result<Json<Organisation>, ApiError> {
@@ -297,6 +304,7 @@ impl OrganisationsApi {
     )]
     async fn timeline(
         &self,
+        _auth: auth::ReadRecords,
         id: Path<Uuid>,
         /// Page size, 1 to 500 (default 50).
         limit: Query<Option<u64>>,
@@ -316,7 +324,7 @@ impl OrganisationsApi {
     /// Organisations have history, so they are archived, not deleted: past
     /// meetings keep them; new meetings cannot add them; the name is freed.
     #[oai(path = "/:id", method = "delete", operation_id = "archive_organisation")]
-    async fn archive(&self, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+    async fn archive(&self, _auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
         self.store
             .archive_organisation(OrganisationId::from(id.0), None)
             .await?;

@@ -13,6 +13,7 @@ use samverkan_store::{PartnershipFilter, Store};
 use uuid::Uuid;
 
 use crate::ApiTags;
+use crate::auth;
 use crate::common::{
     ArchivedResponse, PartnershipKind, PartnershipStatus, check_version, list_of, page_request, patch,
 };
@@ -202,6 +203,7 @@ impl PartnershipsApi {
     #[oai(path = "/", method = "get", operation_id = "list_partnerships")]
     async fn list(
         &self,
+        _auth: auth::ReadRecords,
         /// Only those this organisation is a party to.
         organisation_id: Query<Option<Uuid>>,
         status: Query<Option<PartnershipStatus>>,
@@ -223,7 +225,11 @@ impl PartnershipsApi {
 
     /// Create a partnership
     #[oai(path = "/", method = "post", operation_id = "create_partnership")]
-    async fn create(&self, body: Json<NewPartnership>) -> Result<CreatedPartnership, ApiError> {
+    async fn create(
+        &self,
+        _auth: auth::WriteRecords,
+        body: Json<NewPartnership>,
+    ) -> Result<CreatedPartnership, ApiError> {
         let body = body.0;
         let input = PartnershipInput {
             organisation_ids: [None, None],
@@ -242,7 +248,7 @@ impl PartnershipsApi {
 
     /// Get a partnership
     #[oai(path = "/:id", method = "get", operation_id = "get_partnership")]
-    async fn get(&self, id: Path<Uuid>) -> Result<Json<Partnership>, ApiError> {
+    async fn get(&self, _auth: auth::ReadRecords, id: Path<Uuid>) -> Result<Json<Partnership>, ApiError> {
         Ok(Json(
             self.store.partnership(PartnershipId::from(id.0)).await?.into(),
         ))
@@ -255,6 +261,7 @@ impl PartnershipsApi {
     #[oai(path = "/:id", method = "patch", operation_id = "update_partnership")]
     async fn update(
         &self,
+        _auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<PartnershipPatch>,
     ) -> Result<Json<Partnership>, ApiError> {
@@ -295,7 +302,7 @@ impl PartnershipsApi {
     /// Partnerships have history, so they are archived, not deleted: past
     /// meetings keep them.
     #[oai(path = "/:id", method = "delete", operation_id = "archive_partnership")]
-    async fn archive(&self, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+    async fn archive(&self, _auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
         self.store
             .archive_partnership(PartnershipId::from(id.0), None)
             .await?;

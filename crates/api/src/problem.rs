@@ -84,6 +84,13 @@ pub enum ApiError {
     /// The request is malformed: bad JSON, a bad parameter or id.
     #[oai(status = 400, content_type = "application/problem+json")]
     BadRequest(Json<Problem>),
+    /// No valid API token: none, malformed, unknown, expired or revoked, or
+    /// its user is disabled.
+    #[oai(status = 401, content_type = "application/problem+json")]
+    Unauthorized(Json<Problem>),
+    /// The token's role does not allow this operation.
+    #[oai(status = 403, content_type = "application/problem+json")]
+    Forbidden(Json<Problem>),
     /// No record has this id.
     #[oai(status = 404, content_type = "application/problem+json")]
     NotFound(Json<Problem>),
@@ -133,6 +140,24 @@ impl ApiError {
             )
             .with_errors(field_problems(errors.into_errors())),
         ))
+    }
+
+    pub fn internal() -> Self {
+        Self::Internal(Json(Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            "the server failed; the error is logged",
+        )))
+    }
+
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::Forbidden(Json(Problem::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "The token's role does not allow this",
+            detail,
+        )))
     }
 
     pub fn version_conflict(detail: impl Into<String>) -> Self {
@@ -194,12 +219,7 @@ impl From<StoreError> for ApiError {
             }
             StoreError::Corrupt { .. } | StoreError::Database(_) => {
                 tracing::error!(%error, "request failed");
-                Self::Internal(Json(Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "Internal error",
-                    "the server failed; the error is logged",
-                )))
+                Self::internal()
             }
         }
     }
@@ -239,6 +259,8 @@ pub async fn into_problem(error: poem::Error) -> Response {
         return response;
     }
     let (kind, title) = match status {
+        StatusCode::UNAUTHORIZED => ("unauthorized", "A valid API token is required"),
+        StatusCode::FORBIDDEN => ("forbidden", "The token's role does not allow this"),
         StatusCode::NOT_FOUND => ("not-found", "Not found"),
         StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "Method not allowed"),
         StatusCode::PAYLOAD_TOO_LARGE => ("payload-too-large", "The request body is too large"),
@@ -250,8 +272,18 @@ pub async fn into_problem(error: poem::Error) -> Response {
     if let Some(field) = field {
         problem = problem.with_errors(vec![FieldProblem { field, message }]);
     }
-    problem_response(status, &problem)
+    let mut response = problem_response(status, &problem);
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            poem::http::header::WWW_AUTHENTICATE,
+            poem::http::HeaderValue::from_static(BEARER_CHALLENGE),
+        );
+    }
+    response
 }
+
+/// The RFC 6750 challenge sent with every 401.
+pub const BEARER_CHALLENGE: &str = "Bearer realm=\"samverkan\"";
 
 pub fn problem_response(status: StatusCode, problem: &Problem) -> Response {
     let body = serde_json::to_vec(&poem_openapi::types::ToJSON::to_json(problem)).unwrap_or_default();

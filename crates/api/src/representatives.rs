@@ -12,6 +12,7 @@ use samverkan_store::{RepresentativeFilter, Store};
 use uuid::Uuid;
 
 use crate::ApiTags;
+use crate::auth;
 use crate::common::{ArchivedResponse, check_version, list_of, page_request, patch};
 use crate::problem::ApiError;
 
@@ -200,6 +201,7 @@ impl RepresentativesApi {
     #[oai(path = "/", method = "get", operation_id = "list_representatives")]
     async fn list(
         &self,
+        _auth: auth::ReadRecords,
         q: Query<Option<String>>,
         /// Only those who now represent this organisation.
         organisation_id: Query<Option<Uuid>>,
@@ -221,7 +223,11 @@ impl RepresentativesApi {
 
     /// Create a representative
     #[oai(path = "/", method = "post", operation_id = "create_representative")]
-    async fn create(&self, body: Json<NewRepresentative>) -> Result<CreatedRepresentative, ApiError> {
+    async fn create(
+        &self,
+        _auth: auth::WriteRecords,
+        body: Json<NewRepresentative>,
+    ) -> Result<CreatedRepresentative, ApiError> {
         let body = body.0;
         let input = RepresentativeInput {
             full_name: body.full_name,
@@ -242,7 +248,7 @@ impl RepresentativesApi {
 
     /// Get a representative
     #[oai(path = "/:id", method = "get", operation_id = "get_representative")]
-    async fn get(&self, id: Path<Uuid>) -> Result<Json<Representative>, ApiError> {
+    async fn get(&self, _auth: auth::ReadRecords, id: Path<Uuid>) -> Result<Json<Representative>, ApiError> {
         Ok(Json(
             self.store
                 .representative(RepresentativeId::from(id.0))
@@ -259,6 +265,7 @@ impl RepresentativesApi {
     #[oai(path = "/:id", method = "patch", operation_id = "update_representative")]
     async fn update(
         &self,
+        _auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<RepresentativePatch>,
     ) -> Result<Json<Representative>, ApiError> {
@@ -294,7 +301,7 @@ impl RepresentativesApi {
     /// Representatives have history, so they are archived, not deleted: past
     /// meetings keep them; new meetings cannot add them.
     #[oai(path = "/:id", method = "delete", operation_id = "archive_representative")]
-    async fn archive(&self, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+    async fn archive(&self, _auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
         self.store
             .archive_representative(RepresentativeId::from(id.0), None)
             .await?;
@@ -310,7 +317,11 @@ impl RepresentativesApi {
         method = "get",
         operation_id = "list_representative_affiliations"
     )]
-    async fn affiliations(&self, id: Path<Uuid>) -> Result<Json<Vec<Affiliation>>, ApiError> {
+    async fn affiliations(
+        &self,
+        _auth: auth::ReadRecords,
+        id: Path<Uuid>,
+    ) -> Result<Json<Vec<Affiliation>>, ApiError> {
         let periods = self.store.affiliations(RepresentativeId::from(id.0)).await?;
         Ok(Json(periods.into_iter().map(Affiliation::from).collect()))
     }

@@ -7,6 +7,7 @@ use samverkan_store::{HitKind, SearchHit, Store};
 use uuid::Uuid;
 
 use crate::ApiTags;
+use crate::auth;
 use crate::problem::ApiError;
 
 /// What a hit is.
@@ -82,6 +83,7 @@ impl SearchApi {
     #[oai(path = "/api/v1/search", method = "get", operation_id = "search")]
     async fn search(
         &self,
+        _auth: auth::ReadRecords,
         /// What to look for (1 to 200 characters).
         q: Query<String>,
         /// How many hits, 1 to 100 (default 20).

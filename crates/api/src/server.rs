@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use poem::Server;
 use poem::listener::{Acceptor, Listener, TcpListener};
+use samverkan_domain::{Email, Role, TokenSecret, UserDetails, UserInput};
 use samverkan_store::Store;
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -17,6 +18,8 @@ pub enum ServeError {
     Store(#[from] samverkan_store::StoreError),
     #[error("cannot listen: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Randomness(String),
 }
 
 #[derive(Debug, Clone)]
@@ -36,6 +39,21 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
         store.load_demo().await?;
         tracing::info!("loaded the demo partner day");
     }
+    // No silent open door, and no locked one either: a demo gets an admin
+    // whose token is printed; a real installation without users is told
+    // how to make the first.
+    let demo_token = if config.demo {
+        Some(demo_admin_token(&store).await?)
+    } else {
+        None
+    };
+    if demo_token.is_none() && !store.has_users().await? {
+        let advice = "no users yet: every /api/v1 request will be refused (401). Create the first admin with \
+                      `samverkan user add --email E --role admin`, then a token with \
+                      `samverkan token create --email E --name N`";
+        eprintln!("samverkan: {advice}");
+        tracing::warn!("{advice}");
+    }
     let acceptor = TcpListener::bind(config.bind.clone()).into_acceptor().await?;
     let address = acceptor
         .local_addr()
@@ -43,6 +61,10 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
         .and_then(|addr| addr.as_socket_addr().copied())
         .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
     let shutdown = shutdown_signal()?;
+    if let Some(secret) = demo_token {
+        // Printed, never logged: it is a credential.
+        println!("demo admin ({DEMO_ADMIN_EMAIL}) token: {}", secret.expose());
+    }
     // Printed, not only logged: scripts and tests read the port from here.
     println!("listening on http://{address}");
     tracing::info!(%address, "listening");
@@ -53,6 +75,42 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     tracing::info!("shutting down: closing the database");
     store.close().await?;
     Ok(())
+}
+
+/// The demo's admin user.
+pub const DEMO_ADMIN_EMAIL: &str = "demo-admin@example.org";
+/// The name of the demo admin's token.
+const DEMO_TOKEN_NAME: &str = "demo";
+
+/// Makes sure the demo admin exists and gives it a fresh token, revoking the
+/// one an earlier `serve --demo` printed (so one demo token is valid at a
+/// time, and a lost one is replaced by restarting).
+async fn demo_admin_token(store: &Store) -> Result<TokenSecret, ServeError> {
+    let email = Email::parse("email", DEMO_ADMIN_EMAIL)
+        .map_err(|error| samverkan_store::StoreError::Validation(error.into()))?;
+    let admin = match store.user_by_email(&email).await? {
+        Some(admin) => admin,
+        None => {
+            let details = UserDetails::parse(&UserInput {
+                email: DEMO_ADMIN_EMAIL.into(),
+                role: Some(Role::Admin),
+                display_name: Some("Demo admin".into()),
+                representative_id: None,
+            })
+            .map_err(samverkan_store::StoreError::Validation)?;
+            store.create_user(details).await?
+        }
+    };
+    for token in store.tokens_of(admin.id).await? {
+        if token.name == DEMO_TOKEN_NAME && token.revoked_at.is_none() {
+            store.revoke_token(token.id).await?;
+        }
+    }
+    let secret = TokenSecret::generate().map_err(|error| ServeError::Randomness(error.to_string()))?;
+    store
+        .create_token(admin.id, DEMO_TOKEN_NAME, None, &secret)
+        .await?;
+    Ok(secret)
 }
 
 /// No meeting at all, archived ones included: `--demo` never mixes the demo

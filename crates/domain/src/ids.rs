@@ -98,3 +98,15 @@ mod tests {
         assert!(first < second);
     }
 }
+define_id!(
+    /// Identifies a [`User`](crate::User) of Samverkan.
+    UserId
+);
+define_id!(
+    /// Identifies an [`ApiToken`](crate::ApiToken).
+    TokenId
+);
+define_id!(
+    /// Identifies an entry of the audit trail.
+    AuditEventId
+);

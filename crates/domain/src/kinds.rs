@@ -146,6 +146,22 @@ impl FollowUpStatus {
     }
 }
 
+string_enum!(
+    /// What a user may do, as a bundle of [`Permission`]s.
+    Role {
+        /// Everything, including users, tokens and the audit trail.
+        Admin => "admin",
+        /// Creates and changes organisations, representatives,
+        /// partnerships, meetings and follow-ups; reads everything.
+        Strategist => "strategist",
+        /// Reads everything, engagement and reports; moves follow-ups
+        /// through their statuses.
+        Manager => "manager",
+        /// Engagement figures and reports only.
+        Viewer => "viewer",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

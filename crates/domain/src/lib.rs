@@ -9,6 +9,7 @@
 //! is it archived) are checked here too, against [`KnownRecords`] the store
 //! gathers inside its transaction.
 
+pub mod access;
 mod contact;
 mod error;
 mod follow_up;
@@ -23,16 +24,17 @@ mod representative;
 pub mod text;
 pub mod time;
 
+pub use access::{ApiToken, Permission, TokenHash, TokenRefusal, TokenSecret, User, UserDetails, UserInput};
 pub use contact::{Email, OrganisationNumber, Phone, Website};
 pub use error::{FieldError, ValidationErrors};
 pub use follow_up::{FollowUp, FollowUpDetails, FollowUpInput};
 pub use ids::{
     AffiliationId, AgendaItemId, AttendanceId, FollowUpId, MeetingId, OrganisationId, OutcomeId,
-    PartnershipId, RepresentativeId,
+    PartnershipId, RepresentativeId, TokenId, UserId,
 };
 pub use kinds::{
     AttendanceRole, AttendanceStatus, FollowUpStatus, MeetingKind, MeetingStatus, OrganisationKind,
-    OutcomeKind, PartnershipKind, PartnershipStatus,
+    OutcomeKind, PartnershipKind, PartnershipStatus, Role,
 };
 pub use meeting::{
     AgendaItem, AgendaItemInput, Attendance, Attendee, AttendeeInput, KnownRecords, KnownRepresentative,

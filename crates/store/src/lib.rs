@@ -5,6 +5,7 @@
 //! transaction. Rows are mapped to domain values by the domain's own `parse`
 //! constructors, so nothing invalid leaves the store unnoticed.
 
+mod accounts;
 mod connect;
 pub mod demo;
 pub mod entity;
@@ -19,6 +20,7 @@ mod partnerships;
 mod representatives;
 mod support;
 
+pub use accounts::AuthFailure;
 pub use connect::{DEFAULT_DATABASE_URL, Store};
 pub use error::{StoreError, StoreResult};
 pub use follow_ups::FollowUpFilter;

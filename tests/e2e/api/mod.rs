@@ -1,5 +1,6 @@
 //! The HTTP API, over real HTTP.
 
+mod access;
 mod basics;
 mod lists;
 mod meetings;
@@ -62,7 +63,17 @@ impl Answer {
 }
 
 pub async fn send(server: &TestServer, method: reqwest::Method, path: &str, body: Option<&Value>) -> Answer {
-    let mut request = server.client.request(method, server.url(path));
+    send_with(&server.client, method, &server.url(path), body).await
+}
+
+/// Sends with `client` (and its token) to a full `url`.
+pub async fn send_with(
+    client: &reqwest::Client,
+    method: reqwest::Method,
+    url: &str,
+    body: Option<&Value>,
+) -> Answer {
+    let mut request = client.request(method, url);
     if let Some(body) = body {
         request = request.json(body);
     }

@@ -1,0 +1,113 @@
+//! Authentication and authorisation: the gate no handler can skip.
+//!
+//! Every protected operation takes, as an argument, one of the security
+//! schemes below: one per [`Permission`]. poem-openapi runs a scheme's
+//! checker before the handler body, so a handler that names
+//! [`WriteRecords`] cannot run for a token without that permission, and an
+//! operation without a scheme argument is visibly open (in the code and in
+//! the OpenAPI document, which the authorisation-matrix test walks). The
+//! checker finds the token by the hash of its secret, refuses unknown,
+//! expired, revoked tokens and disabled users (401), then checks the role
+//! against the permission (403).
+
+use poem::Request;
+use poem::http::StatusCode;
+use poem_openapi::SecurityScheme;
+use poem_openapi::auth::Bearer;
+use samverkan_domain::{Permission, TokenId, TokenSecret, User};
+use samverkan_store::Store;
+
+use crate::problem::{ApiError, BEARER_CHALLENGE, Problem, problem_response};
+
+/// Who is calling: the token's user.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub token_id: TokenId,
+}
+
+/// A 401 answer: RFC 9457 problem plus the RFC 6750 challenge.
+pub fn unauthorized(detail: impl Into<String>) -> poem::Error {
+    let problem = Problem::new(
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+        "A valid API token is required",
+        detail,
+    );
+    let mut response = problem_response(StatusCode::UNAUTHORIZED, &problem);
+    response.headers_mut().insert(
+        poem::http::header::WWW_AUTHENTICATE,
+        poem::http::HeaderValue::from_static(BEARER_CHALLENGE),
+    );
+    poem::Error::from_response(response)
+}
+
+fn forbidden(caller: &Caller, permission: Permission) -> poem::Error {
+    api_error(ApiError::forbidden(format!(
+        "the role {} does not have the permission {permission:?}",
+        caller.user.details.role
+    )))
+}
+
+fn api_error(error: ApiError) -> poem::Error {
+    poem::Error::from_response(poem::IntoResponse::into_response(error))
+}
+
+/// Authenticates the bearer token and checks `permission`.
+async fn authorise(req: &Request, bearer: Bearer, permission: Permission) -> poem::Result<Caller> {
+    let secret = TokenSecret::parse(&bearer.token).map_err(|error| unauthorized(error.to_string()))?;
+    let store = req.data::<Store>().ok_or_else(|| {
+        tracing::error!("the store is not attached to the request");
+        poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR)
+    })?;
+    let found = store
+        .authenticate(&secret)
+        .await
+        .map_err(|error| api_error(error.into()))?;
+    let (user, token) = found.map_err(|failure| unauthorized(failure.to_string()))?;
+    let caller = Caller {
+        user,
+        token_id: token.id,
+    };
+    if caller.user.details.role.allows(permission) {
+        Ok(caller)
+    } else {
+        Err(forbidden(&caller, permission))
+    }
+}
+
+/// Defines one bearer security scheme per permission. They share one name
+/// (`bearer`) in the OpenAPI document: to a client there is one way to
+/// authenticate; what differs is what the token's role must allow.
+macro_rules! permission_schemes {
+    ($($(#[$doc:meta])* $scheme:ident, $checker:ident, $checker_name:literal => $permission:ident;)+) => {
+        $(
+            $(#[$doc])*
+            /// An API token (`samverkan token create`, or `POST
+            /// /api/v1/users/{id}/tokens`), sent as `Authorization: Bearer
+            /// svk_…`. What it may do depends on its user's role.
+            #[derive(Debug, SecurityScheme)]
+            #[oai(rename = "bearer", ty = "bearer", bearer_format = "svk_…", checker = $checker_name)]
+            pub struct $scheme(pub Caller);
+
+            async fn $checker(req: &Request, bearer: Bearer) -> poem::Result<Caller> {
+                authorise(req, bearer, Permission::$permission).await
+            }
+        )+
+    };
+}
+
+permission_schemes! {
+    // A token whose role may read records.
+    ReadRecords, check_read_records, "check_read_records" => ReadRecords;
+    // A token whose role may create, change and archive records.
+    WriteRecords, check_write_records, "check_write_records" => WriteRecords;
+    // A token whose role may move follow-ups through their statuses.
+    UpdateFollowUpStatus, check_update_follow_up_status, "check_update_follow_up_status" => UpdateFollowUpStatus;
+    // A token whose role may read engagement figures and reports.
+    ReadReports, check_read_reports, "check_read_reports" => ReadReports;
+    // A token whose role may manage users and tokens.
+    ManageUsers, check_manage_users, "check_manage_users" => ManageUsers;
+    // A token whose role may read the audit trail.
+    ReadAudit, check_read_audit, "check_read_audit" => ReadAudit;
+}
