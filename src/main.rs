@@ -34,6 +34,20 @@ enum Command {
         /// Load the seed partner day when the database holds none.
         #[arg(long)]
         demo: bool,
+        /// Seconds a request may take before it is answered 503.
+        #[arg(long, env = "SAMVERKAN_REQUEST_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+        request_timeout: u64,
+        /// Requests per second each API token may make on average; 0 turns
+        /// the limit off.
+        #[arg(long, env = "SAMVERKAN_RATE_LIMIT", default_value_t = 100)]
+        rate_limit: u32,
+        /// Requests a token may make at once above its average.
+        #[arg(long, env = "SAMVERKAN_RATE_BURST", default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+        rate_burst: u32,
+        /// An origin allowed to call the API from a browser (CORS), e.g.
+        /// `https://samverkan.example.se`; repeat for more. None: CORS off.
+        #[arg(long = "cors-origin", env = "SAMVERKAN_CORS_ORIGINS", value_delimiter = ',')]
+        cors_origins: Vec<String>,
     },
     /// Apply the database migrations.
     Migrate,
@@ -156,11 +170,24 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { bind, demo } => {
+        Command::Serve {
+            bind,
+            demo,
+            request_timeout,
+            rate_limit,
+            rate_burst,
+            cors_origins,
+        } => {
             let config = samverkan_api::ServeConfig {
                 bind,
                 database_url: cli.database_url,
                 demo,
+                limits: samverkan_api::HttpLimits {
+                    request_timeout: std::time::Duration::from_secs(request_timeout),
+                    rate_per_second: std::num::NonZeroU32::new(rate_limit),
+                    burst: std::num::NonZeroU32::new(rate_burst).unwrap_or(std::num::NonZeroU32::MIN),
+                    cors_origins,
+                },
             };
             samverkan_api::serve(config).await?;
         }

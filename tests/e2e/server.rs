@@ -89,6 +89,8 @@ pub struct TestServer {
     /// Sends an admin's token with every request.
     pub client: reqwest::Client,
     database_url: String,
+    /// The token `serve --demo` printed, if it printed one.
+    printed_token: Option<String>,
     child: Child,
 }
 
@@ -158,11 +160,15 @@ impl TestServer {
             .expect("the server starts");
         let stdout = child.stdout.take().expect("stdout is piped");
         let mut lines = BufReader::new(stdout).lines();
+        let mut printed_token = None;
         let base = loop {
             match lines.next() {
                 Some(Ok(line)) => {
                     if let Some(address) = line.strip_prefix("listening on ") {
                         break address.trim().to_owned();
+                    }
+                    if let Some((_, token)) = line.split_once(" token: ") {
+                        printed_token = Some(token.trim().to_owned());
                     }
                 }
                 _ => panic!("the server exited before listening"),
@@ -172,6 +178,7 @@ impl TestServer {
             base,
             client: client_with_token(&admin_token),
             database_url: database_url.to_owned(),
+            printed_token,
             child,
         }
     }
@@ -179,6 +186,10 @@ impl TestServer {
     /// A token of a new user with `role` (e-mail `ROLE@e2e.example`).
     pub fn token_with_role(&self, role: &str) -> String {
         user_with_token(&self.database_url, &format!("{role}@e2e.example"), role)
+    }
+
+    pub fn printed_token(&self) -> Option<String> {
+        self.printed_token.clone()
     }
 
     pub fn database_url(&self) -> &str {

@@ -17,6 +17,7 @@ use poem_openapi::auth::Bearer;
 use samverkan_domain::{Permission, TokenId, TokenSecret, User};
 use samverkan_store::Store;
 
+use crate::hardening::{TokenRateLimit, too_many_requests};
 use crate::problem::{ApiError, BEARER_CHALLENGE, Problem, problem_response};
 
 /// Who is calling: the token's user.
@@ -65,6 +66,9 @@ async fn authorise(req: &Request, bearer: Bearer, permission: Permission) -> poe
         .await
         .map_err(|error| api_error(error.into()))?;
     let (user, token) = found.map_err(|failure| unauthorized(failure.to_string()))?;
+    if let Some(Some(limit)) = req.data::<Option<TokenRateLimit>>() {
+        limit.check(token.id).map_err(too_many_requests)?;
+    }
     let caller = Caller {
         user,
         token_id: token.id,

@@ -10,6 +10,7 @@
 pub mod auth;
 mod common;
 mod follow_ups;
+pub mod hardening;
 mod health;
 mod meetings;
 mod middleware;
@@ -25,7 +26,10 @@ use poem::{Endpoint, EndpointExt, Route};
 use poem_openapi::{OpenApiService, Tags};
 use samverkan_store::Store;
 
+pub use hardening::HttpLimits;
 pub use server::{ServeConfig, ServeError, serve};
+
+use hardening::TokenRateLimit;
 
 /// Groups of operations in the documentation.
 #[derive(Debug, Tags)]
@@ -73,17 +77,22 @@ pub fn openapi_json(store: &Store) -> String {
 }
 
 /// The whole HTTP application: API, documentation, limits, logging.
-pub fn app(store: Store) -> impl Endpoint {
+pub fn app(store: Store, limits: &HttpLimits) -> impl Endpoint + use<> {
     let service = api_service(&store);
     let spec = service.spec_endpoint();
     let docs = service.swagger_ui();
+    let timeout = limits.request_timeout;
     Route::new()
         .nest("/", service)
         .at("/api/openapi.json", spec)
         .nest("/docs", docs)
         // For the security schemes' checkers (`auth.rs`).
         .data(store)
+        .data(TokenRateLimit::new(limits))
+        .around(move |next, request| hardening::time_limit(next, request, timeout))
         .around(middleware::limit_body)
+        .with_if(!limits.cors_origins.is_empty(), hardening::cors(limits))
         .catch_all_error(problem::into_problem)
+        .around(hardening::security_headers)
         .around(middleware::log_request)
 }

@@ -101,6 +101,9 @@ pub enum ApiError {
     /// The request body is larger than 1 MiB.
     #[oai(status = 413, content_type = "application/problem+json")]
     PayloadTooLarge(Json<Problem>),
+    /// The token is over its rate limit; `Retry-After` says when to retry.
+    #[oai(status = 429, content_type = "application/problem+json")]
+    TooManyRequests(Json<Problem>),
     /// The request breaks a rule of the domain. Nothing was written.
     #[oai(status = 422, content_type = "application/problem+json")]
     Unprocessable(Json<Problem>),
@@ -265,6 +268,7 @@ pub async fn into_problem(error: poem::Error) -> Response {
         StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "Method not allowed"),
         StatusCode::PAYLOAD_TOO_LARGE => ("payload-too-large", "The request body is too large"),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported-media-type", "Unsupported media type"),
+        StatusCode::TOO_MANY_REQUESTS => ("rate-limited", "Too many requests"),
         s if s.is_server_error() => ("internal", "Internal error"),
         _ => ("bad-request", "Bad request"),
     };

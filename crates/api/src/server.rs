@@ -28,6 +28,7 @@ pub struct ServeConfig {
     pub database_url: String,
     /// Load the seed partner day when the database holds no meeting.
     pub demo: bool,
+    pub limits: crate::HttpLimits,
 }
 
 /// Migrates (under a lock, so several servers may start at once), then serves
@@ -68,7 +69,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     // Printed, not only logged: scripts and tests read the port from here.
     println!("listening on http://{address}");
     tracing::info!(%address, "listening");
-    let app = crate::app(store.clone());
+    let app = crate::app(store.clone(), &config.limits);
     Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(app, shutdown, Some(GRACE_PERIOD))
         .await?;

@@ -2,6 +2,7 @@
 
 mod access;
 mod basics;
+mod hardening;
 mod lists;
 mod meetings;
 

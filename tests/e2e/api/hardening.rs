@@ -1,0 +1,149 @@
+//! Protection the server gives every answer: security headers, CORS only
+//! where configured, a rate limit per token; and the demo's admin token.
+
+use reqwest::StatusCode;
+
+use super::{get, send_with};
+use crate::server::{Backend, TestDatabase, TestServer, client_with_token};
+
+/// The HTTP server's answers carry the security headers, the API's answers
+/// are not to be cached, and no CORS header is sent by default.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_carry_security_headers_and_no_cors_by_default() {
+    let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let server = TestServer::start(&database.url, &[]);
+    for path in ["/health", "/api/v1/organisations", "/api/v1/no-such-route"] {
+        let answer = server
+            .client
+            .get(server.url(path))
+            .header("origin", "https://evil.example")
+            .send()
+            .await
+            .unwrap();
+        let header = |name: &str| {
+            answer
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(ToOwned::to_owned)
+        };
+        assert_eq!(
+            header("x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(header("x-frame-options").as_deref(), Some("DENY"), "{path}");
+        assert_eq!(
+            header("referrer-policy").as_deref(),
+            Some("no-referrer"),
+            "{path}"
+        );
+        assert_eq!(header("cache-control").as_deref(), Some("no-store"), "{path}");
+        assert_eq!(
+            header("content-security-policy").as_deref(),
+            Some("default-src 'none'; frame-ancestors 'none'"),
+            "{path}"
+        );
+        assert_eq!(header("access-control-allow-origin"), None, "{path}");
+    }
+    let docs = server.client.get(server.url("/docs")).send().await.unwrap();
+    assert_eq!(docs.status(), StatusCode::OK);
+    let policy = docs.headers()["content-security-policy"].to_str().unwrap();
+    assert!(policy.contains("'unsafe-inline'"), "{policy}");
+}
+
+/// `--cors-origin` lets exactly that origin call from a browser.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cors_allows_only_the_configured_origin() {
+    let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let server = TestServer::start(&database.url, &["--cors-origin", "https://samverkan.example.se"]);
+    let preflight = |origin: &'static str| {
+        server
+            .client
+            .request(reqwest::Method::OPTIONS, server.url("/api/v1/organisations"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "authorization, content-type")
+            .send()
+    };
+    let allowed = preflight("https://samverkan.example.se").await.unwrap();
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://samverkan.example.se"
+    );
+    let refused = preflight("https://evil.example").await.unwrap();
+    assert!(refused.headers().get("access-control-allow-origin").is_none());
+}
+
+/// Each token has its own rate limit: over it, 429 with `Retry-After`;
+/// another token is unaffected.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_over_its_rate_limit_is_told_when_to_retry() {
+    let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let server = TestServer::start(&database.url, &["--rate-limit", "1", "--rate-burst", "3"]);
+    let limited = client_with_token(&server.token_with_role("viewer"));
+    let url = server.url("/api/v1/users");
+    let mut statuses = Vec::new();
+    let mut retry_after = None;
+    for _ in 0..6 {
+        let answer = send_with(&limited, reqwest::Method::GET, &url, None).await;
+        if answer.status == StatusCode::TOO_MANY_REQUESTS {
+            retry_after = answer
+                .headers
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok());
+            answer.expect_problem(StatusCode::TOO_MANY_REQUESTS, None);
+            statuses.push(429);
+        } else {
+            statuses.push(answer.status.as_u16());
+        }
+    }
+    // The viewer may not list users: 403 until the limit, then 429.
+    assert_eq!(statuses[..3], [403, 403, 403], "{statuses:?}");
+    assert!(statuses[3..].iter().all(|s| *s == 429), "{statuses:?}");
+    assert!(retry_after.is_some_and(|s| s >= 1), "{retry_after:?}");
+    get(&server, "/api/v1/organisations").await.expect(StatusCode::OK);
+}
+
+/// `serve --demo` prints a demo admin's token, which works; the next start
+/// prints a new one and the old one is revoked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_prints_a_working_admin_token_renewed_at_each_start() {
+    let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let first = TestServer::start(&database.url, &["--demo"]);
+    let token = first.printed_token().expect("a demo token line");
+    let client = client_with_token(&token);
+    let meetings = send_with(
+        &client,
+        reqwest::Method::GET,
+        &first.url("/api/v1/meetings"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        meetings.expect(StatusCode::OK)["items"].as_array().unwrap().len(),
+        1
+    );
+    drop(first);
+    let second = TestServer::start(&database.url, &["--demo"]);
+    let renewed = second.printed_token().expect("a demo token line");
+    assert_ne!(token, renewed);
+    send_with(
+        &client,
+        reqwest::Method::GET,
+        &second.url("/api/v1/meetings"),
+        None,
+    )
+    .await
+    .expect_problem(StatusCode::UNAUTHORIZED, None);
+    let client = client_with_token(&renewed);
+    send_with(
+        &client,
+        reqwest::Method::GET,
+        &second.url("/api/v1/meetings"),
+        None,
+    )
+    .await
+    .expect(StatusCode::OK);
+}
