@@ -200,6 +200,13 @@ impl TestServer {
         format!("{}{path}", self.base)
     }
 
+    /// Kills the process with SIGKILL, as a crash or power loss of the
+    /// process would, and waits for it to be gone.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// Sends SIGTERM and waits for the process to exit; true if it exited 0.
     pub fn terminate(mut self) -> bool {
         let _ = Command::new("kill")

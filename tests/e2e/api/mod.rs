@@ -2,6 +2,7 @@
 
 mod access;
 mod basics;
+mod crash;
 mod hardening;
 mod lists;
 mod meetings;
