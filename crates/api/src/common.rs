@@ -74,6 +74,8 @@ api_enum!(
 
 /// Validates `limit` and `cursor` query parameters into a page request.
 pub fn page_request(limit: Option<u64>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
+    // `cursor=` (as a form sends an empty field) is the first page.
+    let cursor = cursor.filter(|cursor| !cursor.is_empty());
     PageRequest::parse(limit, cursor).map_err(|errors| {
         let first = errors.errors().first().cloned();
         match first {
@@ -91,6 +93,7 @@ macro_rules! list_of {
         pub struct $name {
             pub items: Vec<$item>,
             /// Pass as `cursor` for the next page; `null` on the last page.
+            #[oai(nullable)]
             pub next_cursor: Option<String>,
         }
 

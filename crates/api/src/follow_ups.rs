@@ -33,21 +33,28 @@ pub struct FollowUp {
     pub id: Uuid,
     pub meeting_id: Uuid,
     /// The outcome it came from, where there is one.
+    #[oai(nullable)]
     pub outcome_id: Option<Uuid>,
     pub title: String,
+    #[oai(nullable)]
     pub details: Option<String>,
     /// The representative who is to do it.
+    #[oai(nullable)]
     pub owner_id: Option<Uuid>,
     /// The organisation answerable for it.
+    #[oai(nullable)]
     pub organisation_id: Option<Uuid>,
     /// A Stockholm day.
+    #[oai(nullable)]
     pub due_on: Option<NaiveDate>,
     pub status: FollowUpStatus,
     /// When it was done: set on entering `done`, cleared on leaving it.
+    #[oai(nullable)]
     pub completed_at: Option<DateTime<Utc>>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub archived_at: Option<DateTime<Utc>>,
 }
 
@@ -189,6 +196,7 @@ impl FollowUpsApi {
         q: Query<Option<String>>,
         include_archived: Query<Option<bool>>,
         /// Page size, 1 to 500 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,

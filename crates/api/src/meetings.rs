@@ -30,20 +30,25 @@ pub struct Meeting {
     pub title: String,
     pub kind: MeetingKind,
     pub starts_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub ends_at: Option<DateTime<Utc>>,
     /// The meeting has a date, not times: `starts_at` is midnight, Europe/Stockholm.
     pub all_day: bool,
     /// The Stockholm date the meeting starts on.
     pub date: NaiveDate,
+    #[oai(nullable)]
     pub location: Option<String>,
+    #[oai(nullable)]
     pub host_organisation_id: Option<Uuid>,
     pub partnership_ids: Vec<Uuid>,
+    #[oai(nullable)]
     pub summary: Option<String>,
     pub tags: Vec<String>,
     pub status: MeetingStatus,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub archived_at: Option<DateTime<Utc>>,
 }
 
@@ -77,6 +82,7 @@ impl From<domain::Meeting> for Meeting {
 #[derive(Debug, Clone, Object)]
 pub struct Attendee {
     pub id: Uuid,
+    #[oai(nullable)]
     pub representative_id: Option<Uuid>,
     /// For a representative: the organisation they represented on the
     /// meeting's date.
@@ -107,9 +113,11 @@ pub struct AgendaItem {
     /// 1..n, without gaps.
     pub position: u32,
     pub title: String,
+    #[oai(nullable)]
     pub description: Option<String>,
     /// Attending representatives, in order; empty for a discussion.
     pub presenter_ids: Vec<Uuid>,
+    #[oai(nullable)]
     pub duration_minutes: Option<u32>,
     pub tags: Vec<String>,
 }
@@ -135,6 +143,7 @@ pub struct Outcome {
     pub position: u32,
     pub kind: OutcomeKind,
     pub text: String,
+    #[oai(nullable)]
     pub agenda_item_id: Option<Uuid>,
 }
 
@@ -570,6 +579,7 @@ impl MeetingsApi {
         q: Query<Option<String>>,
         include_archived: Query<Option<bool>>,
         /// Page size, 1 to 500 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,

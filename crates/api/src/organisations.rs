@@ -20,17 +20,23 @@ use crate::problem::ApiError;
 pub struct Organisation {
     pub id: Uuid,
     pub name: String,
+    #[oai(nullable)]
     pub short_name: Option<String>,
     pub kind: OrganisationKind,
     /// Swedish organisation number, `NNNNNN-NNNN`.
+    #[oai(nullable)]
     pub organisation_number: Option<String>,
+    #[oai(nullable)]
     pub website: Option<String>,
+    #[oai(nullable)]
     pub city: Option<String>,
+    #[oai(nullable)]
     pub description: Option<String>,
     pub tags: Vec<String>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub archived_at: Option<DateTime<Utc>>,
 }
 
@@ -204,6 +210,7 @@ impl OrganisationsApi {
         tag: Query<Option<String>>,
         include_archived: Query<Option<bool>>,
         /// Page size, 1 to 500 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
@@ -307,6 +314,7 @@ impl OrganisationsApi {
         _auth: auth::ReadRecords,
         id: Path<Uuid>,
         /// Page size, 1 to 500 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,

@@ -34,15 +34,20 @@ pub struct Partnership {
     pub organisation_ids: Vec<Uuid>,
     pub kind: PartnershipKind,
     pub status: PartnershipStatus,
+    #[oai(nullable)]
     pub started_on: Option<NaiveDate>,
     /// Only an ended partnership has an end date.
+    #[oai(nullable)]
     pub ended_on: Option<NaiveDate>,
     /// The representative who answers for the partnership.
+    #[oai(nullable)]
     pub responsible_representative_id: Option<Uuid>,
+    #[oai(nullable)]
     pub goals: Option<String>,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub archived_at: Option<DateTime<Utc>>,
 }
 
@@ -209,6 +214,7 @@ impl PartnershipsApi {
         status: Query<Option<PartnershipStatus>>,
         include_archived: Query<Option<bool>>,
         /// Page size, 1 to 500 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,

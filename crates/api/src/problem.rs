@@ -98,6 +98,9 @@ pub enum ApiError {
     /// value is taken. Nothing was written.
     #[oai(status = 409, content_type = "application/problem+json")]
     Conflict(Json<Problem>),
+    /// The request has no JSON body, or one of another media type.
+    #[oai(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Json<Problem>),
     /// The request body is larger than 1 MiB.
     #[oai(status = 413, content_type = "application/problem+json")]
     PayloadTooLarge(Json<Problem>),

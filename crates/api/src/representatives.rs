@@ -29,15 +29,20 @@ pub struct Representative {
     /// The organisation the person now represents.
     pub organisation_id: Uuid,
     /// The person's title there now.
+    #[oai(nullable)]
     pub title: Option<String>,
+    #[oai(nullable)]
     pub email: Option<String>,
+    #[oai(nullable)]
     pub phone: Option<String>,
+    #[oai(nullable)]
     pub notes: Option<String>,
     /// A child (a pupil, say): only the name and the affiliation are kept.
     pub is_minor: bool,
     pub version: i32,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    #[oai(nullable)]
     pub archived_at: Option<DateTime<Utc>>,
 }
 
@@ -93,8 +98,11 @@ impl From<domain::Representative> for Representative {
 pub struct Affiliation {
     pub id: Uuid,
     pub organisation_id: Uuid,
+    #[oai(nullable)]
     pub title: Option<String>,
+    #[oai(nullable)]
     pub started_on: Option<NaiveDate>,
+    #[oai(nullable)]
     pub ended_on: Option<NaiveDate>,
 }
 
@@ -207,6 +215,7 @@ impl RepresentativesApi {
         organisation_id: Query<Option<Uuid>>,
         include_archived: Query<Option<bool>>,
         /// Page size, 1 to 500 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,

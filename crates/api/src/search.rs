@@ -47,6 +47,7 @@ pub struct Hit {
     /// Higher ranks first.
     pub score: u32,
     /// For agenda items, outcomes and follow-ups: their meeting.
+    #[oai(nullable)]
     pub meeting_id: Option<Uuid>,
 }
 
@@ -85,8 +86,10 @@ impl SearchApi {
         &self,
         _auth: auth::ReadRecords,
         /// What to look for (1 to 200 characters).
+        #[oai(validator(min_length = 1, max_length = 200))]
         q: Query<String>,
         /// How many hits, 1 to 100 (default 20).
+        #[oai(validator(minimum(value = "1"), maximum(value = "100")))]
         limit: Query<Option<u32>>,
     ) -> Result<Json<SearchResults>, ApiError> {
         let query = q.0.trim();

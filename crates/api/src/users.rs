@@ -29,10 +29,13 @@ pub struct User {
     pub id: Uuid,
     pub email: String,
     pub role: Role,
+    #[oai(nullable)]
     pub display_name: Option<String>,
     /// The representative this user is, where they are one.
+    #[oai(nullable)]
     pub representative_id: Option<Uuid>,
     /// Set while the user is disabled: their tokens are refused.
+    #[oai(nullable)]
     pub disabled_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -77,9 +80,12 @@ pub struct Token {
     pub id: Uuid,
     pub user_id: Uuid,
     pub name: String,
+    #[oai(nullable)]
     pub expires_at: Option<DateTime<Utc>>,
+    #[oai(nullable)]
     pub revoked_at: Option<DateTime<Utc>>,
     /// To the minute.
+    #[oai(nullable)]
     pub last_used_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
@@ -164,6 +170,7 @@ impl UsersApi {
         &self,
         _auth: auth::ManageUsers,
         /// Page size, 1 to 500 (default 50).
+        #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
         /// The `next_cursor` of the previous page.
         cursor: Query<Option<String>>,
