@@ -15,7 +15,7 @@ use poem::http::StatusCode;
 use poem_openapi::SecurityScheme;
 use poem_openapi::auth::Bearer;
 use samverkan_domain::{Permission, TokenId, TokenSecret, User};
-use samverkan_store::Store;
+use samverkan_store::{Actor, Store};
 
 use crate::hardening::{TokenRateLimit, too_many_requests};
 use crate::problem::{ApiError, BEARER_CHALLENGE, Problem, problem_response};
@@ -115,3 +115,29 @@ permission_schemes! {
     // A token whose role may read the audit trail.
     ReadAudit, check_read_audit, "check_read_audit" => ReadAudit;
 }
+
+impl Caller {
+    /// Whom the caller's writes are recorded for in the audit trail.
+    pub fn actor(&self) -> Actor {
+        Actor::User {
+            id: self.user.id,
+            email: self.user.details.email.as_str().to_owned(),
+        }
+    }
+}
+
+/// The store, writing on behalf of the token's user: every handler that
+/// writes goes through this, so the audit trail names who did it.
+macro_rules! acting_store {
+    ($($scheme:ident),+) => {
+        $(
+            impl $scheme {
+                pub fn store(&self, store: &Store) -> Store {
+                    store.acting_as(self.0.actor())
+                }
+            }
+        )+
+    };
+}
+
+acting_store!(WriteRecords, UpdateFollowUpStatus, ManageUsers);

@@ -221,7 +221,7 @@ impl FollowUpsApi {
     #[oai(path = "/", method = "post", operation_id = "create_follow_up")]
     async fn create(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         body: Json<NewFollowUp>,
     ) -> Result<CreatedFollowUp, ApiError> {
         let body = body.0;
@@ -234,8 +234,8 @@ impl FollowUpsApi {
             status: body.status.map(Into::into),
         };
         let details = FollowUpDetails::parse(&input)?;
-        let created = self
-            .store
+        let created = auth
+            .store(&self.store)
             .create_follow_up(
                 MeetingId::from(body.meeting_id),
                 body.outcome_id.map(OutcomeId::from),
@@ -278,7 +278,7 @@ impl FollowUpsApi {
                 "this role may change a follow-up's status only, not its other fields",
             ));
         }
-        let current = self.store.follow_up(id).await?;
+        let current = auth.store(&self.store).follow_up(id).await?;
         check_version("follow-up", body.version, current.meta.version)?;
         let mut input = current.details.to_input();
         if let Some(title) = body.title {
@@ -299,7 +299,7 @@ impl FollowUpsApi {
         }
         let details = FollowUpDetails::parse(&input)?;
         Ok(Json(
-            self.store
+            auth.store(&self.store)
                 .update_follow_up(id, body.version, details)
                 .await?
                 .into(),
@@ -310,8 +310,10 @@ impl FollowUpsApi {
     ///
     /// Archived follow-ups leave the default lists but keep their history.
     #[oai(path = "/:id", method = "delete", operation_id = "archive_follow_up")]
-    async fn archive(&self, _auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
-        self.store.archive_follow_up(FollowUpId::from(id.0), None).await?;
+    async fn archive(&self, auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+        auth.store(&self.store)
+            .archive_follow_up(FollowUpId::from(id.0), None)
+            .await?;
         Ok(ArchivedResponse::Archived)
     }
 }

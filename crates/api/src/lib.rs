@@ -7,6 +7,7 @@
 //! converted at the edge. Every error is an RFC 9457 problem
 //! ([`problem::ApiError`]).
 
+mod audit;
 pub mod auth;
 mod common;
 mod follow_ups;
@@ -50,6 +51,8 @@ pub enum ApiTags {
     Search,
     /// Users of Samverkan and their API tokens (admins only).
     Users,
+    /// Who changed what: the audit trail, and each record's history.
+    Audit,
 }
 
 /// The API service: every resource, with its OpenAPI document.
@@ -63,6 +66,7 @@ pub fn api_service(store: &Store) -> OpenApiService<impl poem_openapi::OpenApi, 
         meetings::MeetingsApi { store: store.clone() },
         search::SearchApi { store: store.clone() },
         users::UsersApi { store: store.clone() },
+        audit::AuditApi { store: store.clone() },
     );
     OpenApiService::new(apis, "Samverkan", env!("CARGO_PKG_VERSION")).description(
         "Samverkan records strategic partnership work: organisations, their representatives, \

@@ -615,11 +615,11 @@ impl MeetingsApi {
     #[oai(path = "/", method = "post", operation_id = "log_meeting")]
     async fn create(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         body: Json<NewMeeting>,
     ) -> Result<CreatedMeeting, ApiError> {
         let input = body.0.into_input()?;
-        let records = self.store.log_meeting(input).await?;
+        let records = auth.store(&self.store).log_meeting(input).await?;
         let location = format!("/api/v1/meetings/{}", records.meeting.id);
         Ok(CreatedMeeting::Created(Json(records.into()), location))
     }
@@ -636,13 +636,13 @@ impl MeetingsApi {
     #[oai(path = "/:id", method = "patch", operation_id = "update_meeting")]
     async fn update(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<MeetingPatch>,
     ) -> Result<Json<MeetingRecord>, ApiError> {
         let id = MeetingId::from(id.0);
         let body = body.0;
-        let current = self.store.meeting(id).await?;
+        let current = auth.store(&self.store).meeting(id).await?;
         check_version("meeting", body.version, current.meta.version)?;
         let mut input = current.details.to_input();
         if let Some(title) = body.title {
@@ -673,8 +673,10 @@ impl MeetingsApi {
             input.status = Some(status.into());
         }
         let details = MeetingDetails::parse(&input, time::now())?;
-        self.store.update_meeting(id, body.version, details).await?;
-        Ok(Json(self.store.meeting_records(id).await?.into()))
+        auth.store(&self.store)
+            .update_meeting(id, body.version, details)
+            .await?;
+        Ok(Json(auth.store(&self.store).meeting_records(id).await?.into()))
     }
 
     /// Archive a meeting
@@ -682,8 +684,10 @@ impl MeetingsApi {
     /// Meetings are history: archived, not deleted. An archived meeting
     /// leaves the lists (unless `include_archived`) and cannot be changed.
     #[oai(path = "/:id", method = "delete", operation_id = "archive_meeting")]
-    async fn archive(&self, _auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
-        self.store.archive_meeting(MeetingId::from(id.0), None).await?;
+    async fn archive(&self, auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+        auth.store(&self.store)
+            .archive_meeting(MeetingId::from(id.0), None)
+            .await?;
         Ok(ArchivedResponse::Archived)
     }
 
@@ -691,13 +695,13 @@ impl MeetingsApi {
     #[oai(path = "/:id/attendees", method = "post", operation_id = "add_attendee")]
     async fn add_attendee(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<AttendeeAddition>,
     ) -> Result<CreatedAttendee, ApiError> {
         let input = body.0.attendee.to_input("attendee").map_err(invalid)?;
-        let (attendance_id, records) = self
-            .store
+        let (attendance_id, records) = auth
+            .store(&self.store)
             .add_attendee(MeetingId::from(id.0), body.0.version, input)
             .await?;
         let attendee = records
@@ -718,15 +722,15 @@ impl MeetingsApi {
     )]
     async fn update_attendee(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         id: Path<Uuid>,
         attendee_id: Path<Uuid>,
         body: Json<AttendeePatch>,
     ) -> Result<Json<Attendee>, ApiError> {
         let attendance_id = AttendanceId::from(attendee_id.0);
         let body = body.0;
-        let records = self
-            .store
+        let records = auth
+            .store(&self.store)
             .update_attendee(
                 MeetingId::from(id.0),
                 body.version,
@@ -753,13 +757,13 @@ impl MeetingsApi {
     )]
     async fn remove_attendee(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         id: Path<Uuid>,
         attendee_id: Path<Uuid>,
         /// The meeting's version, to refuse the change if it moved on.
         version: Query<Option<i32>>,
     ) -> Result<Removed, ApiError> {
-        self.store
+        auth.store(&self.store)
             .remove_attendee(
                 MeetingId::from(id.0),
                 version.0,
@@ -773,13 +777,13 @@ impl MeetingsApi {
     #[oai(path = "/:id/agenda", method = "post", operation_id = "add_agenda_item")]
     async fn add_agenda_item(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<AgendaItemAddition>,
     ) -> Result<CreatedAgendaItem, ApiError> {
         let body = body.0;
-        let (item_id, records) = self
-            .store
+        let (item_id, records) = auth
+            .store(&self.store)
             .add_agenda_item(
                 MeetingId::from(id.0),
                 body.version,
@@ -801,14 +805,14 @@ impl MeetingsApi {
     #[oai(path = "/:id/agenda/order", method = "put", operation_id = "reorder_agenda")]
     async fn reorder_agenda(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<AgendaOrder>,
     ) -> Result<Json<Vec<AgendaItem>>, ApiError> {
         let body = body.0;
         let order = body.item_ids.into_iter().map(AgendaItemId::from).collect();
-        let records = self
-            .store
+        let records = auth
+            .store(&self.store)
             .reorder_agenda(MeetingId::from(id.0), body.version, order)
             .await?;
         Ok(Json(records.agenda.iter().map(AgendaItem::from).collect()))
@@ -822,7 +826,7 @@ impl MeetingsApi {
     )]
     async fn update_agenda_item(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         id: Path<Uuid>,
         item_id: Path<Uuid>,
         body: Json<AgendaItemPatch>,
@@ -830,7 +834,7 @@ impl MeetingsApi {
         let meeting_id = MeetingId::from(id.0);
         let item_id = AgendaItemId::from(item_id.0);
         let body = body.0;
-        let current = self.store.meeting_records(meeting_id).await?;
+        let current = auth.store(&self.store).meeting_records(meeting_id).await?;
         let item = current
             .agenda
             .iter()
@@ -851,8 +855,8 @@ impl MeetingsApi {
         // Without a version from the client, the one just read guards the
         // read-modify-write.
         let version = body.version.or(Some(current.meeting.meta.version));
-        let records = self
-            .store
+        let records = auth
+            .store(&self.store)
             .update_agenda_item(meeting_id, version, item_id, input)
             .await?;
         records
@@ -873,13 +877,13 @@ impl MeetingsApi {
     )]
     async fn remove_agenda_item(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         id: Path<Uuid>,
         item_id: Path<Uuid>,
         /// The meeting's version, to refuse the change if it moved on.
         version: Query<Option<i32>>,
     ) -> Result<Removed, ApiError> {
-        self.store
+        auth.store(&self.store)
             .remove_agenda_item(MeetingId::from(id.0), version.0, AgendaItemId::from(item_id.0))
             .await?;
         Ok(Removed::Removed)
@@ -889,13 +893,13 @@ impl MeetingsApi {
     #[oai(path = "/:id/outcomes", method = "post", operation_id = "add_outcome")]
     async fn add_outcome(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<OutcomeAddition>,
     ) -> Result<CreatedOutcome, ApiError> {
         let body = body.0;
-        let (outcome_id, records) = self
-            .store
+        let (outcome_id, records) = auth
+            .store(&self.store)
             .add_outcome(
                 MeetingId::from(id.0),
                 body.version,
@@ -922,7 +926,7 @@ impl MeetingsApi {
     )]
     async fn update_outcome(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         id: Path<Uuid>,
         outcome_id: Path<Uuid>,
         body: Json<OutcomePatch>,
@@ -930,7 +934,7 @@ impl MeetingsApi {
         let meeting_id = MeetingId::from(id.0);
         let outcome_id = OutcomeId::from(outcome_id.0);
         let body = body.0;
-        let current = self.store.meeting_records(meeting_id).await?;
+        let current = auth.store(&self.store).meeting_records(meeting_id).await?;
         let outcome = current
             .outcomes
             .iter()
@@ -939,8 +943,8 @@ impl MeetingsApi {
         let mut agenda_item_id = outcome.agenda_item_id.map(|id| id.as_uuid());
         patch(body.agenda_item_id, &mut agenda_item_id);
         let version = body.version.or(Some(current.meeting.meta.version));
-        let records = self
-            .store
+        let records = auth
+            .store(&self.store)
             .update_outcome(
                 meeting_id,
                 version,
@@ -968,13 +972,13 @@ impl MeetingsApi {
     )]
     async fn remove_outcome(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         id: Path<Uuid>,
         outcome_id: Path<Uuid>,
         /// The meeting's version, to refuse the change if it moved on.
         version: Query<Option<i32>>,
     ) -> Result<Removed, ApiError> {
-        self.store
+        auth.store(&self.store)
             .remove_outcome(MeetingId::from(id.0), version.0, OutcomeId::from(outcome_id.0))
             .await?;
         Ok(Removed::Removed)

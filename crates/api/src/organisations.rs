@@ -230,7 +230,7 @@ impl OrganisationsApi {
     #[oai(path = "/", method = "post", operation_id = "create_organisation")]
     async fn create(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         body: Json<NewOrganisation>,
     ) -> Result<CreatedOrganisation, ApiError> {
         let body = body.0;
@@ -244,8 +244,8 @@ impl OrganisationsApi {
             description: body.description,
             tags: body.tags,
         };
-        let created = self
-            .store
+        let created = auth
+            .store(&self.store)
             .create_organisation(OrganisationDetails::parse(&input)?)
             .await?;
         let location = format!("/api/v1/organisations/{}", created.id);
@@ -267,13 +267,13 @@ impl OrganisationsApi {
     #[oai(path = "/:id", method = "patch", operation_id = "update_organisation")]
     async fn update(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<OrganisationPatch>,
     ) -> Result<Json<Organisation>, ApiError> {
         let id = OrganisationId::from(id.0);
         let body = body.0;
-        let current = self.store.organisation(id).await?;
+        let current = auth.store(&self.store).organisation(id).await?;
         check_version("organisation", body.version, current.meta.version)?;
         let mut input = current.details.to_input();
         if let Some(name) = body.name {
@@ -292,7 +292,7 @@ impl OrganisationsApi {
         }
         let details = OrganisationDetails::parse(&input)?;
         Ok(Json(
-            self.store
+            auth.store(&self.store)
                 .update_organisation(id, body.version, details)
                 .await?
                 .into(),
@@ -332,8 +332,8 @@ impl OrganisationsApi {
     /// Organisations have history, so they are archived, not deleted: past
     /// meetings keep them; new meetings cannot add them; the name is freed.
     #[oai(path = "/:id", method = "delete", operation_id = "archive_organisation")]
-    async fn archive(&self, _auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
-        self.store
+    async fn archive(&self, auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+        auth.store(&self.store)
             .archive_organisation(OrganisationId::from(id.0), None)
             .await?;
         Ok(ArchivedResponse::Archived)

@@ -233,7 +233,7 @@ impl PartnershipsApi {
     #[oai(path = "/", method = "post", operation_id = "create_partnership")]
     async fn create(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         body: Json<NewPartnership>,
     ) -> Result<CreatedPartnership, ApiError> {
         let body = body.0;
@@ -247,7 +247,7 @@ impl PartnershipsApi {
             goals: body.goals,
         };
         let details = parse_details(organisation_pair(&body.organisation_ids), input)?;
-        let created = self.store.create_partnership(details).await?;
+        let created = auth.store(&self.store).create_partnership(details).await?;
         let location = format!("/api/v1/partnerships/{}", created.id);
         Ok(CreatedPartnership::Created(Json(created.into()), location))
     }
@@ -267,13 +267,13 @@ impl PartnershipsApi {
     #[oai(path = "/:id", method = "patch", operation_id = "update_partnership")]
     async fn update(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<PartnershipPatch>,
     ) -> Result<Json<Partnership>, ApiError> {
         let id = PartnershipId::from(id.0);
         let body = body.0;
-        let current = self.store.partnership(id).await?;
+        let current = auth.store(&self.store).partnership(id).await?;
         check_version("partnership", body.version, current.meta.version)?;
         let pair = match body.organisation_ids {
             Some(ids) => organisation_pair(&ids),
@@ -296,7 +296,7 @@ impl PartnershipsApi {
         patch(body.goals, &mut input.goals);
         let details = parse_details(pair, input)?;
         Ok(Json(
-            self.store
+            auth.store(&self.store)
                 .update_partnership(id, body.version, details)
                 .await?
                 .into(),
@@ -308,8 +308,8 @@ impl PartnershipsApi {
     /// Partnerships have history, so they are archived, not deleted: past
     /// meetings keep them.
     #[oai(path = "/:id", method = "delete", operation_id = "archive_partnership")]
-    async fn archive(&self, _auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
-        self.store
+    async fn archive(&self, auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+        auth.store(&self.store)
             .archive_partnership(PartnershipId::from(id.0), None)
             .await?;
         Ok(ArchivedResponse::Archived)

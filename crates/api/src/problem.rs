@@ -223,7 +223,7 @@ impl From<StoreError> for ApiError {
                     "try again shortly",
                 )))
             }
-            StoreError::Corrupt { .. } | StoreError::Database(_) => {
+            StoreError::Corrupt { .. } | StoreError::Internal(_) | StoreError::Database(_) => {
                 tracing::error!(%error, "request failed");
                 Self::internal()
             }

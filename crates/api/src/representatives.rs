@@ -234,7 +234,7 @@ impl RepresentativesApi {
     #[oai(path = "/", method = "post", operation_id = "create_representative")]
     async fn create(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         body: Json<NewRepresentative>,
     ) -> Result<CreatedRepresentative, ApiError> {
         let body = body.0;
@@ -247,8 +247,8 @@ impl RepresentativesApi {
             notes: body.notes,
             is_minor: body.is_minor,
         };
-        let created = self
-            .store
+        let created = auth
+            .store(&self.store)
             .create_representative(RepresentativeDraft::parse(&input)?)
             .await?;
         let location = format!("/api/v1/representatives/{}", created.id);
@@ -274,13 +274,13 @@ impl RepresentativesApi {
     #[oai(path = "/:id", method = "patch", operation_id = "update_representative")]
     async fn update(
         &self,
-        _auth: auth::WriteRecords,
+        auth: auth::WriteRecords,
         id: Path<Uuid>,
         body: Json<RepresentativePatch>,
     ) -> Result<Json<Representative>, ApiError> {
         let id = RepresentativeId::from(id.0);
         let body = body.0;
-        let current = self.store.representative(id).await?;
+        let current = auth.store(&self.store).representative(id).await?;
         check_version("representative", body.version, current.meta.version)?;
         let mut input = current.to_input();
         if let Some(full_name) = body.full_name {
@@ -298,7 +298,7 @@ impl RepresentativesApi {
         }
         let draft = RepresentativeDraft::parse(&input)?;
         Ok(Json(
-            self.store
+            auth.store(&self.store)
                 .update_representative(id, body.version, draft)
                 .await?
                 .into(),
@@ -310,8 +310,8 @@ impl RepresentativesApi {
     /// Representatives have history, so they are archived, not deleted: past
     /// meetings keep them; new meetings cannot add them.
     #[oai(path = "/:id", method = "delete", operation_id = "archive_representative")]
-    async fn archive(&self, _auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
-        self.store
+    async fn archive(&self, auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+        auth.store(&self.store)
             .archive_representative(RepresentativeId::from(id.0), None)
             .await?;
         Ok(ArchivedResponse::Archived)

@@ -168,7 +168,7 @@ impl UsersApi {
     #[oai(path = "/users", method = "get", operation_id = "list_users")]
     async fn list(
         &self,
-        _auth: auth::ManageUsers,
+        auth: auth::ManageUsers,
         /// Page size, 1 to 500 (default 50).
         #[oai(validator(minimum(value = "1"), maximum(value = "500")))]
         limit: Query<Option<u64>>,
@@ -176,13 +176,13 @@ impl UsersApi {
         cursor: Query<Option<String>>,
     ) -> Result<Json<UserList>, ApiError> {
         let page = page_request(limit.0, cursor.0.as_deref())?;
-        let found = self.store.list_users(&page).await?;
+        let found = auth.store(&self.store).list_users(&page).await?;
         Ok(Json(UserList::from_page(found, User::from)))
     }
 
     /// Create a user
     #[oai(path = "/users", method = "post", operation_id = "create_user")]
-    async fn create(&self, _auth: auth::ManageUsers, body: Json<NewUser>) -> Result<CreatedUser, ApiError> {
+    async fn create(&self, auth: auth::ManageUsers, body: Json<NewUser>) -> Result<CreatedUser, ApiError> {
         let body = body.0;
         let details = UserDetails::parse(&UserInput {
             email: body.email,
@@ -190,27 +190,29 @@ impl UsersApi {
             display_name: body.display_name,
             representative_id: body.representative_id.map(RepresentativeId::from),
         })?;
-        let created = self.store.create_user(details).await?;
+        let created = auth.store(&self.store).create_user(details).await?;
         let location = format!("/api/v1/users/{}", created.id);
         Ok(CreatedUser::Created(Json(created.into()), location))
     }
 
     /// Get a user
     #[oai(path = "/users/:id", method = "get", operation_id = "get_user")]
-    async fn get(&self, _auth: auth::ManageUsers, id: Path<Uuid>) -> Result<Json<User>, ApiError> {
-        Ok(Json(self.store.user(UserId::from(id.0)).await?.into()))
+    async fn get(&self, auth: auth::ManageUsers, id: Path<Uuid>) -> Result<Json<User>, ApiError> {
+        Ok(Json(
+            auth.store(&self.store).user(UserId::from(id.0)).await?.into(),
+        ))
     }
 
     /// Disable or enable a user
     #[oai(path = "/users/:id", method = "patch", operation_id = "update_user")]
     async fn update(
         &self,
-        _auth: auth::ManageUsers,
+        auth: auth::ManageUsers,
         id: Path<Uuid>,
         body: Json<UserPatch>,
     ) -> Result<Json<User>, ApiError> {
-        let user = self
-            .store
+        let user = auth
+            .store(&self.store)
             .set_user_disabled(UserId::from(id.0), body.0.disabled)
             .await?;
         Ok(Json(user.into()))
@@ -218,9 +220,9 @@ impl UsersApi {
 
     /// List a user's tokens
     #[oai(path = "/users/:id/tokens", method = "get", operation_id = "list_user_tokens")]
-    async fn tokens(&self, _auth: auth::ManageUsers, id: Path<Uuid>) -> Result<Json<Vec<Token>>, ApiError> {
-        let user = self.store.user(UserId::from(id.0)).await?;
-        let tokens = self.store.tokens_of(user.id).await?;
+    async fn tokens(&self, auth: auth::ManageUsers, id: Path<Uuid>) -> Result<Json<Vec<Token>>, ApiError> {
+        let user = auth.store(&self.store).user(UserId::from(id.0)).await?;
+        let tokens = auth.store(&self.store).tokens_of(user.id).await?;
         Ok(Json(tokens.into_iter().map(Token::from).collect()))
     }
 
@@ -234,12 +236,18 @@ impl UsersApi {
     )]
     async fn create_token(
         &self,
-        _auth: auth::ManageUsers,
+        auth: auth::ManageUsers,
         id: Path<Uuid>,
         body: Json<NewToken>,
     ) -> Result<CreatedToken, ApiError> {
-        let user = self.store.user(UserId::from(id.0)).await?;
-        let (token, secret) = issue_token(&self.store, user.id, &body.0.name, body.0.expires_in_days).await?;
+        let user = auth.store(&self.store).user(UserId::from(id.0)).await?;
+        let (token, secret) = issue_token(
+            &auth.store(&self.store),
+            user.id,
+            &body.0.name,
+            body.0.expires_in_days,
+        )
+        .await?;
         Ok(CreatedToken::Created(Json(CreatedTokenBody {
             token: token.into(),
             secret: secret.expose().to_owned(),
@@ -250,7 +258,12 @@ impl UsersApi {
     ///
     /// For good: a revoked token is refused from the next request on.
     #[oai(path = "/tokens/:id", method = "delete", operation_id = "revoke_token")]
-    async fn revoke(&self, _auth: auth::ManageUsers, id: Path<Uuid>) -> Result<Json<Token>, ApiError> {
-        Ok(Json(self.store.revoke_token(TokenId::from(id.0)).await?.into()))
+    async fn revoke(&self, auth: auth::ManageUsers, id: Path<Uuid>) -> Result<Json<Token>, ApiError> {
+        Ok(Json(
+            auth.store(&self.store)
+                .revoke_token(TokenId::from(id.0))
+                .await?
+                .into(),
+        ))
     }
 }

@@ -29,8 +29,8 @@ pub use contact::{Email, OrganisationNumber, Phone, Website};
 pub use error::{FieldError, ValidationErrors};
 pub use follow_up::{FollowUp, FollowUpDetails, FollowUpInput};
 pub use ids::{
-    AffiliationId, AgendaItemId, AttendanceId, FollowUpId, MeetingId, OrganisationId, OutcomeId,
-    PartnershipId, RepresentativeId, TokenId, UserId,
+    AffiliationId, AgendaItemId, AttendanceId, AuditEventId, FollowUpId, MeetingId, OrganisationId,
+    OutcomeId, PartnershipId, RepresentativeId, TokenId, UserId,
 };
 pub use kinds::{
     AttendanceRole, AttendanceStatus, FollowUpStatus, MeetingKind, MeetingStatus, OrganisationKind,

@@ -12,6 +12,7 @@ use samverkan_domain::{
 };
 
 use crate::Store;
+use crate::audit::fields;
 use crate::entity::{api_tokens, users};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
@@ -85,6 +86,23 @@ fn not_found(entity: &'static str, id: Uuid) -> StoreError {
     StoreError::NotFound { entity, id }
 }
 
+/// A user as the audit trail keeps them.
+fn user_snapshot(user: &User) -> StoreResult<serde_json::Value> {
+    fields(&user_row(user))
+}
+
+/// A token as the audit trail keeps it: never its hash.
+fn token_snapshot(token: &ApiToken) -> serde_json::Value {
+    serde_json::json!({
+        "id": token.id.as_uuid(),
+        "user_id": token.user_id.as_uuid(),
+        "name": token.name,
+        "expires_at": token.expires_at,
+        "revoked_at": token.revoked_at,
+        "created_at": token.created_at,
+    })
+}
+
 impl Store {
     /// Creates a user; the e-mail address must be free (any case).
     pub async fn create_user(&self, details: UserDetails) -> StoreResult<User> {
@@ -96,10 +114,10 @@ impl Store {
             created_at: now,
             updated_at: now,
         };
-        let txn = self.begin_write().await?;
+        let mut txn = self.begin_write().await?;
         if let Some(existing) = users::Entity::find()
             .filter(users::Column::EmailFolded.eq(email_key(&user.details.email)))
-            .one(&txn)
+            .one(&*txn)
             .await?
         {
             return Err(StoreError::Duplicate {
@@ -108,8 +126,16 @@ impl Store {
             });
         }
         users::Entity::insert(user_row(&user).into_active_model())
-            .exec_without_returning(&txn)
+            .exec_without_returning(&*txn)
             .await?;
+        txn.audit(
+            USER,
+            user.id.as_uuid(),
+            "create",
+            None,
+            Some(user_snapshot(&user)?),
+        )
+        .await?;
         txn.commit().await?;
         Ok(user)
     }
@@ -162,13 +188,14 @@ impl Store {
     /// Disables (or enables again) a user: a disabled user's tokens are
     /// refused from the next request on.
     pub async fn set_user_disabled(&self, id: UserId, disabled: bool) -> StoreResult<User> {
-        let txn = self.begin_write().await?;
+        let mut txn = self.begin_write().await?;
         let row = users::Entity::find_by_id(id.as_uuid())
-            .one(&txn)
+            .one(&*txn)
             .await?
             .ok_or_else(|| not_found(USER, id.as_uuid()))?;
         let now = time::now();
         let mut user = user_from_row(row)?;
+        let before = user_snapshot(&user)?;
         user.disabled_at = match (disabled, user.disabled_at) {
             (true, Some(since)) => Some(since),
             (true, None) => Some(now),
@@ -176,8 +203,17 @@ impl Store {
         };
         user.updated_at = now;
         users::Entity::update(user_row(&user).into_active_model().reset_all())
-            .exec(&txn)
+            .exec(&*txn)
             .await?;
+        let action = if disabled { "disable" } else { "enable" };
+        txn.audit(
+            USER,
+            user.id.as_uuid(),
+            action,
+            Some(before),
+            Some(user_snapshot(&user)?),
+        )
+        .await?;
         txn.commit().await?;
         Ok(user)
     }
@@ -211,9 +247,9 @@ impl Store {
             last_used_at: None,
             created_at: now,
         };
-        let txn = self.begin_write().await?;
+        let mut txn = self.begin_write().await?;
         if users::Entity::find_by_id(user.as_uuid())
-            .one(&txn)
+            .one(&*txn)
             .await?
             .is_none()
         {
@@ -232,7 +268,15 @@ impl Store {
             }
             .into_active_model(),
         )
-        .exec_without_returning(&txn)
+        .exec_without_returning(&*txn)
+        .await?;
+        txn.audit(
+            TOKEN,
+            token.id.as_uuid(),
+            "create",
+            None,
+            Some(token_snapshot(&token)),
+        )
         .await?;
         txn.commit().await?;
         Ok(token)
@@ -261,22 +305,33 @@ impl Store {
 
     /// Revokes a token for good; revoking it again changes nothing.
     pub async fn revoke_token(&self, id: TokenId) -> StoreResult<ApiToken> {
-        let txn = self.begin_write().await?;
+        let mut txn = self.begin_write().await?;
         let row = api_tokens::Entity::find_by_id(id.as_uuid())
-            .one(&txn)
+            .one(&*txn)
             .await?
             .ok_or_else(|| not_found(TOKEN, id.as_uuid()))?;
         let mut token = token_from_row(row);
+        let before = token_snapshot(&token);
         if token.revoked_at.is_none() {
             let now = time::now();
             api_tokens::Entity::update_many()
                 .col_expr(api_tokens::Column::RevokedAt, Expr::value(now))
                 .filter(api_tokens::Column::Id.eq(id.as_uuid()))
-                .exec(&txn)
+                .exec(&*txn)
                 .await?;
             token.revoked_at = Some(now);
+            txn.audit(
+                TOKEN,
+                token.id.as_uuid(),
+                "revoke",
+                Some(before),
+                Some(token_snapshot(&token)),
+            )
+            .await?;
+            txn.commit().await?;
+        } else {
+            txn.discard().await?;
         }
-        txn.commit().await?;
         Ok(token)
     }
 

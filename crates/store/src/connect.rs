@@ -6,6 +6,7 @@ use samverkan_migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 
+use crate::audit::Actor;
 use crate::error::StoreResult;
 
 /// The database URL used when none is given: a file beside the working
@@ -58,6 +59,8 @@ pub struct Store {
     /// between commits instead of a different pooled connection re-reading
     /// what the last one changed.
     pub(crate) writer: Option<DatabaseConnection>,
+    /// Whom writes are recorded for in the audit trail (see `acting_as`).
+    pub(crate) actor: Actor,
 }
 
 impl Store {
@@ -91,7 +94,11 @@ impl Store {
         } else {
             None
         };
-        Ok(Self { db, writer })
+        Ok(Self {
+            db,
+            writer,
+            actor: Actor::Process("cli"),
+        })
     }
 
     /// Pool options for `url`: `connections` at most, SQLite's pragmas.
@@ -123,7 +130,7 @@ impl Store {
     /// `BEGIN IMMEDIATE` serialises them the same way; both backends have
     /// transactional DDL, so a failed migration leaves nothing half-done.)
     pub async fn migrate(&self) -> StoreResult<()> {
-        let txn = self.begin_write().await?;
+        let txn = self.begin_unaudited_write().await?;
         if self.backend() == DbBackend::Postgres {
             txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"))
                 .await?;

@@ -20,6 +20,7 @@ use samverkan_domain::{
     PartnershipStatus, Representative, RepresentativeDraft, RepresentativeId, RepresentativeInput, time,
 };
 
+use crate::audit::Actor;
 use crate::error::StoreResult;
 use crate::{Store, meetings, organisations, partnerships, representatives};
 
@@ -223,10 +224,10 @@ pub struct DemoOutcome {
 impl Store {
     /// Loads the seed partner day unless it is already there. All or nothing.
     pub async fn load_demo(&self) -> StoreResult<DemoOutcome> {
-        let txn = self.begin_write().await?;
+        let mut txn = self.acting_as(Actor::Process("demo")).begin_write().await?;
         let mut organisations_by_name = HashMap::new();
         for fact in ORGANISATIONS {
-            let organisation = match organisations::find_by_name(&txn, fact.name).await? {
+            let organisation = match organisations::find_by_name(&*txn, fact.name).await? {
                 Some(existing) => existing,
                 None => {
                     let input = OrganisationInput {
@@ -236,7 +237,11 @@ impl Store {
                         description: fact.description.map(Into::into),
                         ..OrganisationInput::default()
                     };
-                    organisations::insert(&txn, OrganisationDetails::parse(&input)?).await?
+                    let created = organisations::insert(&*txn, OrganisationDetails::parse(&input)?).await?;
+                    let after = organisations::snapshot(&created)?;
+                    txn.audit("organisation", created.id.as_uuid(), "create", None, Some(after))
+                        .await?;
+                    created
                 }
             };
             organisations_by_name.insert(fact.name, organisation);
@@ -252,7 +257,7 @@ impl Store {
             let Some(organisation) = organisation_id(fact.organisation) else {
                 continue;
             };
-            let existing = representatives::find_by_name(&txn, organisation, fact.name).await?;
+            let existing = representatives::find_by_name(&*txn, organisation, fact.name).await?;
             let person = match existing.into_iter().next() {
                 Some(person) => person,
                 None => {
@@ -263,7 +268,17 @@ impl Store {
                         is_minor: fact.is_minor,
                         ..RepresentativeInput::default()
                     };
-                    representatives::insert(&txn, RepresentativeDraft::parse(&input)?).await?
+                    let created = representatives::insert(&*txn, RepresentativeDraft::parse(&input)?).await?;
+                    let after = representatives::snapshot(&created)?;
+                    txn.audit(
+                        "representative",
+                        created.id.as_uuid(),
+                        "create",
+                        None,
+                        Some(after),
+                    )
+                    .await?;
+                    created
                 }
             };
             people_by_name.insert(fact.name, person);
@@ -277,7 +292,7 @@ impl Store {
                 let Some(partner) = organisation_id(fact.name) else {
                     continue;
                 };
-                let existing = partnerships::between(&txn, university, partner).await?;
+                let existing = partnerships::between(&*txn, university, partner).await?;
                 let partnership = match existing
                     .into_iter()
                     .find(|p| p.details.kind == PartnershipKind::Strategic)
@@ -294,7 +309,11 @@ impl Store {
                             ),
                             ..PartnershipInput::default()
                         };
-                        partnerships::insert(&txn, PartnershipDetails::parse(&input)?).await?
+                        let created = partnerships::insert(&*txn, PartnershipDetails::parse(&input)?).await?;
+                        let after = partnerships::snapshot(&created)?;
+                        txn.audit("partnership", created.id.as_uuid(), "create", None, Some(after))
+                            .await?;
+                        created
                     }
                 };
                 partnership_ids.push(partnership.id);
@@ -302,7 +321,7 @@ impl Store {
         }
 
         let starts_at = time::day_start(meeting_date());
-        let existing = meetings::find_by_title(&txn, MEETING_TITLE, starts_at).await?;
+        let existing = meetings::find_by_title(&*txn, MEETING_TITLE, starts_at).await?;
         let (created, meeting_id) = match existing.first() {
             Some(meeting) => (false, meeting.id),
             None => {
@@ -314,11 +333,17 @@ impl Store {
                     &person_id,
                 );
                 let now = time::now();
-                let records = meetings::log(&txn, MeetingLog::parse(input, now)?, now).await?;
+                let records = meetings::log(&*txn, MeetingLog::parse(input, now)?, now).await?;
+                meetings::audit_log(&mut txn, &records).await?;
                 (true, records.meeting.id)
             }
         };
-        txn.commit().await?;
+        // A second load finds everything there and writes nothing.
+        if txn.has_events() {
+            txn.commit().await?;
+        } else {
+            txn.discard().await?;
+        }
 
         let records = self.meeting_records(meeting_id).await?;
         Ok(DemoOutcome {

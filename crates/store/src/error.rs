@@ -40,6 +40,10 @@ pub enum StoreError {
         reason: String,
     },
 
+    /// A rule of the store itself was broken (a bug): nothing was written.
+    #[error("internal error: {0}")]
+    Internal(String),
+
     /// The database failed or could not be reached.
     #[error("database error: {0}")]
     Database(DbErr),

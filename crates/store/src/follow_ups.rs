@@ -12,6 +12,7 @@ use samverkan_domain::{
 };
 
 use crate::Store;
+use crate::audit::fields;
 use crate::entity::{follow_ups, meetings, outcomes};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
@@ -142,6 +143,11 @@ async fn check_people(db: &impl Db, details: &FollowUpDetails) -> StoreResult<()
     }
 }
 
+/// A follow-up as the audit trail keeps it.
+pub(crate) fn snapshot(follow_up: &FollowUp) -> StoreResult<serde_json::Value> {
+    fields(&row(follow_up))
+}
+
 impl Store {
     /// Adds a follow-up to a logged meeting, optionally from one of its
     /// outcomes.
@@ -152,10 +158,10 @@ impl Store {
         details: FollowUpDetails,
     ) -> StoreResult<FollowUp> {
         let follow_up = FollowUp::new(meeting_id, outcome_id, details, time::now());
-        let txn = self.begin_write().await?;
+        let mut txn = self.begin_write().await?;
         let mut errors = ValidationErrors::new();
         match meetings::Entity::find_by_id(meeting_id.as_uuid())
-            .one(&txn)
+            .one(&*txn)
             .await?
         {
             None => errors.add("meeting_id", format!("no meeting has the id {meeting_id}")),
@@ -166,7 +172,7 @@ impl Store {
         }
         if let Some(outcome_id) = outcome_id {
             let outcome = outcomes::Entity::find_by_id(outcome_id.as_uuid())
-                .one(&txn)
+                .one(&*txn)
                 .await?;
             if outcome.is_none_or(|outcome| outcome.meeting_id != meeting_id.as_uuid()) {
                 errors.add(
@@ -178,8 +184,16 @@ impl Store {
         if !errors.is_empty() {
             return Err(errors.into());
         }
-        check_people(&txn, &follow_up.details).await?;
-        insert_many(&txn, std::slice::from_ref(&follow_up)).await?;
+        check_people(&*txn, &follow_up.details).await?;
+        insert_many(&*txn, std::slice::from_ref(&follow_up)).await?;
+        txn.audit(
+            ENTITY,
+            follow_up.id.as_uuid(),
+            "create",
+            None,
+            Some(snapshot(&follow_up)?),
+        )
+        .await?;
         txn.commit().await?;
         Ok(follow_up)
     }
@@ -196,14 +210,15 @@ impl Store {
         expected_version: i32,
         details: FollowUpDetails,
     ) -> StoreResult<FollowUp> {
-        let txn = self.begin_write().await?;
-        let mut follow_up = find(&txn, id).await?;
+        let mut txn = self.begin_write().await?;
+        let mut follow_up = find(&*txn, id).await?;
+        let before = snapshot(&follow_up)?;
         check_version(ENTITY, id.as_uuid(), expected_version, &follow_up.meta)?;
         refuse_archived(ENTITY, id.as_uuid(), &follow_up.meta)?;
         if details.owner_id != follow_up.details.owner_id
             || details.organisation_id != follow_up.details.organisation_id
         {
-            check_people(&txn, &details).await?;
+            check_people(&*txn, &details).await?;
         }
         let now = time::now();
         follow_up.revise(details, now);
@@ -219,6 +234,14 @@ impl Store {
             row(&follow_up).into_active_model().reset_all(),
         )
         .await?;
+        txn.audit(
+            ENTITY,
+            id.as_uuid(),
+            "update",
+            Some(before),
+            Some(snapshot(&follow_up)?),
+        )
+        .await?;
         txn.commit().await?;
         Ok(follow_up)
     }
@@ -228,8 +251,9 @@ impl Store {
         id: FollowUpId,
         expected_version: Option<i32>,
     ) -> StoreResult<FollowUp> {
-        let txn = self.begin_write().await?;
-        let mut follow_up = find(&txn, id).await?;
+        let mut txn = self.begin_write().await?;
+        let mut follow_up = find(&*txn, id).await?;
+        let before = snapshot(&follow_up)?;
         let version = expected_version.unwrap_or(follow_up.meta.version);
         check_version(ENTITY, id.as_uuid(), version, &follow_up.meta)?;
         if follow_up.meta.is_archived() {
@@ -253,6 +277,14 @@ impl Store {
             id.as_uuid(),
             version,
             changes,
+        )
+        .await?;
+        txn.audit(
+            ENTITY,
+            id.as_uuid(),
+            "archive",
+            Some(before),
+            Some(snapshot(&follow_up)?),
         )
         .await?;
         txn.commit().await?;

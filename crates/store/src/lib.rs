@@ -6,6 +6,7 @@
 //! constructors, so nothing invalid leaves the store unnoticed.
 
 mod accounts;
+mod audit;
 mod connect;
 pub mod demo;
 pub mod entity;
@@ -21,6 +22,7 @@ mod representatives;
 mod support;
 
 pub use accounts::AuthFailure;
+pub use audit::{Actor, AuditEvent, AuditFilter};
 pub use connect::{DEFAULT_DATABASE_URL, Store};
 pub use error::{StoreError, StoreResult};
 pub use follow_ups::FollowUpFilter;

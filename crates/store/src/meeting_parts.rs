@@ -19,6 +19,7 @@ use crate::entity::{
     agenda_item_presenters, agenda_item_tags, agenda_items, attendances, meetings, outcomes,
 };
 use crate::error::{StoreError, StoreResult};
+use crate::meetings::records_snapshot;
 use crate::meetings::{
     agenda_row, attendance_row, insert_item_links, known_records, load_records, outcome_row,
 };
@@ -155,23 +156,24 @@ impl Store {
     /// edit, writes what changed, and moves the meeting to its next version.
     async fn edit_meeting<T>(
         &self,
+        action: &'static str,
         id: MeetingId,
         expected_version: Option<i32>,
         referenced: ReferencedIds,
         edit: impl FnOnce(&mut MeetingRecords, &KnownRecords) -> Result<T, MeetingEditError>,
     ) -> StoreResult<(T, MeetingRecords)> {
-        let txn = self.begin_write().await?;
-        let before = load_records(&txn, id).await?;
+        let mut txn = self.begin_write().await?;
+        let before = load_records(&*txn, id).await?;
         let version = expected_version.unwrap_or(before.meeting.meta.version);
         crate::support::check_version("meeting", id.as_uuid(), version, &before.meeting.meta)?;
         crate::support::refuse_archived("meeting", id.as_uuid(), &before.meeting.meta)?;
-        let known = known_records(&txn, &referenced).await?;
+        let known = known_records(&*txn, &referenced).await?;
         let mut after = before.clone();
         let result = edit(&mut after, &known)?;
         let now = time::now();
         after.meeting.meta.version += 1;
         after.meeting.meta.updated_at = now;
-        write_changes(&txn, &before, &after).await?;
+        write_changes(&*txn, &before, &after).await?;
         let changes = meetings::ActiveModel {
             version: Set(after.meeting.meta.version),
             updated_at: Set(now),
@@ -185,6 +187,14 @@ impl Store {
             id.as_uuid(),
             version,
             changes,
+        )
+        .await?;
+        txn.audit(
+            "meeting",
+            id.as_uuid(),
+            action,
+            Some(records_snapshot(&before)?),
+            Some(records_snapshot(&after)?),
         )
         .await?;
         txn.commit().await?;
@@ -203,9 +213,13 @@ impl Store {
             Attendee::Representative(id) => referenced.representatives.insert(id),
             Attendee::Organisation(id) => referenced.organisations.insert(id),
         };
-        self.edit_meeting(meeting_id, expected_version, referenced, |records, known| {
-            records.add_attendee(&input, known)
-        })
+        self.edit_meeting(
+            "add_attendee",
+            meeting_id,
+            expected_version,
+            referenced,
+            |records, known| records.add_attendee(&input, known),
+        )
         .await
     }
 
@@ -219,7 +233,13 @@ impl Store {
     ) -> StoreResult<MeetingRecords> {
         let edit = |records: &mut MeetingRecords, _: &KnownRecords| records.update_attendee(id, role, status);
         Ok(self
-            .edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .edit_meeting(
+                "update_attendee",
+                meeting_id,
+                expected_version,
+                ReferencedIds::default(),
+                edit,
+            )
             .await?
             .1)
     }
@@ -232,7 +252,13 @@ impl Store {
     ) -> StoreResult<MeetingRecords> {
         let edit = |records: &mut MeetingRecords, _: &KnownRecords| records.remove_attendee(id);
         Ok(self
-            .edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .edit_meeting(
+                "remove_attendee",
+                meeting_id,
+                expected_version,
+                ReferencedIds::default(),
+                edit,
+            )
             .await?
             .1)
     }
@@ -246,8 +272,14 @@ impl Store {
         position: Option<u32>,
     ) -> StoreResult<(AgendaItemId, MeetingRecords)> {
         let edit = |records: &mut MeetingRecords, _: &KnownRecords| records.add_agenda_item(&input, position);
-        self.edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
-            .await
+        self.edit_meeting(
+            "add_agenda_item",
+            meeting_id,
+            expected_version,
+            ReferencedIds::default(),
+            edit,
+        )
+        .await
     }
 
     pub async fn update_agenda_item(
@@ -259,7 +291,13 @@ impl Store {
     ) -> StoreResult<MeetingRecords> {
         let edit = |records: &mut MeetingRecords, _: &KnownRecords| records.update_agenda_item(id, &input);
         Ok(self
-            .edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .edit_meeting(
+                "update_agenda_item",
+                meeting_id,
+                expected_version,
+                ReferencedIds::default(),
+                edit,
+            )
             .await?
             .1)
     }
@@ -272,7 +310,13 @@ impl Store {
     ) -> StoreResult<MeetingRecords> {
         let edit = |records: &mut MeetingRecords, _: &KnownRecords| records.remove_agenda_item(id);
         Ok(self
-            .edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .edit_meeting(
+                "remove_agenda_item",
+                meeting_id,
+                expected_version,
+                ReferencedIds::default(),
+                edit,
+            )
             .await?
             .1)
     }
@@ -286,7 +330,13 @@ impl Store {
     ) -> StoreResult<MeetingRecords> {
         let edit = |records: &mut MeetingRecords, _: &KnownRecords| records.reorder_agenda(&order);
         Ok(self
-            .edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .edit_meeting(
+                "reorder_agenda",
+                meeting_id,
+                expected_version,
+                ReferencedIds::default(),
+                edit,
+            )
             .await?
             .1)
     }
@@ -301,8 +351,14 @@ impl Store {
     ) -> StoreResult<(OutcomeId, MeetingRecords)> {
         let edit =
             |records: &mut MeetingRecords, _: &KnownRecords| records.add_outcome(kind, &text, agenda_item_id);
-        self.edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
-            .await
+        self.edit_meeting(
+            "add_outcome",
+            meeting_id,
+            expected_version,
+            ReferencedIds::default(),
+            edit,
+        )
+        .await
     }
 
     pub async fn update_outcome(
@@ -318,7 +374,13 @@ impl Store {
             records.update_outcome(id, kind, &text, agenda_item_id)
         };
         Ok(self
-            .edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .edit_meeting(
+                "update_outcome",
+                meeting_id,
+                expected_version,
+                ReferencedIds::default(),
+                edit,
+            )
             .await?
             .1)
     }
@@ -331,7 +393,13 @@ impl Store {
     ) -> StoreResult<MeetingRecords> {
         let edit = |records: &mut MeetingRecords, _: &KnownRecords| records.remove_outcome(id);
         Ok(self
-            .edit_meeting(meeting_id, expected_version, ReferencedIds::default(), edit)
+            .edit_meeting(
+                "remove_outcome",
+                meeting_id,
+                expected_version,
+                ReferencedIds::default(),
+                edit,
+            )
             .await?
             .1)
     }

@@ -3,6 +3,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::TryIntoModel as _;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
@@ -17,6 +18,7 @@ use samverkan_domain::{
     RepresentativeId, Tags, time,
 };
 
+use crate::audit::{Write, fields, fields_with};
 use crate::entity::{
     agenda_item_presenters, agenda_item_tags, agenda_items, attendances, follow_ups, meeting_partnerships,
     meeting_tags, meetings, organisations, outcomes, partnerships, representatives,
@@ -547,6 +549,79 @@ pub(crate) async fn find_by_title(
     load_meetings(db, rows).await
 }
 
+/// Records a logged meeting in the audit trail: the meeting whole, and the
+/// creation of each follow-up (which has a history of its own from here).
+pub(crate) async fn audit_log(txn: &mut Write, records: &MeetingRecords) -> StoreResult<()> {
+    let after = records_snapshot(records)?;
+    txn.audit(ENTITY, records.meeting.id.as_uuid(), "log", None, Some(after))
+        .await?;
+    for follow_up in &records.follow_ups {
+        let after = follow_up_rows::snapshot(follow_up)?;
+        txn.audit("follow-up", follow_up.id.as_uuid(), "create", None, Some(after))
+            .await?;
+    }
+    Ok(())
+}
+
+/// A meeting's own fields as the audit trail keeps them.
+fn meeting_snapshot(meeting: &Meeting) -> StoreResult<serde_json::Value> {
+    let tags: Vec<&str> = meeting.details.tags.iter().map(|tag| tag.as_str()).collect();
+    let partnerships: Vec<Uuid> = meeting
+        .details
+        .partnership_ids
+        .iter()
+        .map(|id| id.as_uuid())
+        .collect();
+    fields_with(
+        &meeting_row(meeting),
+        [
+            ("tags", serde_json::json!(tags)),
+            ("partnership_ids", serde_json::json!(partnerships)),
+        ],
+    )
+}
+
+/// A meeting whole (its parts as stored rows) as the audit trail keeps it.
+pub(crate) fn records_snapshot(records: &MeetingRecords) -> StoreResult<serde_json::Value> {
+    let rows = |models: Result<Vec<serde_json::Value>, StoreError>| models.map(serde_json::Value::Array);
+    let attendees = rows(
+        records
+            .attendances
+            .iter()
+            .map(|attendance| fields(&attendance_row(attendance).try_into_model()?))
+            .collect(),
+    )?;
+    let agenda = rows(
+        records
+            .agenda
+            .iter()
+            .map(|item| {
+                let presenters: Vec<Uuid> = item.presenter_ids.iter().map(|id| id.as_uuid()).collect();
+                fields_with(
+                    &agenda_row(item).try_into_model()?,
+                    [("presenter_ids", serde_json::json!(presenters))],
+                )
+            })
+            .collect(),
+    )?;
+    let outcomes = rows(
+        records
+            .outcomes
+            .iter()
+            .map(|outcome| fields(&outcome_row(outcome).try_into_model()?))
+            .collect(),
+    )?;
+    let follow_ups = rows(records.follow_ups.iter().map(follow_up_rows::snapshot).collect())?;
+    let mut value = meeting_snapshot(&records.meeting)?;
+    if let Some(object) = value.as_object_mut() {
+        object.insert("attendees".into(), attendees);
+        object.insert("agenda".into(), agenda);
+        object.insert("outcomes".into(), outcomes);
+        object.insert("follow_ups".into(), follow_ups);
+    }
+    Ok(value)
+}
+
 impl Store {
     /// Logs a whole meeting (attendees, agenda, outcomes, follow-ups) in one
     /// transaction: it lands whole or not at all.
@@ -554,8 +629,9 @@ impl Store {
         let now = time::now();
         // The shape is checked before any lock is taken.
         let parsed = MeetingLog::parse(input, now)?;
-        let txn = self.begin_write().await?;
-        let records = log(&txn, parsed, now).await?;
+        let mut txn = self.begin_write().await?;
+        let records = log(&*txn, parsed, now).await?;
+        audit_log(&mut txn, &records).await?;
         txn.commit().await?;
         Ok(records)
     }
@@ -577,14 +653,15 @@ impl Store {
         expected_version: i32,
         details: MeetingDetails,
     ) -> StoreResult<Meeting> {
-        let txn = self.begin_write().await?;
-        let mut meeting = find_meeting(&txn, id).await?;
+        let mut txn = self.begin_write().await?;
+        let mut meeting = find_meeting(&*txn, id).await?;
+        let before = meeting_snapshot(&meeting)?;
         check_version(ENTITY, id.as_uuid(), expected_version, &meeting.meta)?;
         refuse_archived(ENTITY, id.as_uuid(), &meeting.meta)?;
         let changed_references = details.host_organisation_id != meeting.details.host_organisation_id
             || details.partnership_ids != meeting.details.partnership_ids;
         if changed_references {
-            check_meeting_references(&txn, &details).await?;
+            check_meeting_references(&*txn, &details).await?;
         }
         meeting.details = details;
         meeting.meta.version += 1;
@@ -599,7 +676,15 @@ impl Store {
             meeting_row(&meeting).into_active_model().reset_all(),
         )
         .await?;
-        replace_meeting_links(&txn, &meeting, true).await?;
+        replace_meeting_links(&*txn, &meeting, true).await?;
+        txn.audit(
+            ENTITY,
+            id.as_uuid(),
+            "update",
+            Some(before),
+            Some(meeting_snapshot(&meeting)?),
+        )
+        .await?;
         txn.commit().await?;
         Ok(meeting)
     }
@@ -610,8 +695,9 @@ impl Store {
         id: MeetingId,
         expected_version: Option<i32>,
     ) -> StoreResult<Meeting> {
-        let txn = self.begin_write().await?;
-        let mut meeting = find_meeting(&txn, id).await?;
+        let mut txn = self.begin_write().await?;
+        let mut meeting = find_meeting(&*txn, id).await?;
+        let before = meeting_snapshot(&meeting)?;
         let version = expected_version.unwrap_or(meeting.meta.version);
         check_version(ENTITY, id.as_uuid(), version, &meeting.meta)?;
         if meeting.meta.is_archived() {
@@ -635,6 +721,14 @@ impl Store {
             id.as_uuid(),
             version,
             changes,
+        )
+        .await?;
+        txn.audit(
+            ENTITY,
+            id.as_uuid(),
+            "archive",
+            Some(before),
+            Some(meeting_snapshot(&meeting)?),
         )
         .await?;
         txn.commit().await?;

@@ -15,6 +15,7 @@ use samverkan_domain::{
 };
 
 use crate::Store;
+use crate::audit::fields_with;
 use crate::entity::{organisation_tags, organisations};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
@@ -205,10 +206,24 @@ pub(crate) async fn find_by_name(db: &impl Db, name: &str) -> StoreResult<Option
     }
 }
 
+/// An organisation as the audit trail keeps it.
+pub(crate) fn snapshot(organisation: &Organisation) -> StoreResult<serde_json::Value> {
+    let tags: Vec<String> = tag_rows(organisation).into_iter().map(|row| row.tag).collect();
+    fields_with(&row(organisation), [("tags", serde_json::json!(tags))])
+}
+
 impl Store {
     pub async fn create_organisation(&self, details: OrganisationDetails) -> StoreResult<Organisation> {
-        let txn = self.begin_write().await?;
-        let organisation = insert(&txn, details).await?;
+        let mut txn = self.begin_write().await?;
+        let organisation = insert(&*txn, details).await?;
+        txn.audit(
+            ENTITY,
+            organisation.id.as_uuid(),
+            "create",
+            None,
+            Some(snapshot(&organisation)?),
+        )
+        .await?;
         txn.commit().await?;
         Ok(organisation)
     }
@@ -229,11 +244,12 @@ impl Store {
         expected_version: i32,
         details: OrganisationDetails,
     ) -> StoreResult<Organisation> {
-        let txn = self.begin_write().await?;
-        let mut organisation = find(&txn, id).await?;
+        let mut txn = self.begin_write().await?;
+        let mut organisation = find(&*txn, id).await?;
+        let before = snapshot(&organisation)?;
         check_version(ENTITY, id.as_uuid(), expected_version, &organisation.meta)?;
         refuse_archived(ENTITY, id.as_uuid(), &organisation.meta)?;
-        ensure_name_free(&txn, &details.name, Some(id)).await?;
+        ensure_name_free(&*txn, &details.name, Some(id)).await?;
         organisation.details = details;
         organisation.meta.version += 1;
         organisation.meta.updated_at = time::now();
@@ -248,7 +264,15 @@ impl Store {
             changes,
         )
         .await?;
-        replace_tags(&txn, &organisation).await?;
+        replace_tags(&*txn, &organisation).await?;
+        txn.audit(
+            ENTITY,
+            id.as_uuid(),
+            "update",
+            Some(before),
+            Some(snapshot(&organisation)?),
+        )
+        .await?;
         txn.commit().await?;
         Ok(organisation)
     }
@@ -261,8 +285,9 @@ impl Store {
         id: OrganisationId,
         expected_version: Option<i32>,
     ) -> StoreResult<Organisation> {
-        let txn = self.begin_write().await?;
-        let mut organisation = find(&txn, id).await?;
+        let mut txn = self.begin_write().await?;
+        let mut organisation = find(&*txn, id).await?;
+        let before = snapshot(&organisation)?;
         let version = expected_version.unwrap_or(organisation.meta.version);
         check_version(ENTITY, id.as_uuid(), version, &organisation.meta)?;
         if organisation.meta.is_archived() {
@@ -286,6 +311,14 @@ impl Store {
             id.as_uuid(),
             version,
             changes,
+        )
+        .await?;
+        txn.audit(
+            ENTITY,
+            id.as_uuid(),
+            "archive",
+            Some(before),
+            Some(snapshot(&organisation)?),
         )
         .await?;
         txn.commit().await?;

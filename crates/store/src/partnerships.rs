@@ -11,6 +11,7 @@ use samverkan_domain::{
 };
 
 use crate::Store;
+use crate::audit::fields;
 use crate::entity::{organisations, partnerships, representatives};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
@@ -172,10 +173,23 @@ pub(crate) async fn between(
         .collect()
 }
 
+/// A partnership as the audit trail keeps it.
+pub(crate) fn snapshot(partnership: &Partnership) -> StoreResult<serde_json::Value> {
+    fields(&row(partnership))
+}
+
 impl Store {
     pub async fn create_partnership(&self, details: PartnershipDetails) -> StoreResult<Partnership> {
-        let txn = self.begin_write().await?;
-        let partnership = insert(&txn, details).await?;
+        let mut txn = self.begin_write().await?;
+        let partnership = insert(&*txn, details).await?;
+        txn.audit(
+            ENTITY,
+            partnership.id.as_uuid(),
+            "create",
+            None,
+            Some(snapshot(&partnership)?),
+        )
+        .await?;
         txn.commit().await?;
         Ok(partnership)
     }
@@ -190,8 +204,9 @@ impl Store {
         expected_version: i32,
         details: PartnershipDetails,
     ) -> StoreResult<Partnership> {
-        let txn = self.begin_write().await?;
-        let mut partnership = find(&txn, id).await?;
+        let mut txn = self.begin_write().await?;
+        let mut partnership = find(&*txn, id).await?;
+        let before = snapshot(&partnership)?;
         check_version(ENTITY, id.as_uuid(), expected_version, &partnership.meta)?;
         refuse_archived(ENTITY, id.as_uuid(), &partnership.meta)?;
         // Only references that change are checked: a partnership whose
@@ -200,7 +215,7 @@ impl Store {
         if details.organisation_ids != old.organisation_ids
             || details.responsible_representative_id != old.responsible_representative_id
         {
-            check_references(&txn, &details).await?;
+            check_references(&*txn, &details).await?;
         }
         partnership.details = details;
         partnership.meta.version += 1;
@@ -215,6 +230,14 @@ impl Store {
             row(&partnership).into_active_model().reset_all(),
         )
         .await?;
+        txn.audit(
+            ENTITY,
+            id.as_uuid(),
+            "update",
+            Some(before),
+            Some(snapshot(&partnership)?),
+        )
+        .await?;
         txn.commit().await?;
         Ok(partnership)
     }
@@ -224,8 +247,9 @@ impl Store {
         id: PartnershipId,
         expected_version: Option<i32>,
     ) -> StoreResult<Partnership> {
-        let txn = self.begin_write().await?;
-        let mut partnership = find(&txn, id).await?;
+        let mut txn = self.begin_write().await?;
+        let mut partnership = find(&*txn, id).await?;
+        let before = snapshot(&partnership)?;
         let version = expected_version.unwrap_or(partnership.meta.version);
         check_version(ENTITY, id.as_uuid(), version, &partnership.meta)?;
         if partnership.meta.is_archived() {
@@ -249,6 +273,14 @@ impl Store {
             id.as_uuid(),
             version,
             changes,
+        )
+        .await?;
+        txn.audit(
+            ENTITY,
+            id.as_uuid(),
+            "archive",
+            Some(before),
+            Some(snapshot(&partnership)?),
         )
         .await?;
         txn.commit().await?;

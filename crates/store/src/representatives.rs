@@ -15,6 +15,7 @@ use samverkan_domain::{
 };
 
 use crate::Store;
+use crate::audit::{fields, fields_with};
 use crate::entity::{affiliations, organisations, representatives};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
@@ -228,10 +229,25 @@ pub(crate) async fn find_by_name(
         .collect())
 }
 
+/// A representative as the audit trail keeps it, with the current
+/// affiliation.
+pub(crate) fn snapshot(representative: &Representative) -> StoreResult<serde_json::Value> {
+    let affiliation = fields(&affiliation_row(&representative.affiliation))?;
+    fields_with(&row(representative), [("affiliation", affiliation)])
+}
+
 impl Store {
     pub async fn create_representative(&self, draft: RepresentativeDraft) -> StoreResult<Representative> {
-        let txn = self.begin_write().await?;
-        let representative = insert(&txn, draft).await?;
+        let mut txn = self.begin_write().await?;
+        let representative = insert(&*txn, draft).await?;
+        txn.audit(
+            ENTITY,
+            representative.id.as_uuid(),
+            "create",
+            None,
+            Some(snapshot(&representative)?),
+        )
+        .await?;
         txn.commit().await?;
         Ok(representative)
     }
@@ -258,12 +274,13 @@ impl Store {
         expected_version: i32,
         draft: RepresentativeDraft,
     ) -> StoreResult<Representative> {
-        let txn = self.begin_write().await?;
-        let mut representative = find(&txn, id).await?;
+        let mut txn = self.begin_write().await?;
+        let mut representative = find(&*txn, id).await?;
+        let before = snapshot(&representative)?;
         check_version(ENTITY, id.as_uuid(), expected_version, &representative.meta)?;
         refuse_archived(ENTITY, id.as_uuid(), &representative.meta)?;
         if draft.organisation_id != representative.affiliation.organisation_id {
-            ensure_live_organisation(&txn, "organisation_id", draft.organisation_id).await?;
+            ensure_live_organisation(&*txn, "organisation_id", draft.organisation_id).await?;
         }
         match representative
             .affiliation
@@ -272,7 +289,7 @@ impl Store {
             AffiliationChange::Unchanged => {}
             AffiliationChange::Corrected(corrected) => {
                 affiliations::Entity::update(affiliation_row(&corrected).into_active_model().reset_all())
-                    .exec(&txn)
+                    .exec(&*txn)
                     .await?;
                 representative.affiliation = corrected;
             }
@@ -282,10 +299,10 @@ impl Store {
                     ended_on: Set(ended.ended_on),
                     ..Default::default()
                 })
-                .exec(&txn)
+                .exec(&*txn)
                 .await?;
                 affiliations::Entity::insert(affiliation_row(&started).into_active_model())
-                    .exec_without_returning(&txn)
+                    .exec_without_returning(&*txn)
                     .await?;
                 representative.affiliation = started;
             }
@@ -303,6 +320,14 @@ impl Store {
             row(&representative).into_active_model().reset_all(),
         )
         .await?;
+        txn.audit(
+            ENTITY,
+            id.as_uuid(),
+            "update",
+            Some(before),
+            Some(snapshot(&representative)?),
+        )
+        .await?;
         txn.commit().await?;
         Ok(representative)
     }
@@ -314,8 +339,9 @@ impl Store {
         id: RepresentativeId,
         expected_version: Option<i32>,
     ) -> StoreResult<Representative> {
-        let txn = self.begin_write().await?;
-        let mut representative = find(&txn, id).await?;
+        let mut txn = self.begin_write().await?;
+        let mut representative = find(&*txn, id).await?;
+        let before = snapshot(&representative)?;
         let version = expected_version.unwrap_or(representative.meta.version);
         check_version(ENTITY, id.as_uuid(), version, &representative.meta)?;
         if representative.meta.is_archived() {
@@ -339,6 +365,14 @@ impl Store {
             id.as_uuid(),
             version,
             changes,
+        )
+        .await?;
+        txn.audit(
+            ENTITY,
+            id.as_uuid(),
+            "archive",
+            Some(before),
+            Some(snapshot(&representative)?),
         )
         .await?;
         txn.commit().await?;

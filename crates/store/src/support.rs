@@ -11,6 +11,7 @@ use uuid::Uuid;
 use samverkan_domain::{FieldError, RecordMeta, text};
 
 use crate::Store;
+use crate::audit::{Actor, Write};
 use crate::error::{StoreError, StoreResult};
 
 impl Store {
@@ -19,7 +20,16 @@ impl Store {
     /// (`BEGIN IMMEDIATE`): a transaction that reads first and
     /// upgrades later fails with "database is locked" when another writer got
     /// in between, whereas one that waits at `BEGIN` is served in turn.
-    pub(crate) async fn begin_write(&self) -> StoreResult<DatabaseTransaction> {
+    pub(crate) async fn begin_write(&self) -> StoreResult<Write> {
+        Ok(Write::new(
+            self.begin_unaudited_write().await?,
+            self.actor.clone(),
+        ))
+    }
+
+    /// A write transaction outside the audit trail: for the schema
+    /// (migrations) only.
+    pub(crate) async fn begin_unaudited_write(&self) -> StoreResult<DatabaseTransaction> {
         Ok(self
             .writer
             .as_ref()
@@ -29,6 +39,16 @@ impl Store {
                 ..TransactionOptions::default()
             })
             .await?)
+    }
+
+    /// This store, writing on behalf of `actor` (recorded in the audit
+    /// trail of every write).
+    #[must_use]
+    pub fn acting_as(&self, actor: Actor) -> Self {
+        Self {
+            actor,
+            ..self.clone()
+        }
     }
 }
 

@@ -14,6 +14,7 @@ api_tests!(
     tokens_are_refused_when_malformed_unknown_expired_revoked_or_disabled,
     admins_manage_users_and_tokens,
     managers_move_follow_ups_but_change_nothing_else,
+    every_change_is_in_the_history_with_who_made_it,
 );
 
 /// The permission each operation needs, by `operationId`; `None` is open.
@@ -34,7 +35,12 @@ fn rule(operation_id: &str) -> Option<Option<&'static str>> {
         | "get_meeting"
         | "list_follow_ups"
         | "get_follow_up"
-        | "search" => "read_records",
+        | "search"
+        | "organisation_history"
+        | "representative_history"
+        | "partnership_history"
+        | "meeting_history"
+        | "follow_up_history" => "read_records",
         "create_organisation"
         | "update_organisation"
         | "archive_organisation"
@@ -62,6 +68,7 @@ fn rule(operation_id: &str) -> Option<Option<&'static str>> {
         "update_follow_up" => "update_follow_up_status",
         "list_users" | "create_user" | "get_user" | "update_user" | "list_user_tokens"
         | "create_user_token" | "revoke_token" => "manage_users",
+        "list_audit_events" => "read_audit",
         _ => return None,
     };
     Some(Some(permission))
@@ -402,4 +409,66 @@ async fn execute(database_url: &str, sql: String) {
         let mut db = sqlx::PgConnection::connect(database_url).await.unwrap();
         sqlx::raw_sql(sql).execute(&mut db).await.unwrap();
     }
+}
+
+async fn every_change_is_in_the_history_with_who_made_it(server: &TestServer) {
+    let created = super::post(
+        server,
+        "/api/v1/organisations",
+        &json!({ "name": "Vänersborgs kommun", "kind": "municipality" }),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let id = created["id"].as_str().unwrap();
+    super::patch(
+        server,
+        &format!("/api/v1/organisations/{id}"),
+        &json!({ "version": 1, "name": "Melleruds kommun" }),
+    )
+    .await
+    .expect(StatusCode::OK);
+    // A refused change leaves no trace.
+    super::patch(
+        server,
+        &format!("/api/v1/organisations/{id}"),
+        &json!({ "version": 1, "name": "Åmåls kommun" }),
+    )
+    .await
+    .expect_problem(StatusCode::CONFLICT, None);
+    let history = super::get(server, &format!("/api/v1/organisations/{id}/history"))
+        .await
+        .expect(StatusCode::OK);
+    let events = history["items"].as_array().unwrap();
+    let actions: Vec<&str> = events.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["update", "create"], "newest first");
+    assert!(events.iter().all(|e| e["actor"] == "admin@e2e.example"));
+    assert_eq!(events[0]["before"]["name"], "Vänersborgs kommun");
+    assert_eq!(events[0]["after"]["name"], "Melleruds kommun");
+
+    let trail = super::get(
+        server,
+        &format!("/api/v1/audit?entity=organisation&entity_id={id}"),
+    )
+    .await
+    .expect(StatusCode::OK);
+    assert_eq!(trail["items"].as_array().unwrap().len(), 2);
+    super::get(
+        server,
+        "/api/v1/organisations/0190c2d4-6a8e-7d1c-9b7e-000000000000/history",
+    )
+    .await
+    .expect_problem(StatusCode::NOT_FOUND, None);
+    // Managers read histories; only admins read the whole trail.
+    let manager = client_with_token(&server.token_with_role("manager"));
+    send_with(
+        &manager,
+        Method::GET,
+        &server.url(&format!("/api/v1/organisations/{id}/history")),
+        None,
+    )
+    .await
+    .expect(StatusCode::OK);
+    send_with(&manager, Method::GET, &server.url("/api/v1/audit"), None)
+        .await
+        .expect_problem(StatusCode::FORBIDDEN, None);
 }

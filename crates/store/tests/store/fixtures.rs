@@ -93,6 +93,7 @@ pub async fn row_counts(store: &Store) -> Vec<(String, i64)> {
         "agenda_item_tags",
         "outcomes",
         "follow_ups",
+        "audit_events",
     ] {
         let backend = store.backend();
         let row = store
