@@ -9,6 +9,7 @@ mod connect;
 pub mod demo;
 pub mod entity;
 mod error;
+mod exports;
 mod follow_ups;
 mod insights;
 mod meeting_parts;
@@ -21,6 +22,7 @@ mod support;
 
 pub use connect::{DEFAULT_DATABASE_URL, Store};
 pub use error::{StoreError, StoreResult};
+pub use exports::DEFAULT_EXPORT_BATCH;
 pub use follow_ups::FollowUpFilter;
 pub use insights::{HitKind, SearchHit, TimelineEntry, TimelineKind};
 pub use meetings::MeetingFilter;

@@ -5,7 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
 use uuid::Uuid;
@@ -24,7 +24,8 @@ use crate::entity::{
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::support::{
-    Db, check_version, folded_contains, guarded_update, meta, refuse_archived, search_text, stored,
+    Db, check_version, folded_contains, guarded_update, keyset_after, meta, refuse_archived, search_text,
+    stored,
 };
 use crate::{Store, follow_ups as follow_up_rows, representatives as representative_rows};
 
@@ -715,15 +716,12 @@ impl Store {
                     reason: "does not hold a time".into(),
                 })?
                 .with_timezone(&Utc);
-            query = query.filter(
-                Condition::any()
-                    .add(meetings::Column::StartsAt.lt(starts_at))
-                    .add(
-                        Condition::all()
-                            .add(meetings::Column::StartsAt.eq(starts_at))
-                            .add(meetings::Column::Id.lt(after.id)),
-                    ),
-            );
+            query = query.filter(keyset_after(
+                Order::Desc,
+                meetings::Column::StartsAt,
+                meetings::Column::Id,
+                Some(&(starts_at, after.id)),
+            ));
         }
         let rows = query
             .order_by_desc(meetings::Column::StartsAt)

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod exports;
 mod fixtures;
 mod follow_ups;
 mod harness;
