@@ -15,6 +15,7 @@ mod middleware;
 mod organisations;
 mod partnerships;
 pub mod problem;
+mod reports;
 mod representatives;
 mod search;
 mod server;
@@ -42,6 +43,8 @@ pub enum ApiTags {
     FollowUps,
     /// Search across everything.
     Search,
+    /// Documents for people (minutes) and exports for programs.
+    Reports,
 }
 
 /// The API service: every resource, with its OpenAPI document.
@@ -54,6 +57,7 @@ pub fn api_service(store: &Store) -> OpenApiService<impl poem_openapi::OpenApi, 
         follow_ups::FollowUpsApi { store: store.clone() },
         meetings::MeetingsApi { store: store.clone() },
         search::SearchApi { store: store.clone() },
+        reports::ReportsApi { store: store.clone() },
     );
     OpenApiService::new(apis, "Samverkan", env!("CARGO_PKG_VERSION")).description(
         "Samverkan records strategic partnership work: organisations, their representatives, \

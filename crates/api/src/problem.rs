@@ -135,6 +135,17 @@ impl ApiError {
         ))
     }
 
+    /// A fault of the server; the caller logs the cause, the client learns
+    /// no more than that.
+    pub fn internal() -> Self {
+        Self::Internal(Json(Problem::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            "Internal error",
+            "the server failed; the error is logged",
+        )))
+    }
+
     pub fn version_conflict(detail: impl Into<String>) -> Self {
         Self::Conflict(Json(Problem::new(
             StatusCode::CONFLICT,
@@ -194,12 +205,7 @@ impl From<StoreError> for ApiError {
             }
             StoreError::Corrupt { .. } | StoreError::Database(_) => {
                 tracing::error!(%error, "request failed");
-                Self::Internal(Json(Problem::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "internal",
-                    "Internal error",
-                    "the server failed; the error is logged",
-                )))
+                Self::internal()
             }
         }
     }

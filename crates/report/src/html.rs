@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use crate::ReportError;
 use crate::display;
-use crate::model::{Block, Chart, Document, Table, Value};
+use crate::model::{Block, Chart, Document, Table};
 use crate::svg;
 
 const STYLE: &str = r#"
@@ -87,16 +87,7 @@ pub fn render(document: &Document) -> Result<Vec<u8>, ReportError> {
 }
 
 fn table_html(page: &mut String, document: &Document, table: &Table) {
-    let numeric: Vec<bool> = (0..table.columns.len())
-        .map(|col| {
-            let mut cells = table
-                .rows
-                .iter()
-                .filter_map(|row| row.get(col))
-                .filter(|v| **v != Value::Empty);
-            cells.clone().next().is_some() && cells.all(is_number)
-        })
-        .collect();
+    let numeric = table.numeric_columns();
     let class = |col: usize| {
         if numeric.get(col).copied().unwrap_or(false) {
             " class=\"num\""
@@ -144,13 +135,6 @@ fn chart_html(page: &mut String, document: &Document, chart: &Chart) -> Result<(
         );
     }
     Ok(())
-}
-
-const fn is_number(value: &Value) -> bool {
-    matches!(
-        value,
-        Value::Integer(_) | Value::Decimal { .. } | Value::Percent(_)
-    )
 }
 
 /// Escapes text for an element or a quoted attribute.

@@ -6,7 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::display;
-use crate::model::{Block, Document, Table, Value};
+use crate::model::{Block, Document, Table};
 
 /// The report as Markdown.
 pub fn render(document: &Document) -> Vec<u8> {
@@ -58,20 +58,10 @@ fn table_md(text: &mut String, document: &Document, table: &Table) {
             .collect::<Vec<_>>()
             .join(" | ")
     );
-    let rule: Vec<&str> = (0..table.columns.len())
-        .map(|col| {
-            let numeric = table
-                .rows
-                .iter()
-                .filter_map(|row| row.get(col))
-                .filter(|v| **v != Value::Empty)
-                .all(|v| matches!(v, Value::Integer(_) | Value::Decimal { .. } | Value::Percent(_)));
-            if numeric && !table.rows.is_empty() {
-                "---:"
-            } else {
-                "---"
-            }
-        })
+    let rule: Vec<&str> = table
+        .numeric_columns()
+        .into_iter()
+        .map(|numeric| if numeric { "---:" } else { "---" })
         .collect();
     let _ = writeln!(text, "| {} |", rule.join(" | "));
     for row in &table.rows {

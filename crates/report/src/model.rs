@@ -59,6 +59,10 @@ impl Value {
         text.map_or(Self::Empty, |text| Self::Text(text.into()))
     }
 
+    pub const fn is_number(&self) -> bool {
+        matches!(self, Self::Integer(_) | Self::Decimal { .. } | Self::Percent(_))
+    }
+
     pub fn count(count: usize) -> Self {
         Self::Integer(i64::try_from(count).unwrap_or(i64::MAX))
     }
@@ -149,6 +153,22 @@ impl Table {
     pub fn primary(mut self) -> Self {
         self.primary = true;
         self
+    }
+
+    /// Which columns hold numbers (every non-empty cell is one, and there is
+    /// at least one): renderers align them to the right.
+    pub fn numeric_columns(&self) -> Vec<bool> {
+        (0..self.columns.len())
+            .map(|col| {
+                let mut cells = self
+                    .rows
+                    .iter()
+                    .filter_map(|row| row.get(col))
+                    .filter(|value| **value != Value::Empty)
+                    .peekable();
+                cells.peek().is_some() && cells.all(Value::is_number)
+            })
+            .collect()
     }
 
     /// Adds a row; a row shorter than the columns is padded with empty

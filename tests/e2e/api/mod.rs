@@ -3,6 +3,7 @@
 mod basics;
 mod lists;
 mod meetings;
+mod reports;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
