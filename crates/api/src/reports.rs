@@ -212,15 +212,8 @@ impl ReportsApi {
     ) -> Result<File<MinutesKind>, ApiError> {
         let lang = Lang::from(lang.0.unwrap_or_default());
         let (records, names) = self.store.meeting_with_names(MeetingId::from(id.0)).await?;
-        let date = records.meeting.details.date();
         let document = samverkan_report::minutes::minutes(&records, &names, lang);
-        let stem = format!(
-            "{}-{date}",
-            match lang {
-                Lang::Sv => "minnesanteckningar",
-                Lang::En => "minutes",
-            }
-        );
+        let stem = samverkan_report::minutes::file_stem(&records, lang);
         let format = match format.0.unwrap_or_default() {
             MinutesFormat::Html => Format::Html,
             MinutesFormat::Md => Format::Md,

@@ -43,6 +43,16 @@ pub fn minutes(records: &MeetingRecords, names: &Names, lang: Lang) -> Document 
     document
 }
 
+/// An ASCII file name, without extension, for a meeting's minutes:
+/// `minnesanteckningar-2024-04-26` / `minutes-2024-04-26`.
+pub fn file_stem(records: &MeetingRecords, lang: Lang) -> String {
+    let word = match lang {
+        Lang::Sv => "minnesanteckningar",
+        Lang::En => "minutes",
+    };
+    format!("{word}-{}", records.meeting.details.date())
+}
+
 fn figures(records: &MeetingRecords, names: &Names, lang: Lang) -> Vec<Figure> {
     let details = &records.meeting.details;
     let figure = |label: Label, value| Figure {

@@ -22,13 +22,14 @@ use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, Order, QueryFilter, Que
 use uuid::Uuid;
 
 use samverkan_domain::{
-    AttendanceExportRow, AttendanceRole, AttendanceStatus, MeetingId, MeetingKind, MeetingRecords,
-    MeetingStatus, Names, OrganisationId, RepresentativeId, read_models, time,
+    AttendanceExportRow, MeetingId, MeetingKind, MeetingRecords, MeetingStatus, Names, OrganisationId,
+    RepresentativeId, read_models, time,
 };
 
 use crate::Store;
 use crate::entity::{attendances, meetings, organisations, representatives};
 use crate::error::StoreResult;
+use crate::meetings::attendance_role_and_status;
 use crate::support::{Db, keyset_after, stored};
 
 /// How many rows an export batch aims at, unless the caller says otherwise.
@@ -187,6 +188,7 @@ async fn next_batch(mut state: ExportState) -> StoreResult<Option<(Vec<Attendanc
         let mut batch = Vec::with_capacity(by_meeting.values().map(Vec::len).sum());
         for meeting in &page {
             for row in by_meeting.remove(&meeting.id).unwrap_or_default() {
+                let (role, status) = attendance_role_and_status(row.id, &row.role, &row.status)?;
                 batch.push(AttendanceExportRow {
                     attendance_id: row.id.into(),
                     meeting_id: MeetingId::from(meeting.id),
@@ -198,12 +200,8 @@ async fn next_batch(mut state: ExportState) -> StoreResult<Option<(Vec<Attendanc
                     organisation_name: row.organisation_name,
                     representative_id: row.representative_id.map(Into::into),
                     representative_name: row.representative_name,
-                    role: stored("attendance", row.id, AttendanceRole::parse("role", &row.role))?,
-                    status: stored(
-                        "attendance",
-                        row.id,
-                        AttendanceStatus::parse("status", &row.status),
-                    )?,
+                    role,
+                    status,
                 });
             }
         }

@@ -244,6 +244,18 @@ pub(crate) fn attendance_row(attendance: &Attendance) -> attendances::ActiveMode
     .into_active_model()
 }
 
+/// A stored attendance's role and status, read back.
+pub(crate) fn attendance_role_and_status(
+    id: Uuid,
+    role: &str,
+    status: &str,
+) -> StoreResult<(AttendanceRole, AttendanceStatus)> {
+    Ok((
+        stored("attendance", id, AttendanceRole::parse("role", role))?,
+        stored("attendance", id, AttendanceStatus::parse("status", status))?,
+    ))
+}
+
 pub(crate) fn agenda_row(item: &AgendaItem) -> agenda_items::ActiveModel {
     agenda_items::Model {
         id: item.id.as_uuid(),
@@ -400,17 +412,14 @@ pub(crate) async fn load_records(db: &impl Db, id: MeetingId) -> StoreResult<Mee
                 Some(person) => Attendee::Representative(person.into()),
                 None => Attendee::Organisation(row.organisation_id.into()),
             };
+            let (role, status) = attendance_role_and_status(row.id, &row.role, &row.status)?;
             Ok(Attendance {
                 id: row.id.into(),
                 meeting_id: id,
                 attendee,
                 organisation_id: row.organisation_id.into(),
-                role: stored("attendance", row.id, AttendanceRole::parse("role", &row.role))?,
-                status: stored(
-                    "attendance",
-                    row.id,
-                    AttendanceStatus::parse("status", &row.status),
-                )?,
+                role,
+                status,
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;

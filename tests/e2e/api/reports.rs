@@ -19,6 +19,8 @@ struct Raw {
     status: StatusCode,
     content_type: String,
     disposition: String,
+    /// `Content-Length`: absent when the body is streamed.
+    length: String,
     body: Vec<u8>,
 }
 
@@ -37,11 +39,16 @@ async fn raw(server: &TestServer, path: &str) -> Raw {
             .unwrap_or_default()
             .to_owned()
     };
-    let (content_type, disposition) = (header("content-type"), header("content-disposition"));
+    let (content_type, disposition, length) = (
+        header("content-type"),
+        header("content-disposition"),
+        header("content-length"),
+    );
     Raw {
         status: response.status(),
         content_type,
         disposition,
+        length,
         body: response.bytes().await.expect("a body").to_vec(),
     }
 }
@@ -278,6 +285,7 @@ async fn the_attendance_export_holds_every_attendance_of_the_stockholm_period(se
         answer.body.starts_with(b"\xEF\xBB\xBF"),
         "a byte order mark for Excel"
     );
+    assert_eq!(answer.length, "", "streamed (chunked), not collected first");
     let mut reader = csv::Reader::from_reader(&answer.body[3..]);
     let headers = reader.headers().unwrap().clone();
     assert_eq!(&headers[0], "attendance_id");
