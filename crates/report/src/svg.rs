@@ -18,6 +18,10 @@ const BAR_PITCH: u32 = 26;
 const BAR_COLOUR: RGBColor = RGBColor(0x2b, 0x5c, 0x8a);
 /// Pixels per character of an axis label, roughly, at the label size.
 const LABEL_CHAR_WIDTH: u32 = 7;
+/// The same at the smaller size of column labels, with a little gap.
+const LABEL_CHAR_WIDTH_SMALL: usize = 7;
+/// The width of a column chart's plot, inside its axis labels.
+const COLUMN_PLOT_WIDTH: usize = 640;
 
 /// One SVG per series of the chart (usually one).
 pub fn render(lang: Lang, chart: &Chart) -> Result<Vec<String>, ReportError> {
@@ -61,18 +65,33 @@ fn columns(lang: Lang, chart: &Chart, series: &Series) -> Result<String, ReportE
         root.fill(&WHITE).map_err(chart_error)?;
         let mut plot = ChartBuilder::on(&root)
             .margin(12)
-            .x_label_area_size(64)
+            .x_label_area_size(32)
             .y_label_area_size(56)
             .build_cartesian_2d((0..count).into_segmented(), 0.0..value_top(series))
             .map_err(chart_error)?;
+        // Labels stand upright and must not overlap: when they are wider
+        // than a column, only every `step`-th is written.
+        let longest = chart
+            .categories
+            .iter()
+            .map(|c| c.chars().count())
+            .max()
+            .unwrap_or(0);
+        let step = (longest * LABEL_CHAR_WIDTH_SMALL)
+            .div_ceil(COLUMN_PLOT_WIDTH / count.max(1))
+            .max(1);
         let categories = &chart.categories;
-        let category = |value: &SegmentValue<usize>| category_label(categories, value);
+        let category = |value: &SegmentValue<usize>| match value {
+            SegmentValue::CenterOf(i) if i % step == 0 => category_label(categories, value),
+            _ => String::new(),
+        };
         let number = |value: &f64| display::decimal(lang, *value, 0);
         plot.configure_mesh()
             .disable_x_mesh()
             .x_labels(count.max(1))
             .x_label_formatter(&category)
-            .x_label_style(("sans-serif", 12).into_font().transform(FontTransform::Rotate90))
+            .x_label_style(("sans-serif", 11))
+            .light_line_style(WHITE)
             .y_label_formatter(&number)
             .y_desc(series.name.as_str())
             .draw()
@@ -121,6 +140,7 @@ fn bars(lang: Lang, chart: &Chart, series: &Series) -> Result<String, ReportErro
         let number = |value: &f64| display::decimal(lang, *value, 0);
         plot.configure_mesh()
             .disable_y_mesh()
+            .light_line_style(WHITE)
             .y_labels(count.max(1))
             .y_label_formatter(&category)
             .x_label_formatter(&number)
