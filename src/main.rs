@@ -7,6 +7,8 @@ use samverkan_domain::{Email, Role, TokenId, TokenSecret, User, UserDetails, Use
 use samverkan_store::{DEFAULT_DATABASE_URL, PageRequest, Store};
 use tracing_subscriber::EnvFilter;
 
+mod report;
+
 /// Samverkan: a tracker for strategic partnerships between organisations.
 #[derive(Debug, Parser)]
 #[command(version, about)]
@@ -77,6 +79,11 @@ enum Command {
         /// The same seed gives the same data.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+    },
+    /// Write a report or an export to a file (`--output`) or standard output.
+    Report {
+        #[command(subcommand)]
+        report: report::ReportCommand,
     },
 }
 
@@ -223,6 +230,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             store.close().await?;
             result?;
         }
+        Command::Report { report } => {
+            let store = Store::open(&cli.database_url).await?;
+            let written = report::run(&store, report).await;
+            store.close().await?;
+            written?;
+        }
         Command::Demo => {
             let store = Store::open(&cli.database_url).await?;
             let outcome = store.load_demo().await?;
@@ -351,17 +364,10 @@ async fn generate_with_progress(
     options: &samverkan_synth::GenerateOptions,
 ) -> Result<samverkan_synth::Summary, samverkan_store::StoreError> {
     use std::io::IsTerminal as _;
-    let bar = if std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new(0);
-        let style = indicatif::ProgressStyle::with_template("{msg:>16} [{bar:40}] {pos}/{len} ({eta})")
-            .map(|style| style.progress_chars("=> "));
-        if let Ok(style) = style {
-            bar.set_style(style);
-        }
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = progress_bar(
+        std::io::stderr().is_terminal(),
+        "{msg:>16} [{bar:40}] {pos}/{len} ({eta})",
+    );
     let mut report = |progress: samverkan_synth::Progress| {
         bar.set_message(progress.phase.to_string());
         bar.set_length(u64::try_from(progress.total).unwrap_or(u64::MAX));
@@ -370,4 +376,17 @@ async fn generate_with_progress(
     let summary = samverkan_synth::generate(store, options, &mut report).await;
     bar.finish_and_clear();
     summary
+}
+
+/// A progress bar on standard error in `template`'s style, or a hidden one
+/// when `shown` is false (standard error piped, or output to a pipe).
+fn progress_bar(shown: bool, template: &str) -> indicatif::ProgressBar {
+    if !shown {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
 }

@@ -108,3 +108,90 @@ fn generate_is_deterministic_and_quiet_when_piped() {
     assert!(first.contains("30 meetings"), "{first}");
     assert_eq!(first, second, "the same seed gives the same data");
 }
+
+#[test]
+fn reports_write_to_standard_output_or_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    stdout(&samverkan(&url, &["demo"]));
+    let export_args = [
+        "report",
+        "attendances",
+        "--from",
+        "2024-04-26",
+        "--to",
+        "2024-04-26",
+    ];
+    let piped = samverkan(&url, &export_args);
+    let csv_text = stdout(&piped);
+    assert!(piped.stderr.is_empty(), "no progress bar when piped");
+    let mut reader = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(
+        rows.len(),
+        8 + 5,
+        "eight people and five organisations without named people"
+    );
+    let meeting = rows[0][1].to_owned();
+
+    let file = dir.path().join("närvaro.csv");
+    let file_arg = file.to_str().unwrap();
+    let mut with_output = export_args.to_vec();
+    with_output.extend(["--output", file_arg]);
+    assert_eq!(stdout(&samverkan(&url, &with_output)), "");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), csv_text);
+    assert!(!dir.path().join("närvaro.csv.part").exists());
+
+    let minutes = stdout(&samverkan(
+        &url,
+        &[
+            "report",
+            "minutes",
+            "--meeting",
+            &meeting,
+            "--format",
+            "md",
+            "--lang",
+            "en",
+        ],
+    ));
+    assert!(
+        minutes.starts_with("# Strategisk partnerträff\n\nMinutes – 26 April 2024\n"),
+        "{minutes}"
+    );
+    assert!(minutes.contains("## Attendees") && minutes.contains("Lena Lindhé"));
+    let page = dir.path().join("minutes.html");
+    stdout(&samverkan(
+        &url,
+        &[
+            "report",
+            "minutes",
+            "--meeting",
+            &meeting,
+            "--output",
+            page.to_str().unwrap(),
+        ],
+    ));
+    assert!(
+        std::fs::read_to_string(&page)
+            .unwrap()
+            .contains("<h2>Deltagare</h2>")
+    );
+
+    let refused = samverkan(
+        &url,
+        &["report", "minutes", "--meeting", &meeting, "--format", "xlsx"],
+    );
+    assert!(!refused.status.success());
+    let missing = samverkan(
+        &url,
+        &[
+            "report",
+            "minutes",
+            "--meeting",
+            "01900000-0000-7000-8000-000000000000",
+        ],
+    );
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).starts_with("samverkan: "));
+}

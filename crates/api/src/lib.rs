@@ -18,6 +18,7 @@ mod middleware;
 mod organisations;
 mod partnerships;
 pub mod problem;
+mod reports;
 mod representatives;
 mod search;
 mod server;
@@ -53,6 +54,8 @@ pub enum ApiTags {
     Users,
     /// Who changed what: the audit trail, and each record's history.
     Audit,
+    /// Documents for people (minutes) and exports for programs.
+    Reports,
 }
 
 /// The API service: every resource, with its OpenAPI document.
@@ -67,6 +70,7 @@ pub fn api_service(store: &Store) -> OpenApiService<impl poem_openapi::OpenApi, 
         search::SearchApi { store: store.clone() },
         users::UsersApi { store: store.clone() },
         audit::AuditApi { store: store.clone() },
+        reports::ReportsApi { store: store.clone() },
     );
     OpenApiService::new(apis, "Samverkan", env!("CARGO_PKG_VERSION")).description(
         "Samverkan records strategic partnership work: organisations, their representatives, \

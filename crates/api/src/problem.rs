@@ -148,6 +148,8 @@ impl ApiError {
         ))
     }
 
+    /// A fault of the server; the caller logs the cause, the client learns
+    /// no more than that.
     pub fn internal() -> Self {
         Self::Internal(Json(Problem::new(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -19,6 +19,7 @@ mod meeting;
 mod meeting_edit;
 mod organisation;
 mod partnership;
+pub mod read_models;
 mod record;
 mod representative;
 pub mod text;
@@ -44,6 +45,7 @@ pub use meeting::{
 pub use meeting_edit::MeetingEditError;
 pub use organisation::{Organisation, OrganisationDetails, OrganisationInput, OrganisationName};
 pub use partnership::{Partnership, PartnershipDetails, PartnershipInput};
+pub use read_models::{AttendanceExportRow, Names};
 pub use record::RecordMeta;
 pub use representative::{
     Affiliation, AffiliationChange, PersonName, Representative, RepresentativeDetails, RepresentativeDraft,

@@ -15,7 +15,7 @@ use crate::entity::{
 };
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{Db, folded_contains, folded_starts_with};
+use crate::support::{Db, folded_contains, folded_starts_with, keyset_after};
 
 /// What a timeline entry is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,15 +72,6 @@ const TIMELINE_SCOPE: &str = "timeline";
 /// How many rows each kind contributes before ranking.
 const CANDIDATES_PER_KIND: u64 = 100;
 
-fn cursor_condition<C: ColumnTrait>(at: C, id: C, after: Option<&(DateTime<Utc>, Uuid)>) -> Condition {
-    match after {
-        None => Condition::all(),
-        Some((at_key, id_key)) => Condition::any()
-            .add(at.lt(*at_key))
-            .add(Condition::all().add(at.eq(*at_key)).add(id.lt(*id_key))),
-    }
-}
-
 impl Store {
     /// What happened with an organisation, newest first: meetings it hosted
     /// or attended (itself or through one of its people), follow-ups it
@@ -118,7 +109,8 @@ impl Store {
                     .add(meetings::Column::HostOrganisationId.eq(org))
                     .add(Expr::col((meetings::Entity, meetings::Column::Id)).in_subquery(attended)),
             )
-            .filter(cursor_condition(
+            .filter(keyset_after(
+                Order::Desc,
                 meetings::Column::StartsAt,
                 meetings::Column::Id,
                 after.as_ref(),
@@ -172,7 +164,8 @@ impl Store {
         let follow_up_rows = follow_ups::Entity::find()
             .filter(follow_ups::Column::ArchivedAt.is_null())
             .filter(follow_ups::Column::OrganisationId.eq(org))
-            .filter(cursor_condition(
+            .filter(keyset_after(
+                Order::Desc,
                 follow_ups::Column::CreatedAt,
                 follow_ups::Column::Id,
                 after.as_ref(),
@@ -196,7 +189,8 @@ impl Store {
                     .add(partnerships::Column::OrganisationAId.eq(org))
                     .add(partnerships::Column::OrganisationBId.eq(org)),
             )
-            .filter(cursor_condition(
+            .filter(keyset_after(
+                Order::Desc,
                 partnerships::Column::CreatedAt,
                 partnerships::Column::Id,
                 after.as_ref(),

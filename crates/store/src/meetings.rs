@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::TryIntoModel as _;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder,
     QuerySelect, Set,
 };
 use uuid::Uuid;
@@ -26,7 +26,8 @@ use crate::entity::{
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::support::{
-    Db, check_version, folded_contains, guarded_update, meta, refuse_archived, search_text, stored,
+    Db, check_version, folded_contains, guarded_update, keyset_after, meta, refuse_archived, search_text,
+    stored,
 };
 use crate::{Store, follow_ups as follow_up_rows, representatives as representative_rows};
 
@@ -245,6 +246,18 @@ pub(crate) fn attendance_row(attendance: &Attendance) -> attendances::ActiveMode
     .into_active_model()
 }
 
+/// A stored attendance's role and status, read back.
+pub(crate) fn attendance_role_and_status(
+    id: Uuid,
+    role: &str,
+    status: &str,
+) -> StoreResult<(AttendanceRole, AttendanceStatus)> {
+    Ok((
+        stored("attendance", id, AttendanceRole::parse("role", role))?,
+        stored("attendance", id, AttendanceStatus::parse("status", status))?,
+    ))
+}
+
 pub(crate) fn agenda_row(item: &AgendaItem) -> agenda_items::ActiveModel {
     agenda_items::Model {
         id: item.id.as_uuid(),
@@ -401,17 +414,14 @@ pub(crate) async fn load_records(db: &impl Db, id: MeetingId) -> StoreResult<Mee
                 Some(person) => Attendee::Representative(person.into()),
                 None => Attendee::Organisation(row.organisation_id.into()),
             };
+            let (role, status) = attendance_role_and_status(row.id, &row.role, &row.status)?;
             Ok(Attendance {
                 id: row.id.into(),
                 meeting_id: id,
                 attendee,
                 organisation_id: row.organisation_id.into(),
-                role: stored("attendance", row.id, AttendanceRole::parse("role", &row.role))?,
-                status: stored(
-                    "attendance",
-                    row.id,
-                    AttendanceStatus::parse("status", &row.status),
-                )?,
+                role,
+                status,
             })
         })
         .collect::<StoreResult<Vec<_>>>()?;
@@ -809,15 +819,12 @@ impl Store {
                     reason: "does not hold a time".into(),
                 })?
                 .with_timezone(&Utc);
-            query = query.filter(
-                Condition::any()
-                    .add(meetings::Column::StartsAt.lt(starts_at))
-                    .add(
-                        Condition::all()
-                            .add(meetings::Column::StartsAt.eq(starts_at))
-                            .add(meetings::Column::Id.lt(after.id)),
-                    ),
-            );
+            query = query.filter(keyset_after(
+                Order::Desc,
+                meetings::Column::StartsAt,
+                meetings::Column::Id,
+                Some(&(starts_at, after.id)),
+            ));
         }
         let rows = query
             .order_by_desc(meetings::Column::StartsAt)

@@ -1,10 +1,11 @@
 //! Helpers shared by the record modules: write transactions, version-guarded
 //! updates, text matching and mapping stored strings back to domain values.
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter,
-    QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, Order,
+    QueryFilter, QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -155,9 +156,9 @@ pub(crate) fn stored<T>(entity: &'static str, id: Uuid, result: Result<T, FieldE
 
 pub(crate) fn meta(
     version: i32,
-    created_at: chrono::DateTime<chrono::Utc>,
-    updated_at: chrono::DateTime<chrono::Utc>,
-    archived_at: Option<chrono::DateTime<chrono::Utc>>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    archived_at: Option<DateTime<Utc>>,
 ) -> RecordMeta {
     RecordMeta {
         version,
@@ -165,6 +166,26 @@ pub(crate) fn meta(
         updated_at,
         archived_at,
     }
+}
+
+/// The rows after `(at, id)` in a keyset walk ordered by `(at, id)` in
+/// `order` (everything when there is no `after`).
+pub(crate) fn keyset_after<C: ColumnTrait>(
+    order: Order,
+    at: C,
+    id: C,
+    after: Option<&(DateTime<Utc>, Uuid)>,
+) -> Condition {
+    let Some((at_key, id_key)) = after else {
+        return Condition::all();
+    };
+    let (at_beyond, id_beyond) = match order {
+        Order::Asc => (at.gt(*at_key), id.gt(*id_key)),
+        _ => (at.lt(*at_key), id.lt(*id_key)),
+    };
+    Condition::any()
+        .add(at_beyond)
+        .add(Condition::all().add(at.eq(*at_key)).add(id_beyond))
 }
 
 /// Runs `statement`-free reads inside either a connection or a transaction.

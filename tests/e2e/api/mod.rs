@@ -6,6 +6,7 @@ mod crash;
 mod hardening;
 mod lists;
 mod meetings;
+mod reports;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};

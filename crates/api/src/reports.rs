@@ -1,0 +1,273 @@
+//! `/api/v1/reports`: documents for people (the minutes of a meeting) and
+//! exports for programs (every attendance in a period, streamed).
+//!
+//! Reports are built by `samverkan-report` as a document and written in the
+//! format asked for; this module only parses the request, reads the store
+//! and sets the headers. A report in a new format or a new report (the
+//! engagement report) is a handler that builds a `Document`, renders it
+//! with `samverkan_report::render` and answers a [`File`] whose [`FileKind`]
+//! lists the formats it offers.
+
+use std::marker::PhantomData;
+
+use chrono::NaiveDate;
+use futures_util::{StreamExt, TryStreamExt};
+use poem::http::header;
+use poem::{Body, IntoResponse, Response};
+use poem_openapi::param::{Path, Query};
+use poem_openapi::registry::{
+    MetaHeader, MetaMediaType, MetaResponse, MetaResponses, MetaSchema, MetaSchemaRef, Registry,
+};
+use poem_openapi::types::Type;
+use poem_openapi::{ApiResponse, Enum, OpenApi};
+use samverkan_domain::MeetingId;
+use samverkan_report::export::ExportFormat;
+use samverkan_report::{Format, Lang};
+use samverkan_store::{DEFAULT_EXPORT_BATCH, Store};
+use uuid::Uuid;
+
+use crate::ApiTags;
+use crate::auth;
+use crate::common::date_param;
+use crate::problem::ApiError;
+
+/// The language of a report's labels, headings and month names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum ReportLang {
+    /// Swedish (the default: leadership reads Swedish).
+    #[default]
+    Sv,
+    /// English.
+    En,
+}
+
+impl From<ReportLang> for Lang {
+    fn from(lang: ReportLang) -> Self {
+        match lang {
+            ReportLang::Sv => Self::Sv,
+            ReportLang::En => Self::En,
+        }
+    }
+}
+
+/// The formats of a meeting's minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum MinutesFormat {
+    /// One self-contained page that prints on A4.
+    #[default]
+    Html,
+    /// GitHub-flavoured Markdown.
+    Md,
+}
+
+/// The formats of the attendance export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum AttendanceFormat {
+    /// RFC 4180, UTF-8 with a byte order mark, a header line.
+    #[default]
+    Csv,
+    /// One JSON object per line.
+    Ndjson,
+}
+
+impl From<AttendanceFormat> for ExportFormat {
+    fn from(format: AttendanceFormat) -> Self {
+        match format {
+            AttendanceFormat::Csv => Self::Csv,
+            AttendanceFormat::Ndjson => Self::Ndjson,
+        }
+    }
+}
+
+/// What a file answer may hold: its description and content types (in the
+/// OpenAPI document, all under one 200 response).
+pub trait FileKind: Send {
+    const DESCRIPTION: &'static str;
+    const CONTENT_TYPES: &'static [&'static str];
+}
+
+/// The minutes of a meeting.
+#[derive(Debug)]
+pub struct MinutesKind;
+
+impl FileKind for MinutesKind {
+    const DESCRIPTION: &'static str = "The minutes, as an HTML page or as Markdown.";
+    const CONTENT_TYPES: &'static [&'static str] = &[Format::Html.content_type(), Format::Md.content_type()];
+}
+
+/// The attendance export.
+#[derive(Debug)]
+pub struct AttendancesKind;
+
+impl FileKind for AttendancesKind {
+    const DESCRIPTION: &'static str = "Every attendance, one per line, streamed.";
+    const CONTENT_TYPES: &'static [&'static str] = &[
+        ExportFormat::Csv.content_type(),
+        ExportFormat::Ndjson.content_type(),
+    ];
+}
+
+/// A file: 200 with one of `K`'s content types and a `Content-Disposition`
+/// naming it. poem-openapi documents one content type per response enum
+/// variant and keeps only the last of several variants with one status, so
+/// this answer describes itself.
+#[derive(Debug)]
+pub struct File<K> {
+    content_type: &'static str,
+    disposition: String,
+    body: Body,
+    kind: PhantomData<K>,
+}
+
+impl<K: FileKind> File<K> {
+    /// A file named `stem`.`extension`; stems are ASCII (dates, fixed
+    /// words), so the name needs no encoding. HTML opens in place
+    /// (`inline`), everything else downloads.
+    pub fn new(content_type: &'static str, stem: &str, extension: &str, body: impl Into<Body>) -> Self {
+        let disposition = if extension == "html" {
+            "inline"
+        } else {
+            "attachment"
+        };
+        Self {
+            content_type,
+            disposition: format!("{disposition}; filename=\"{stem}.{extension}\""),
+            body: body.into(),
+            kind: PhantomData,
+        }
+    }
+}
+
+impl<K: FileKind> IntoResponse for File<K> {
+    fn into_response(self) -> Response {
+        Response::builder()
+            .content_type(self.content_type)
+            .header(header::CONTENT_DISPOSITION, self.disposition)
+            .body(self.body)
+    }
+}
+
+impl<K: FileKind> ApiResponse for File<K> {
+    fn meta() -> MetaResponses {
+        let binary = || {
+            MetaSchemaRef::Inline(Box::new(MetaSchema {
+                format: Some("binary"),
+                ..MetaSchema::new("string")
+            }))
+        };
+        MetaResponses {
+            responses: vec![MetaResponse {
+                description: K::DESCRIPTION,
+                status: Some(200),
+                status_range: None,
+                content: K::CONTENT_TYPES
+                    .iter()
+                    .map(|content_type| MetaMediaType {
+                        content_type,
+                        schema: binary(),
+                    })
+                    .collect(),
+                headers: vec![MetaHeader {
+                    name: "Content-Disposition".into(),
+                    description: Some("The file's name.".into()),
+                    required: true,
+                    deprecated: false,
+                    schema: String::schema_ref(),
+                }],
+            }],
+        }
+    }
+
+    fn register(_registry: &mut Registry) {}
+}
+
+fn report_failed(error: &samverkan_report::ReportError) -> ApiError {
+    tracing::error!(%error, "writing a report failed");
+    ApiError::internal()
+}
+
+pub struct ReportsApi {
+    pub store: Store,
+}
+
+#[OpenApi(prefix_path = "/api/v1/reports", tag = "ApiTags::Reports")]
+impl ReportsApi {
+    /// The minutes of a meeting
+    ///
+    /// Attendees grouped by organisation (attended; invited or confirmed
+    /// without recorded attendance; absent), the agenda in order with its
+    /// presenters, the outcomes with the agenda item each came from, and the
+    /// follow-ups with owners and due dates. As an HTML page (printable on
+    /// A4) or Markdown, with every label in Swedish (default) or English.
+    #[oai(path = "/meetings/:id", method = "get", operation_id = "meeting_minutes")]
+    async fn minutes(
+        &self,
+        _auth: auth::ReadReports,
+        id: Path<Uuid>,
+        /// `html` (default) or `md`.
+        format: Query<Option<MinutesFormat>>,
+        /// `sv` (default) or `en`.
+        lang: Query<Option<ReportLang>>,
+    ) -> Result<File<MinutesKind>, ApiError> {
+        let lang = Lang::from(lang.0.unwrap_or_default());
+        let (records, names) = self.store.meeting_with_names(MeetingId::from(id.0)).await?;
+        let document = samverkan_report::minutes::minutes(&records, &names, lang);
+        let stem = samverkan_report::minutes::file_stem(&records, lang);
+        let format = match format.0.unwrap_or_default() {
+            MinutesFormat::Html => Format::Html,
+            MinutesFormat::Md => Format::Md,
+        };
+        let bytes = samverkan_report::render(&document, format).map_err(|e| report_failed(&e))?;
+        Ok(File::new(format.content_type(), &stem, format.as_str(), bytes))
+    }
+
+    /// Export every attendance in a period
+    ///
+    /// One row per attendance of the meetings that begin on the
+    /// Europe/Stockholm days `from` to `to` (both included), archived and
+    /// cancelled meetings too: meeting id, date, start, title, kind and
+    /// status; the organisation attended for; the person (empty for an
+    /// organisation whose people were not named); role and status. Ordered
+    /// by meeting start, meeting and attendance. The body is streamed as
+    /// it is read, in batches, so an export of any size uses little memory
+    /// on the server. Column names and values are machine spellings.
+    #[oai(path = "/attendances", method = "get", operation_id = "export_attendances")]
+    async fn attendances(
+        &self,
+        _auth: auth::ReadReports,
+        /// The first Stockholm day.
+        from: Query<NaiveDate>,
+        /// The last Stockholm day (included).
+        to: Query<NaiveDate>,
+        /// `csv` (default) or `ndjson`.
+        format: Query<Option<AttendanceFormat>>,
+    ) -> Result<File<AttendancesKind>, ApiError> {
+        date_param("from", Some(from.0))?;
+        date_param("to", Some(to.0))?;
+        if to.0 < from.0 {
+            return Err(ApiError::bad_request("to", "must not be before from"));
+        }
+        let format = ExportFormat::from(format.0.unwrap_or_default());
+        let mut batches = Box::pin(self.store.attendance_export(from.0, to.0, DEFAULT_EXPORT_BATCH));
+        // The first batch is read before answering, so that a database that
+        // cannot be reached is a 503 problem, not a cut-off 200.
+        let first = batches.next().await.transpose()?.unwrap_or_default();
+        let mut head = format.header().map_err(|e| report_failed(&e))?;
+        head.extend(format.rows(&first).map_err(|e| report_failed(&e))?);
+        drop(first);
+        let rest = batches
+            .map_err(|error| {
+                // The status is sent: all that is left is to cut the body
+                // short, so the client sees a broken transfer, not a short file.
+                tracing::error!(%error, "the attendance export failed while streaming");
+                std::io::Error::other(error)
+            })
+            .and_then(move |batch| async move { format.rows(&batch).map_err(std::io::Error::other) });
+        let body = Body::from_bytes_stream(futures_util::stream::once(async move { Ok(head) }).chain(rest));
+        let stem = format!("attendances-{}-{}", from.0, to.0);
+        Ok(File::new(format.content_type(), &stem, format.as_str(), body))
+    }
+}

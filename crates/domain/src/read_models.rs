@@ -1,0 +1,105 @@
+//! Values read across records for reports: the names a meeting's minutes
+//! print, and one row of the attendance export. Plain data: the store fills
+//! them, the report crate writes them.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::{
+    AttendanceId, AttendanceRole, AttendanceStatus, MeetingId, MeetingKind, MeetingRecords, MeetingStatus,
+    OrganisationId, RepresentativeId,
+};
+
+/// The names of the organisations and representatives some records refer
+/// to, by id.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Names {
+    pub organisations: HashMap<OrganisationId, String>,
+    pub representatives: HashMap<RepresentativeId, String>,
+}
+
+impl Names {
+    /// An organisation's name; its id when the name is missing, so that a
+    /// report never silently drops a row.
+    pub fn organisation(&self, id: OrganisationId) -> String {
+        self.organisations
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// A representative's name, or their id when the name is missing.
+    pub fn representative(&self, id: RepresentativeId) -> String {
+        self.representatives
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| id.to_string())
+    }
+}
+
+/// Every organisation and representative a meeting's records name: the
+/// host, attendees (and whom they represented), presenters, follow-up owners
+/// and organisations. Sorted and without duplicates.
+pub fn referenced_by(records: &MeetingRecords) -> (Vec<OrganisationId>, Vec<RepresentativeId>) {
+    let mut organisations: Vec<OrganisationId> = records
+        .meeting
+        .details
+        .host_organisation_id
+        .into_iter()
+        .chain(records.attendances.iter().map(|a| a.organisation_id))
+        .chain(
+            records
+                .follow_ups
+                .iter()
+                .filter_map(|f| f.details.organisation_id),
+        )
+        .collect();
+    let mut representatives: Vec<RepresentativeId> = records
+        .attendances
+        .iter()
+        .filter_map(|a| match a.attendee {
+            crate::Attendee::Representative(id) => Some(id),
+            crate::Attendee::Organisation(_) => None,
+        })
+        .chain(
+            records
+                .agenda
+                .iter()
+                .flat_map(|item| item.presenter_ids.iter().copied()),
+        )
+        .chain(records.follow_ups.iter().filter_map(|f| f.details.owner_id))
+        .collect();
+    organisations.sort_unstable();
+    organisations.dedup();
+    representatives.sort_unstable();
+    representatives.dedup();
+    (organisations, representatives)
+}
+
+/// One attendance, flattened with its meeting, organisation and person: a
+/// row of the attendance export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttendanceExportRow {
+    pub attendance_id: AttendanceId,
+    pub meeting_id: MeetingId,
+    pub meeting_starts_at: DateTime<Utc>,
+    pub meeting_title: String,
+    pub meeting_kind: MeetingKind,
+    pub meeting_status: MeetingStatus,
+    /// The organisation attended for (a person's, on the meeting's date).
+    pub organisation_id: OrganisationId,
+    pub organisation_name: String,
+    /// Empty for an organisation whose people were not named.
+    pub representative_id: Option<RepresentativeId>,
+    pub representative_name: Option<String>,
+    pub role: AttendanceRole,
+    pub status: AttendanceStatus,
+}
+
+impl AttendanceExportRow {
+    /// The Stockholm date the meeting began on.
+    pub fn meeting_date(&self) -> NaiveDate {
+        crate::time::local_date(self.meeting_starts_at)
+    }
+}

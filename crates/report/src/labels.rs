@@ -1,0 +1,313 @@
+//! Every word a report prints that is not user data, in Swedish and English:
+//! headings, column labels, month names and the names of the model's kinds
+//! and statuses. Swedish is the default, since leadership reads Swedish.
+
+use chrono::{Datelike, NaiveDate};
+use samverkan_domain::{
+    AttendanceRole, AttendanceStatus, FollowUpStatus, MeetingKind, MeetingStatus, OrganisationKind,
+    OutcomeKind,
+};
+use serde::Serialize;
+
+/// The language of a report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    #[default]
+    Sv,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Self; 2] = [Self::Sv, Self::En];
+
+    /// The BCP 47 tag (`html lang`, query parameters).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Sv => "sv",
+            Self::En => "en",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|lang| lang.as_str() == raw.trim())
+    }
+
+    const fn pick(self, sv: &'static str, en: &'static str) -> &'static str {
+        match self {
+            Self::Sv => sv,
+            Self::En => en,
+        }
+    }
+}
+
+macro_rules! labels {
+    ($($label:ident => $sv:literal, $en:literal;)+) => {
+        /// A fixed text of the reports.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Label {
+            $($label),+
+        }
+
+        impl Label {
+            pub const ALL: &'static [Self] = &[$(Self::$label),+];
+
+            pub const fn text(self, lang: Lang) -> &'static str {
+                match self {
+                    $(Self::$label => lang.pick($sv, $en)),+
+                }
+            }
+        }
+    };
+}
+
+labels! {
+    // Shared by every report.
+    Summary => "Sammanfattning", "Summary";
+    Period => "Period", "Period";
+    Month => "Månad", "Month";
+    Meetings => "Möten", "Meetings";
+    Attendances => "Närvaro", "Attendances";
+    Organisation => "Organisation", "Organisation";
+    Organisations => "Organisationer", "Organisations";
+    Partner => "Partner", "Partner";
+    Date => "Datum", "Date";
+    Title => "Titel", "Title";
+    Kind => "Typ", "Kind";
+    Status => "Status", "Status";
+    Count => "Antal", "Count";
+    Nothing => "Inget registrerat.", "Nothing recorded.";
+    // The engagement report.
+    EngagementReport => "Engagemangsrapport", "Engagement report";
+    MeetingsPerMonth => "Möten per månad", "Meetings per month";
+    EngagementByPartner => "Engagemang per partner", "Engagement by partner";
+    OpenFollowUps => "Öppna uppföljningar", "Open follow-ups";
+    OpenFollowUpsByOwner => "Öppna uppföljningar per ansvarig", "Open follow-ups by owner";
+    Overdue => "Försenade", "Overdue";
+    NoOwner => "Utan ansvarig", "No owner";
+    // The minutes of a meeting.
+    Minutes => "Minnesanteckningar", "Minutes";
+    Start => "Början", "Starts";
+    End => "Slut", "Ends";
+    Location => "Plats", "Location";
+    Host => "Värd", "Host";
+    Attendees => "Deltagare", "Attendees";
+    Present => "Närvarande", "Attended";
+    Unconfirmed => "Inbjudna eller anmälda, närvaro ej noterad", "Invited or confirmed, attendance not recorded";
+    Absent => "Frånvarande", "Absent";
+    OrganisationOnly => "(organisationen, inga namngivna personer)", "(the organisation, no one named)";
+    Agenda => "Dagordning", "Agenda";
+    Number => "Nr", "No.";
+    Item => "Punkt", "Item";
+    Description => "Beskrivning", "Description";
+    Presenters => "Föredragande", "Presenters";
+    DurationMinutes => "Minuter", "Minutes";
+    Outcomes => "Utfall", "Outcomes";
+    Text => "Text", "Text";
+    AgendaItem => "Dagordningspunkt", "Agenda item";
+    FollowUps => "Uppföljningar", "Follow-ups";
+    Task => "Uppgift", "Task";
+    Owner => "Ansvarig", "Owner";
+    Due => "Senast", "Due";
+    AllDay => "heldag", "all day";
+}
+
+const MONTHS_SV: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A month's name (1 = January); Swedish writes month names lower-case.
+pub fn month_name(lang: Lang, month: u32) -> &'static str {
+    let months = match lang {
+        Lang::Sv => &MONTHS_SV,
+        Lang::En => &MONTHS_EN,
+    };
+    usize::try_from(month)
+        .ok()
+        .and_then(|m| m.checked_sub(1))
+        .and_then(|i| months.get(i))
+        .copied()
+        .unwrap_or("")
+}
+
+/// "april 2024" / "April 2024": a category of meetings per month.
+pub fn month_of_year(lang: Lang, year: i32, month: u32) -> String {
+    format!("{} {year}", month_name(lang, month))
+}
+
+/// "26 april 2024" / "26 April 2024".
+pub fn long_date(lang: Lang, date: NaiveDate) -> String {
+    format!(
+        "{} {} {}",
+        date.day(),
+        month_name(lang, date.month()),
+        date.year()
+    )
+}
+
+/// "1 januari 2025 – 31 mars 2025": a report's period, both days included.
+pub fn period(lang: Lang, from: NaiveDate, to: NaiveDate) -> String {
+    format!("{} – {}", long_date(lang, from), long_date(lang, to))
+}
+
+/// The name of a kind or status in a report's language.
+pub trait Translated {
+    fn label(self, lang: Lang) -> &'static str;
+}
+
+macro_rules! translated {
+    ($name:ident { $($variant:ident => $sv:literal, $en:literal;)+ }) => {
+        impl Translated for $name {
+            fn label(self, lang: Lang) -> &'static str {
+                match self {
+                    $($name::$variant => lang.pick($sv, $en)),+
+                }
+            }
+        }
+    };
+}
+
+translated!(MeetingKind {
+    PartnerDay => "Partnerträff", "Partner day";
+    Workshop => "Workshop", "Workshop";
+    SteeringGroup => "Styrgrupp", "Steering group";
+    OneToOne => "Enskilt möte", "One-to-one";
+    SiteVisit => "Studiebesök", "Site visit";
+    Other => "Annat", "Other";
+});
+translated!(MeetingStatus {
+    Planned => "Planerat", "Planned";
+    Held => "Genomfört", "Held";
+    Cancelled => "Inställt", "Cancelled";
+});
+translated!(AttendanceRole {
+    Host => "värd", "host";
+    Organiser => "arrangör", "organiser";
+    Presenter => "föredragande", "presenter";
+    Participant => "deltagare", "participant";
+    Guest => "gäst", "guest";
+});
+translated!(AttendanceStatus {
+    Invited => "Inbjuden", "Invited";
+    Confirmed => "Anmäld", "Confirmed";
+    Attended => "Närvarade", "Attended";
+    Absent => "Frånvarande", "Absent";
+});
+translated!(OutcomeKind {
+    Decision => "Beslut", "Decision";
+    Agreement => "Överenskommelse", "Agreement";
+    Insight => "Insikt", "Insight";
+    Risk => "Risk", "Risk";
+    Question => "Fråga", "Question";
+});
+translated!(FollowUpStatus {
+    Open => "Öppen", "Open";
+    InProgress => "Pågår", "In progress";
+    Done => "Klar", "Done";
+    Cancelled => "Avbruten", "Cancelled";
+});
+translated!(OrganisationKind {
+    University => "Lärosäte", "University";
+    Company => "Företag", "Company";
+    Municipality => "Kommun", "Municipality";
+    Healthcare => "Hälso- och sjukvård", "Healthcare";
+    EducationProvider => "Utbildningsanordnare", "Education provider";
+    PublicAgency => "Myndighet", "Public agency";
+    Association => "Förening", "Association";
+    Other => "Annan", "Other";
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_label_has_both_languages() {
+        for label in Label::ALL {
+            assert!(!label.text(Lang::Sv).is_empty(), "{label:?}");
+            assert!(!label.text(Lang::En).is_empty(), "{label:?}");
+        }
+        // Most labels differ between the languages; equal ones are words both share.
+        let same: Vec<&Label> = Label::ALL
+            .iter()
+            .filter(|label| label.text(Lang::Sv) == label.text(Lang::En))
+            .collect();
+        assert!(same.len() <= 6, "suspiciously many untranslated labels: {same:?}");
+    }
+
+    #[test]
+    fn every_kind_and_status_has_both_languages() {
+        let sv_kinds: Vec<&str> = MeetingKind::ALL.iter().map(|k| k.label(Lang::Sv)).collect();
+        assert_eq!(
+            sv_kinds,
+            [
+                "Partnerträff",
+                "Workshop",
+                "Styrgrupp",
+                "Enskilt möte",
+                "Studiebesök",
+                "Annat"
+            ]
+        );
+        for status in FollowUpStatus::ALL {
+            assert_ne!(status.label(Lang::Sv), status.label(Lang::En));
+        }
+        for status in AttendanceStatus::ALL {
+            assert_ne!(status.label(Lang::Sv), status.label(Lang::En));
+        }
+        for kind in OrganisationKind::ALL {
+            assert!(!kind.label(Lang::En).is_empty());
+        }
+    }
+
+    #[test]
+    fn swedish_months_are_lower_case() {
+        let sv: Vec<&str> = (1..=12).map(|m| month_name(Lang::Sv, m)).collect();
+        assert_eq!(sv, MONTHS_SV);
+        assert!(sv.iter().all(|m| m.chars().all(char::is_lowercase)));
+        assert_eq!(month_name(Lang::En, 5), "May");
+        assert_eq!(month_name(Lang::Sv, 13), "");
+        assert_eq!(month_of_year(Lang::Sv, 2024, 4), "april 2024");
+    }
+
+    #[test]
+    fn dates_and_periods_read_naturally() {
+        let from = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let to = NaiveDate::from_ymd_opt(2025, 3, 31).unwrap();
+        assert_eq!(period(Lang::Sv, from, to), "1 januari 2025 – 31 mars 2025");
+        assert_eq!(period(Lang::En, from, to), "1 January 2025 – 31 March 2025");
+    }
+
+    #[test]
+    fn languages_parse_from_their_tags() {
+        assert_eq!(Lang::parse("sv"), Some(Lang::Sv));
+        assert_eq!(Lang::parse("en"), Some(Lang::En));
+        assert_eq!(Lang::parse("de"), None);
+        assert_eq!(Lang::default(), Lang::Sv);
+    }
+}

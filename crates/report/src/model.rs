@@ -1,0 +1,278 @@
+//! What a report shows, independent of how it is written: a title, the
+//! period or subject under it, headline figures, and sections of
+//! paragraphs, tables and charts. Every text in it is already in the
+//! document's language; numbers, dates and instants stay typed so that each
+//! renderer writes them its own way (a real number cell in XLSX, "1 234,5"
+//! in Swedish HTML, `1234.5` in CSV and JSON).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use crate::labels::Lang;
+
+/// A whole report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Document {
+    pub lang: Lang,
+    pub title: String,
+    /// The period or subject, under the title ("1 januari–31 mars 2025").
+    pub subtitle: Option<String>,
+    /// The few numbers a reader looks at first.
+    pub figures: Vec<Figure>,
+    pub sections: Vec<Section>,
+}
+
+/// A headline figure: "Möten: 42".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figure {
+    pub label: String,
+    pub value: Value,
+}
+
+/// One typed value: a table cell or a figure.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum Value {
+    Empty,
+    Text(String),
+    Integer(i64),
+    /// A number shown with `places` decimals.
+    Decimal {
+        number: f64,
+        places: u8,
+    },
+    /// A share: 0.25 is 25 %.
+    Percent(f64),
+    /// A Stockholm calendar date.
+    Date(NaiveDate),
+    /// An instant, shown in Stockholm time.
+    Instant(DateTime<Utc>),
+}
+
+impl Value {
+    pub fn text(text: impl Into<String>) -> Self {
+        Self::Text(text.into())
+    }
+
+    /// Text, or empty when there is none.
+    pub fn optional_text(text: Option<impl Into<String>>) -> Self {
+        text.map_or(Self::Empty, |text| Self::Text(text.into()))
+    }
+
+    pub const fn is_number(&self) -> bool {
+        matches!(self, Self::Integer(_) | Self::Decimal { .. } | Self::Percent(_))
+    }
+
+    pub fn count(count: usize) -> Self {
+        Self::Integer(i64::try_from(count).unwrap_or(i64::MAX))
+    }
+}
+
+/// A part of the report under its own heading.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    pub heading: String,
+    /// The XLSX sheet this section goes on; `None` puts it on the first
+    /// sheet, under the title and figures. Sections naming the same sheet
+    /// share it, in order.
+    pub sheet: Option<String>,
+    pub blocks: Vec<Block>,
+}
+
+impl Section {
+    pub fn new(heading: impl Into<String>) -> Self {
+        Self {
+            heading: heading.into(),
+            sheet: None,
+            blocks: Vec::new(),
+        }
+    }
+
+    #[must_use]
+    pub fn on_sheet(mut self, sheet: impl Into<String>) -> Self {
+        self.sheet = Some(sheet.into());
+        self
+    }
+
+    #[must_use]
+    pub fn with(mut self, block: impl Into<Block>) -> Self {
+        self.blocks.push(block.into());
+        self
+    }
+}
+
+/// What a section holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    Paragraph { text: String },
+    Table(Table),
+    Chart(Chart),
+}
+
+impl From<Table> for Block {
+    fn from(table: Table) -> Self {
+        Self::Table(table)
+    }
+}
+
+impl From<Chart> for Block {
+    fn from(chart: Chart) -> Self {
+        Self::Chart(chart)
+    }
+}
+
+/// A table: headed columns and rows of typed cells, one per column.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    pub caption: Option<String>,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+    /// The table a CSV of the report holds (CSV holds one table); when no
+    /// table says so, the first one.
+    pub primary: bool,
+}
+
+impl Table {
+    pub fn new<S: Into<String>>(columns: impl IntoIterator<Item = S>) -> Self {
+        Self {
+            caption: None,
+            columns: columns.into_iter().map(Into::into).collect(),
+            rows: Vec::new(),
+            primary: false,
+        }
+    }
+
+    #[must_use]
+    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+        self.caption = Some(caption.into());
+        self
+    }
+
+    #[must_use]
+    pub fn primary(mut self) -> Self {
+        self.primary = true;
+        self
+    }
+
+    /// Which columns hold numbers (every non-empty cell is one, and there is
+    /// at least one): renderers align them to the right.
+    pub fn numeric_columns(&self) -> Vec<bool> {
+        (0..self.columns.len())
+            .map(|col| {
+                let mut cells = self
+                    .rows
+                    .iter()
+                    .filter_map(|row| row.get(col))
+                    .filter(|value| **value != Value::Empty)
+                    .peekable();
+                cells.peek().is_some() && cells.all(Value::is_number)
+            })
+            .collect()
+    }
+
+    /// Adds a row; a row shorter than the columns is padded with empty
+    /// cells, a longer one cut, so that every row fits the header.
+    pub fn push(&mut self, mut row: Vec<Value>) {
+        row.resize(self.columns.len(), Value::Empty);
+        self.rows.push(row);
+    }
+}
+
+/// How a chart's bars stand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartKind {
+    /// Upright bars, categories along the bottom: months.
+    Column,
+    /// Lying bars, categories down the side: long names such as partners.
+    Bar,
+}
+
+/// Numbers by category (meetings per month, engagement by partner), in one
+/// or more series.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chart {
+    pub title: String,
+    pub kind: ChartKind,
+    /// What the categories are ("Månad").
+    pub category_label: String,
+    pub categories: Vec<String>,
+    pub series: Vec<Series>,
+}
+
+/// One series: a value per category of its chart.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Series {
+    pub name: String,
+    pub values: Vec<f64>,
+}
+
+impl Chart {
+    /// The chart's numbers as a table (category, then a column per series),
+    /// for the formats that cannot draw.
+    pub fn as_table(&self) -> Table {
+        let mut table = Table::new(
+            std::iter::once(self.category_label.clone()).chain(self.series.iter().map(|s| s.name.clone())),
+        )
+        .caption(self.title.clone());
+        for (i, category) in self.categories.iter().enumerate() {
+            let mut row = vec![Value::text(category.clone())];
+            row.extend(self.series.iter().map(|series| {
+                let value = series.values.get(i).copied().unwrap_or_default();
+                number_value(value)
+            }));
+            table.push(row);
+        }
+        table
+    }
+
+    /// The largest value of any series (0 when there is none).
+    pub fn max_value(&self) -> f64 {
+        self.series
+            .iter()
+            .flat_map(|s| s.values.iter().copied())
+            .fold(0.0, f64::max)
+    }
+}
+
+/// A whole number as an integer cell, anything else with one decimal.
+fn number_value(value: f64) -> Value {
+    if value.fract() == 0.0 && value.abs() < 9.0e15 {
+        // Exact: the value is whole and well inside i64's range.
+        #[allow(clippy::cast_possible_truncation)]
+        Value::Integer(value as i64)
+    } else {
+        Value::Decimal {
+            number: value,
+            places: 1,
+        }
+    }
+}
+
+impl Document {
+    pub fn new(lang: Lang, title: impl Into<String>) -> Self {
+        Self {
+            lang,
+            title: title.into(),
+            subtitle: None,
+            figures: Vec::new(),
+            sections: Vec::new(),
+        }
+    }
+
+    /// The table a one-table format (CSV) holds: the one marked primary, or
+    /// else the first.
+    pub fn primary_table(&self) -> Option<&Table> {
+        let mut tables = self
+            .sections
+            .iter()
+            .flat_map(|s| s.blocks.iter())
+            .filter_map(|block| match block {
+                Block::Table(table) => Some(table),
+                _ => None,
+            });
+        let first = tables.clone().next();
+        tables.find(|table| table.primary).or(first)
+    }
+}

@@ -1,0 +1,187 @@
+use std::collections::HashSet;
+
+use futures_util::StreamExt;
+use samverkan_domain::{
+    AttendanceRole, AttendanceStatus, Attendee, AttendeeInput, MeetingInput, MeetingKind, MeetingLogInput,
+    Organisation, Representative,
+};
+use samverkan_store::Store;
+
+use crate::fixtures::{at, date, organisation, person, workshop};
+use crate::store_tests;
+
+store_tests!(
+    the_attendance_export_streams_every_attendance_once_in_order,
+    the_export_reads_as_it_is_polled,
+    a_meeting_comes_with_the_names_it_refers_to
+);
+
+/// A meeting at `starts_at` attended by `people` and by `company` without
+/// named people.
+fn meeting(starts_at: &str, people: &[&Representative], company: &Organisation) -> MeetingLogInput {
+    let mut attendees: Vec<AttendeeInput> = people
+        .iter()
+        .map(|person| AttendeeInput {
+            attendee: Attendee::Representative(person.id),
+            role: AttendanceRole::Participant,
+            status: AttendanceStatus::Attended,
+        })
+        .collect();
+    attendees.push(AttendeeInput {
+        attendee: Attendee::Organisation(company.id),
+        role: AttendanceRole::Guest,
+        status: AttendanceStatus::Invited,
+    });
+    MeetingLogInput {
+        meeting: MeetingInput {
+            title: format!("Styrgrupp {starts_at}"),
+            kind: Some(MeetingKind::SteeringGroup),
+            starts_at: Some(at(starts_at)),
+            ..MeetingInput::default()
+        },
+        attendees,
+        agenda: vec![],
+        outcomes: vec![],
+        follow_ups: vec![],
+    }
+}
+
+async fn the_attendance_export_streams_every_attendance_once_in_order(store: Store) {
+    let host = organisation(&store, "Högskolan Väst").await;
+    let company = organisation(&store, "GKN Aerospace").await;
+    let mut people = Vec::new();
+    for name in ["Lena Lindhé", "Jan Theliander", "Maria Derner", "Åsa Öberg"] {
+        people.push(person(&store, &host, name, "Samverkansstrateg").await);
+    }
+    let everyone: Vec<&Representative> = people.iter().collect();
+    // 2025-01-01 in Stockholm begins at 2024-12-31T23:00Z and 2025-01-31
+    // ends at 2025-01-31T23:00Z: the first and last meetings are outside.
+    let mut inside = Vec::new();
+    for (starts_at, count, expected) in [
+        ("2024-12-31T22:59:00Z", 2, false),
+        ("2024-12-31T23:00:00Z", 4, true),
+        ("2025-01-10T09:00:00Z", 1, true),
+        ("2025-01-10T09:00:00Z", 3, true),
+        ("2025-01-20T12:00:00Z", 0, true),
+        ("2025-01-31T22:59:00Z", 2, true),
+        ("2025-01-31T23:00:00Z", 4, false),
+    ] {
+        let records = store
+            .log_meeting(meeting(starts_at, &everyone[..count], &company))
+            .await
+            .unwrap();
+        if expected {
+            inside.push(records);
+        }
+    }
+    let mut expected: Vec<(chrono::DateTime<chrono::Utc>, uuid::Uuid, uuid::Uuid)> = inside
+        .iter()
+        .flat_map(|records| {
+            records.attendances.iter().map(|a| {
+                (
+                    records.meeting.details.starts_at,
+                    records.meeting.id.as_uuid(),
+                    a.id.as_uuid(),
+                )
+            })
+        })
+        .collect();
+    expected.sort();
+
+    let batches: Vec<_> = store
+        .attendance_export(date(2025, 1, 1), date(2025, 1, 31), 3)
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert!(batches.len() >= 3, "small batches: {}", batches.len());
+    assert!(batches.iter().all(|batch| !batch.is_empty()));
+    let rows: Vec<_> = batches.into_iter().flatten().collect();
+    let got: Vec<_> = rows
+        .iter()
+        .map(|row| {
+            (
+                row.meeting_starts_at,
+                row.meeting_id.as_uuid(),
+                row.attendance_id.as_uuid(),
+            )
+        })
+        .collect();
+    assert_eq!(got, expected, "every attendance once, by start, meeting and id");
+    let unique: HashSet<_> = got.iter().map(|(_, _, id)| *id).collect();
+    assert_eq!(unique.len(), rows.len());
+
+    let first = &rows[0];
+    assert_eq!(first.meeting_date(), date(2025, 1, 1));
+    assert_eq!(first.meeting_kind, MeetingKind::SteeringGroup);
+    let lena = rows
+        .iter()
+        .find(|row| row.representative_name.as_deref() == Some("Lena Lindhé"))
+        .unwrap();
+    assert_eq!(lena.organisation_name, "Högskolan Väst");
+    assert_eq!(lena.status, AttendanceStatus::Attended);
+    let unnamed = rows.iter().find(|row| row.representative_id.is_none()).unwrap();
+    assert_eq!(unnamed.organisation_name, "GKN Aerospace");
+    assert_eq!(unnamed.representative_name, None);
+    assert_eq!(unnamed.role, AttendanceRole::Guest);
+
+    // One big batch holds the same rows; an empty or reversed period none.
+    let whole: Vec<_> = store
+        .attendance_export(date(2025, 1, 1), date(2025, 1, 31), 10_000)
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(whole.len(), 1);
+    assert_eq!(whole[0], rows);
+    let none: Vec<_> = store
+        .attendance_export(date(2025, 3, 1), date(2025, 3, 31), 10)
+        .collect()
+        .await;
+    assert!(none.is_empty());
+    let reversed: Vec<_> = store
+        .attendance_export(date(2025, 1, 31), date(2025, 1, 1), 10)
+        .collect()
+        .await;
+    assert!(reversed.is_empty());
+}
+
+/// The stream reads a batch when polled, not the whole export up front: a
+/// meeting logged after the first batch was read, later in the period,
+/// still appears.
+async fn the_export_reads_as_it_is_polled(store: Store) {
+    let host = organisation(&store, "Kunskapsförbundet Väst").await;
+    let presenter = person(&store, &host, "Maria Hildefors", "Förbundsdirektör").await;
+    for day in 1..=5 {
+        store
+            .log_meeting(workshop(&host, &presenter, date(2025, 2, day)))
+            .await
+            .unwrap();
+    }
+    let mut stream = Box::pin(store.attendance_export(date(2025, 2, 1), date(2025, 2, 28), 1));
+    let first = stream.next().await.unwrap().unwrap();
+    assert_eq!(first.len(), 1);
+    let late = store
+        .log_meeting(workshop(&host, &presenter, date(2025, 2, 20)))
+        .await
+        .unwrap();
+    let rest: Vec<_> = stream.map(Result::unwrap).collect().await;
+    assert_eq!(rest.len(), 5, "one batch per meeting at a target of one row");
+    assert_eq!(
+        rest.last().unwrap()[0].meeting_id,
+        late.meeting.id,
+        "read after it was logged"
+    );
+}
+
+async fn a_meeting_comes_with_the_names_it_refers_to(store: Store) {
+    let host = organisation(&store, "Kunskapsförbundet Väst").await;
+    let presenter = person(&store, &host, "Maria Hildefors", "Förbundsdirektör").await;
+    let logged = store
+        .log_meeting(workshop(&host, &presenter, date(2025, 2, 3)))
+        .await
+        .unwrap();
+    let (records, names) = store.meeting_with_names(logged.meeting.id).await.unwrap();
+    assert_eq!(records, logged);
+    assert_eq!(names.organisation(host.id), "Kunskapsförbundet Väst");
+    assert_eq!(names.representative(presenter.id), "Maria Hildefors");
+    assert_eq!((names.organisations.len(), names.representatives.len()), (1, 1));
+}

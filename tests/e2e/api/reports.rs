@@ -1,0 +1,370 @@
+use std::collections::BTreeSet;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use super::{get, organisation, person, post, seed};
+use crate::api_tests;
+use crate::server::TestServer;
+
+api_tests!(
+    the_minutes_list_exactly_the_meetings_people_and_items,
+    minutes_refuse_what_they_cannot_answer,
+    the_attendance_export_holds_every_attendance_of_the_stockholm_period,
+    the_attendance_export_refuses_bad_parameters,
+);
+
+/// A response read as bytes.
+struct Raw {
+    status: StatusCode,
+    content_type: String,
+    disposition: String,
+    /// `Content-Length`: absent when the body is streamed.
+    length: String,
+    body: Vec<u8>,
+}
+
+async fn raw(server: &TestServer, path: &str) -> Raw {
+    let response = server
+        .client
+        .get(server.url(path))
+        .send()
+        .await
+        .expect("an answer");
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let (content_type, disposition, length) = (
+        header("content-type"),
+        header("content-disposition"),
+        header("content-length"),
+    );
+    Raw {
+        status: response.status(),
+        content_type,
+        disposition,
+        length,
+        body: response.bytes().await.expect("a body").to_vec(),
+    }
+}
+
+/// The rows of the Markdown table under `## heading`, cells unescaped.
+fn md_table(text: &str, heading: &str) -> Vec<Vec<String>> {
+    let section = text
+        .split("\n## ")
+        .find(|s| s.starts_with(heading))
+        .unwrap_or_else(|| panic!("no section {heading}: {text}"));
+    section
+        .lines()
+        .filter(|line| line.starts_with("| "))
+        .skip(2)
+        .map(|line| {
+            line.trim_matches('|')
+                .split(" | ")
+                .map(|cell| cell.trim().replace("\\|", "|"))
+                .collect()
+        })
+        .collect()
+}
+
+/// A name without the role after it: "Maria Hildefors (värd)" → "Maria Hildefors".
+fn without_role(entry: &str) -> &str {
+    match entry.rfind(" (") {
+        Some(at) if entry.ends_with(')') && !entry.starts_with('(') => &entry[..at],
+        _ => entry,
+    }
+}
+
+async fn the_minutes_list_exactly_the_meetings_people_and_items(server: &TestServer) {
+    let seed = seed(server).await;
+    // Another meeting with other people, which the minutes must not show.
+    let other_org = organisation(server, "Volvo Cars", "company").await;
+    let other = person(server, "Åsa Östlund", &other_org, "HR-chef", false).await;
+    post(
+        server,
+        "/api/v1/meetings",
+        &json!({ "title": "Annat möte", "kind": "workshop", "starts_at": "2024-04-26T10:00:00+02:00",
+                 "attendees": [{ "representative_id": other, "role": "participant", "status": "attended" }] }),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let created = post(server, "/api/v1/meetings", &seed.meeting)
+        .await
+        .expect(StatusCode::CREATED);
+    let id = created["id"].as_str().unwrap();
+
+    let answer = raw(server, &format!("/api/v1/reports/meetings/{id}?format=md")).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.content_type, "text/markdown; charset=utf-8");
+    assert_eq!(
+        answer.disposition,
+        "attachment; filename=\"minnesanteckningar-2024-04-26.md\""
+    );
+    let text = String::from_utf8(answer.body).unwrap();
+    assert!(text.starts_with("# Strategisk partnerträff\n\nMinnesanteckningar – 26 april 2024\n"));
+    assert!(!text.contains("Åsa Östlund") && !text.contains("Volvo Cars"));
+
+    // Attendees: exactly the meeting's, each once, under their organisation.
+    let attendees = md_table(&text, "Deltagare");
+    let organisations: BTreeSet<&str> = attendees.iter().map(|row| row[0].as_str()).collect();
+    let expected: BTreeSet<&str> = seed.organisations.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(organisations, expected);
+    let mut named: Vec<&str> = attendees
+        .iter()
+        .flat_map(|row| row[1..].iter())
+        .flat_map(|cell| cell.split("<br>"))
+        .filter(|entry| !entry.is_empty() && !entry.starts_with('('))
+        .map(without_role)
+        .collect();
+    named.sort_unstable();
+    let mut people: Vec<&str> = seed.people.iter().map(|(name, _)| name.as_str()).collect();
+    people.sort_unstable();
+    assert_eq!(named, people);
+    let trollhattan = attendees
+        .iter()
+        .find(|row| row[0] == "Trollhättans stad")
+        .unwrap();
+    assert_eq!(trollhattan[1], "", "invited, not attended");
+    assert_eq!(trollhattan[2], "(organisationen, inga namngivna personer)");
+    let host = attendees
+        .iter()
+        .find(|row| row[0] == "Kunskapsförbundet Väst")
+        .unwrap();
+    assert!(host[1].contains("Maria Hildefors (värd)"), "{host:?}");
+
+    // The agenda in order, with presenters; outcomes; follow-ups.
+    let agenda = md_table(&text, "Dagordning");
+    let titles: Vec<&str> = agenda.iter().map(|row| row[1].as_str()).collect();
+    let sent: Vec<&str> = seed.meeting["agenda"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, sent);
+    assert_eq!(agenda[1][3], "Lisa Thörn, Jan-Erik Aronsson");
+    assert_eq!(agenda[2][3], "", "a discussion has no presenter");
+    assert_eq!(agenda[2][4], "60");
+    let outcomes = md_table(&text, "Utfall");
+    assert_eq!(outcomes.len(), 2);
+    assert_eq!(outcomes[0][1], "Insikt");
+    assert_eq!(
+        outcomes[0][3], "2. Nya reformer för gymnasie- och vuxenutbildningen",
+        "the agenda item it came from"
+    );
+    let follow_ups = md_table(&text, "Uppföljningar");
+    assert_eq!(
+        follow_ups,
+        [
+            vec![
+                "Exempel: dela ungdomsbarometerns resultat",
+                "Maria Derner",
+                "Högskolan Väst",
+                "2024-06-14",
+                "Öppen"
+            ],
+            vec![
+                "Exempel: boka nästa partnerträff",
+                "Lena Lindhé",
+                "",
+                "2024-09-30",
+                "Pågår"
+            ],
+        ]
+    );
+
+    // The HTML page, in English.
+    let page = raw(
+        server,
+        &format!("/api/v1/reports/meetings/{id}?format=html&lang=en"),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(page.content_type, "text/html; charset=utf-8");
+    assert_eq!(page.disposition, "inline; filename=\"minutes-2024-04-26.html\"");
+    let page = String::from_utf8(page.body).unwrap();
+    assert!(page.contains("<html lang=\"en\">"));
+    assert!(page.contains("<h2>Attendees</h2>") && page.contains("<h2>Follow-ups</h2>"));
+    assert!(page.contains("Minutes – 26 April 2024"));
+    for (name, _) in &seed.people {
+        assert!(page.contains(name.as_str()), "{name}");
+    }
+    // HTML is the default, Swedish the default language.
+    let default = raw(server, &format!("/api/v1/reports/meetings/{id}")).await;
+    assert_eq!(default.content_type, "text/html; charset=utf-8");
+    assert!(
+        String::from_utf8(default.body)
+            .unwrap()
+            .contains("<h2>Deltagare</h2>")
+    );
+}
+
+async fn minutes_refuse_what_they_cannot_answer(server: &TestServer) {
+    let seed = seed(server).await;
+    let created = post(server, "/api/v1/meetings", &seed.meeting)
+        .await
+        .expect(StatusCode::CREATED);
+    let id = created["id"].as_str().unwrap();
+    get(server, &format!("/api/v1/reports/meetings/{id}?format=pdf"))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("format"));
+    get(server, &format!("/api/v1/reports/meetings/{id}?lang=de"))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("lang"));
+    get(
+        server,
+        "/api/v1/reports/meetings/01900000-0000-7000-8000-000000000000",
+    )
+    .await
+    .expect_problem(StatusCode::NOT_FOUND, None);
+    get(server, "/api/v1/reports/meetings/not-an-id")
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("id"));
+}
+
+/// Logs a steering group at `starts_at` attended by `people` and returns
+/// the ids of its attendances.
+async fn steering_group(
+    server: &TestServer,
+    starts_at: &str,
+    people: &[String],
+    company: &str,
+) -> Vec<String> {
+    let mut attendees: Vec<Value> = people
+        .iter()
+        .map(|p| json!({ "representative_id": p, "role": "participant", "status": "attended" }))
+        .collect();
+    attendees.push(json!({ "organisation_id": company, "role": "guest", "status": "invited" }));
+    let created = post(
+        server,
+        "/api/v1/meetings",
+        &json!({ "title": format!("Styrgrupp, \"{starts_at}\""), "kind": "steering_group",
+                 "starts_at": starts_at, "attendees": attendees }),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    created["attendees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn the_attendance_export_holds_every_attendance_of_the_stockholm_period(server: &TestServer) {
+    let university = organisation(server, "Högskolan Väst", "university").await;
+    let company = organisation(server, "GKN Aerospace", "company").await;
+    let mut people = Vec::new();
+    for name in ["Lena Lindhé", "Jan Theliander", "Åsa Öberg"] {
+        people.push(person(server, name, &university, "Samverkansstrateg", false).await);
+    }
+    // 2025-01-01 in Stockholm is 2024-12-31T23:00Z to 2025-01-01T23:00Z.
+    steering_group(server, "2024-12-31T22:59:59Z", &people[..1], &company).await;
+    let mut expected = Vec::new();
+    expected.extend(steering_group(server, "2024-12-31T23:00:00Z", &people, &company).await);
+    expected.extend(steering_group(server, "2025-01-01T22:59:59Z", &people[..2], &company).await);
+    steering_group(server, "2025-01-01T23:00:00Z", &people, &company).await;
+
+    let answer = raw(
+        server,
+        "/api/v1/reports/attendances?from=2025-01-01&to=2025-01-01&format=csv",
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.content_type, "text/csv; charset=utf-8");
+    assert_eq!(
+        answer.disposition,
+        "attachment; filename=\"attendances-2025-01-01-2025-01-01.csv\""
+    );
+    assert!(
+        answer.body.starts_with(b"\xEF\xBB\xBF"),
+        "a byte order mark for Excel"
+    );
+    assert_eq!(answer.length, "", "streamed (chunked), not collected first");
+    let mut reader = csv::Reader::from_reader(&answer.body[3..]);
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(&headers[0], "attendance_id");
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let got: Vec<&str> = records.iter().map(|r| &r[0]).collect();
+    let mut sorted_expected = expected.clone();
+    sorted_expected.sort();
+    let mut sorted_got = got.clone();
+    sorted_got.sort_unstable();
+    assert_eq!(sorted_got, sorted_expected, "every attendance of the day, once");
+    assert!(records.iter().all(|r| &r[2] == "2025-01-01"));
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let lena = records
+        .iter()
+        .find(|r| &r[column("representative_name")] == "Lena Lindhé")
+        .unwrap();
+    assert_eq!(&lena[column("organisation_name")], "Högskolan Väst");
+    assert_eq!(
+        &lena[column("meeting_title")],
+        "Styrgrupp, \"2024-12-31T23:00:00Z\""
+    );
+    let unnamed = records
+        .iter()
+        .filter(|r| r[column("representative_id")].is_empty())
+        .count();
+    assert_eq!(unnamed, 2, "one company attendance per meeting");
+
+    let lines = raw(
+        server,
+        "/api/v1/reports/attendances?from=2025-01-01&to=2025-01-01&format=ndjson",
+    )
+    .await;
+    assert_eq!(lines.status, StatusCode::OK);
+    assert_eq!(lines.content_type, "application/x-ndjson");
+    let text = String::from_utf8(lines.body).unwrap();
+    let objects: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<&str> = objects
+        .iter()
+        .map(|o| o["attendance_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, got, "the same rows in the same order");
+    assert_eq!(objects[0]["meeting_kind"], "steering_group");
+
+    // A wider period holds all four meetings; an empty one only the header.
+    let all = raw(
+        server,
+        "/api/v1/reports/attendances?from=2024-12-01&to=2025-01-31",
+    )
+    .await;
+    let count = csv::Reader::from_reader(&all.body[3..]).records().count();
+    assert_eq!(count, 2 + 4 + 3 + 4);
+    let none = raw(
+        server,
+        "/api/v1/reports/attendances?from=2023-01-01&to=2023-01-31",
+    )
+    .await;
+    assert_eq!(csv::Reader::from_reader(&none.body[3..]).records().count(), 0);
+}
+
+async fn the_attendance_export_refuses_bad_parameters(server: &TestServer) {
+    get(
+        server,
+        "/api/v1/reports/attendances?from=2025-02-01&to=2025-01-01",
+    )
+    .await
+    .expect_problem(StatusCode::BAD_REQUEST, Some("to"));
+    get(server, "/api/v1/reports/attendances?to=2025-01-01")
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("from"));
+    get(
+        server,
+        "/api/v1/reports/attendances?from=2025-01-01&to=2025-01-31&format=xml",
+    )
+    .await
+    .expect_problem(StatusCode::BAD_REQUEST, Some("format"));
+    get(
+        server,
+        "/api/v1/reports/attendances?from=0999-01-01&to=2025-01-31",
+    )
+    .await
+    .expect_problem(StatusCode::BAD_REQUEST, Some("from"));
+}
