@@ -10,6 +10,7 @@
 //! gathers inside its transaction.
 
 mod contact;
+mod engagement;
 mod error;
 mod follow_up;
 mod ids;
@@ -24,6 +25,11 @@ pub mod text;
 pub mod time;
 
 pub use contact::{Email, OrganisationNumber, Phone, Website};
+pub use engagement::{
+    EngagementChange, EngagementCounts, EngagementFigures, EngagementRow, EngagementSummary,
+    EngagementTotals, FollowUpSummary, FollowUpTally, HealthThresholds, MAX_PERIOD_YEARS, Month, MonthCount,
+    OverdueItem, Period, TagCount,
+};
 pub use error::{FieldError, ValidationErrors};
 pub use follow_up::{FollowUp, FollowUpDetails, FollowUpInput};
 pub use ids::{
@@ -31,8 +37,8 @@ pub use ids::{
     PartnershipId, RepresentativeId,
 };
 pub use kinds::{
-    AttendanceRole, AttendanceStatus, FollowUpStatus, MeetingKind, MeetingStatus, OrganisationKind,
-    OutcomeKind, PartnershipKind, PartnershipStatus,
+    AttendanceRole, AttendanceStatus, EngagementSort, FollowUpStatus, Health, MeetingKind, MeetingStatus,
+    OrganisationKind, OutcomeKind, PartnershipKind, PartnershipStatus, SortOrder,
 };
 pub use meeting::{
     AgendaItem, AgendaItemInput, Attendance, Attendee, AttendeeInput, KnownRecords, KnownRepresentative,
