@@ -7,8 +7,10 @@
 
 mod connect;
 pub mod demo;
+mod engagement;
 pub mod entity;
 mod error;
+mod follow_up_summary;
 mod follow_ups;
 mod insights;
 mod meeting_parts;
@@ -20,7 +22,9 @@ mod representatives;
 mod support;
 
 pub use connect::{DEFAULT_DATABASE_URL, Store};
+pub use engagement::EngagementFilter;
 pub use error::{StoreError, StoreResult};
+pub use follow_up_summary::DONE_LATELY_DAYS;
 pub use follow_ups::FollowUpFilter;
 pub use insights::{HitKind, SearchHit, TimelineEntry, TimelineKind};
 pub use meetings::MeetingFilter;

@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod engagement;
 mod fixtures;
 mod follow_ups;
 mod harness;
