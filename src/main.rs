@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use samverkan_domain::HealthThresholds;
 use samverkan_store::{DEFAULT_DATABASE_URL, Store};
 use tracing_subscriber::EnvFilter;
 
@@ -33,6 +34,8 @@ enum Command {
         /// Load the seed partner day when the database holds none.
         #[arg(long)]
         demo: bool,
+        #[command(flatten)]
+        health: HealthArgs,
     },
     /// Apply the database migrations.
     Migrate,
@@ -52,6 +55,21 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+/// The engagement health thresholds, in days before the as-of day
+/// (`docs/engagement.md`).
+#[derive(Debug, clap::Args)]
+struct HealthArgs {
+    /// `new`: the first meeting ever at most this many days ago.
+    #[arg(long, env = "SAMVERKAN_HEALTH_NEW_DAYS", default_value_t = HealthThresholds::default().new_days)]
+    health_new_days: u32,
+    /// `active`: the last meeting at most this many days ago.
+    #[arg(long, env = "SAMVERKAN_HEALTH_ACTIVE_DAYS", default_value_t = HealthThresholds::default().active_days)]
+    health_active_days: u32,
+    /// `cooling`: the last meeting at most this many days ago; beyond, `dormant`.
+    #[arg(long, env = "SAMVERKAN_HEALTH_COOLING_DAYS", default_value_t = HealthThresholds::default().cooling_days)]
+    health_cooling_days: u32,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -89,11 +107,18 @@ async fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { bind, demo } => {
+        Command::Serve { bind, demo, health } => {
+            let health = HealthThresholds::new(
+                health.health_new_days,
+                health.health_active_days,
+                health.health_cooling_days,
+            )
+            .map_err(|errors| anyhow::anyhow!("health thresholds: {errors}"))?;
             let config = samverkan_api::ServeConfig {
                 bind,
                 database_url: cli.database_url,
                 demo,
+                health,
             };
             samverkan_api::serve(config).await?;
         }

@@ -8,6 +8,7 @@
 //! ([`problem::ApiError`]).
 
 mod common;
+mod engagement;
 mod follow_ups;
 mod health;
 mod meetings;
@@ -21,6 +22,7 @@ mod server;
 
 use poem::{Endpoint, EndpointExt, Route};
 use poem_openapi::{OpenApiService, Tags};
+use samverkan_domain::HealthThresholds;
 use samverkan_store::Store;
 
 pub use server::{ServeConfig, ServeError, serve};
@@ -42,10 +44,16 @@ pub enum ApiTags {
     FollowUps,
     /// Search across everything.
     Search,
+    /// Engagement figures per organisation and partnership, and their summary.
+    Engagement,
 }
 
-/// The API service: every resource, with its OpenAPI document.
-pub fn api_service(store: &Store) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
+/// The API service: every resource, with its OpenAPI document. Health
+/// labels of engagement are judged by `thresholds`.
+pub fn api_service(
+    store: &Store,
+    thresholds: HealthThresholds,
+) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
     let apis = (
         health::HealthApi { store: store.clone() },
         organisations::OrganisationsApi { store: store.clone() },
@@ -54,6 +62,10 @@ pub fn api_service(store: &Store) -> OpenApiService<impl poem_openapi::OpenApi, 
         follow_ups::FollowUpsApi { store: store.clone() },
         meetings::MeetingsApi { store: store.clone() },
         search::SearchApi { store: store.clone() },
+        engagement::EngagementApi {
+            store: store.clone(),
+            thresholds,
+        },
     );
     OpenApiService::new(apis, "Samverkan", env!("CARGO_PKG_VERSION")).description(
         "Samverkan records strategic partnership work: organisations, their representatives, \
@@ -64,12 +76,12 @@ pub fn api_service(store: &Store) -> OpenApiService<impl poem_openapi::OpenApi, 
 
 /// The OpenAPI document, as served at `/api/openapi.json`.
 pub fn openapi_json(store: &Store) -> String {
-    api_service(store).spec()
+    api_service(store, HealthThresholds::default()).spec()
 }
 
 /// The whole HTTP application: API, documentation, limits, logging.
-pub fn app(store: Store) -> impl Endpoint {
-    let service = api_service(&store);
+pub fn app(store: Store, thresholds: HealthThresholds) -> impl Endpoint {
+    let service = api_service(&store, thresholds);
     let spec = service.spec_endpoint();
     let docs = service.swagger_ui();
     Route::new()

@@ -25,6 +25,8 @@ pub struct ServeConfig {
     pub database_url: String,
     /// Load the seed partner day when the database holds no meeting.
     pub demo: bool,
+    /// When engagement counts as `new`, `active`, `cooling` or `dormant`.
+    pub health: samverkan_domain::HealthThresholds,
 }
 
 /// Migrates (under a lock, so several servers may start at once), then serves
@@ -46,7 +48,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     // Printed, not only logged: scripts and tests read the port from here.
     println!("listening on http://{address}");
     tracing::info!(%address, "listening");
-    let app = crate::app(store.clone());
+    let app = crate::app(store.clone(), config.health);
     Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(app, shutdown, Some(GRACE_PERIOD))
         .await?;

@@ -1,6 +1,7 @@
 //! The HTTP API, over real HTTP.
 
 mod basics;
+mod engagement;
 mod lists;
 mod meetings;
 
