@@ -216,6 +216,21 @@ pub struct EngagementCounts {
     pub median_days_to_complete_x2: Option<i64>,
 }
 
+impl EngagementCounts {
+    /// `done / (opened - cancelled)`, 0 to 1; `None` when nothing is left to
+    /// complete.
+    pub fn completion_rate(&self) -> Option<f64> {
+        let to_complete = self.follow_ups_opened - self.follow_ups_cancelled;
+        #[allow(clippy::cast_precision_loss)] // counts are far below 2^52
+        (to_complete > 0).then(|| self.follow_ups_done as f64 / to_complete as f64)
+    }
+
+    pub fn median_days_to_complete(&self) -> Option<f64> {
+        #[allow(clippy::cast_precision_loss)]
+        self.median_days_to_complete_x2.map(|x2| x2 as f64 / 2.0)
+    }
+}
+
 /// One organisation's engagement in one period. See `docs/engagement.md`
 /// for exactly what each figure counts.
 #[derive(Debug, Clone, PartialEq)]
@@ -264,11 +279,6 @@ impl EngagementFigures {
     pub fn new(counts: &EngagementCounts, as_of: NaiveDate, thresholds: &HealthThresholds) -> Self {
         let first_meeting_on = counts.first_meeting_at.map(time::local_date);
         let last_meeting_on = counts.last_meeting_at.map(time::local_date);
-        let to_complete = counts.follow_ups_opened - counts.follow_ups_cancelled;
-        #[allow(clippy::cast_precision_loss)] // counts are far below 2^52
-        let completion_rate = (to_complete > 0).then(|| counts.follow_ups_done as f64 / to_complete as f64);
-        #[allow(clippy::cast_precision_loss)]
-        let median_days_to_complete = counts.median_days_to_complete_x2.map(|x2| x2 as f64 / 2.0);
         Self {
             meetings_hosted: counts.meetings_hosted,
             meetings_attended: counts.meetings_attended,
@@ -284,8 +294,8 @@ impl EngagementFigures {
             follow_ups_done: counts.follow_ups_done,
             follow_ups_open: counts.follow_ups_open,
             follow_ups_overdue: counts.follow_ups_overdue,
-            completion_rate,
-            median_days_to_complete,
+            completion_rate: counts.completion_rate(),
+            median_days_to_complete: counts.median_days_to_complete(),
             health: thresholds.label(as_of, first_meeting_on, last_meeting_on),
         }
     }

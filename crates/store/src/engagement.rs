@@ -919,7 +919,6 @@ impl Store {
             median_days_to_complete_x2: median_x2,
             ..EngagementCounts::default()
         };
-        let derived = EngagementFigures::new(&counts, bounds.as_of, &HealthThresholds::default());
         Ok(EngagementTotals {
             meetings: get(&meeting_row, "meetings")?,
             partner_days: get(&meeting_row, "partner_days")?,
@@ -930,8 +929,8 @@ impl Store {
             follow_ups_done: counts.follow_ups_done,
             follow_ups_open: counts.follow_ups_open,
             follow_ups_overdue: counts.follow_ups_overdue,
-            completion_rate: derived.completion_rate,
-            median_days_to_complete: derived.median_days_to_complete,
+            completion_rate: counts.completion_rate(),
+            median_days_to_complete: counts.median_days_to_complete(),
         })
     }
 }
