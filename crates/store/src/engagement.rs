@@ -497,18 +497,146 @@ fn sort_column(sort: EngagementSort) -> (&'static str, KeyType, bool) {
     }
 }
 
-/// Every live (or every) organisation the filter names, with its counts for
-/// the period as columns: the groups joined by organisation.
+/// The groups of figures, each one grouped subquery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Meetings,
+    History,
+    Presentations,
+    FollowUps,
+    Median,
+}
+
+const ALL_GROUPS: [Group; 5] = [
+    Group::Meetings,
+    Group::History,
+    Group::Presentations,
+    Group::FollowUps,
+    Group::Median,
+];
+
+/// The group a sort figure comes from (`None`: the name).
+fn group_of(sort: EngagementSort) -> Option<Group> {
+    use EngagementSort as S;
+    match sort {
+        S::Name => None,
+        S::MeetingsHosted
+        | S::MeetingsAttended
+        | S::MeetingsEngaged
+        | S::PartnerDays
+        | S::RepresentativesEngaged => Some(Group::Meetings),
+        S::LastMeetingOn | S::DaysSinceLastMeeting => Some(Group::History),
+        S::Presentations => Some(Group::Presentations),
+        S::FollowUpsOpened
+        | S::FollowUpsDone
+        | S::FollowUpsOpen
+        | S::FollowUpsOverdue
+        | S::CompletionRate => Some(Group::FollowUps),
+        S::MedianDaysToComplete => Some(Group::Median),
+    }
+}
+
+/// Joins one group's subquery to the organisations and selects its figures.
+fn add_group(
+    query: &mut SelectStatement,
+    group: Group,
+    backend: DbBackend,
+    bounds: &Bounds,
+    partnership: Option<PartnershipId>,
+    only: Only<'_>,
+) {
+    let joined =
+        |table: &str| of(table, "organisation_id").equals((organisations::Entity, organisations::Column::Id));
+    match group {
+        Group::Meetings => {
+            query.join_subquery(
+                JoinType::LeftJoin,
+                meeting_figures(bounds, partnership, only),
+                alias("period_meetings"),
+                joined("period_meetings"),
+            );
+            for figure in [
+                "meetings_hosted",
+                "meetings_attended",
+                "meetings_engaged",
+                "partner_days",
+                "representatives_engaged",
+            ] {
+                query.expr_as(zero_if_null(of("period_meetings", figure)), alias(figure));
+            }
+        }
+        Group::History => {
+            query
+                .join_subquery(
+                    JoinType::LeftJoin,
+                    history(bounds, partnership, only),
+                    alias("history"),
+                    joined("history"),
+                )
+                .expr_as(of("history", "first_meeting_at"), alias("first_meeting_at"))
+                .expr_as(of("history", "last_meeting_at"), alias("last_meeting_at"));
+        }
+        Group::Presentations => {
+            query
+                .join_subquery(
+                    JoinType::LeftJoin,
+                    presentation_figures(bounds, partnership, only),
+                    alias("presented"),
+                    joined("presented"),
+                )
+                .expr_as(
+                    zero_if_null(of("presented", "presentations")),
+                    alias("presentations"),
+                );
+        }
+        Group::FollowUps => {
+            query.join_subquery(
+                JoinType::LeftJoin,
+                follow_up_figures(bounds, partnership, only),
+                alias("follow_up_counts"),
+                joined("follow_up_counts"),
+            );
+            for (figure, column) in [
+                ("follow_ups_opened", "opened"),
+                ("follow_ups_cancelled", "cancelled"),
+                ("follow_ups_done", "done"),
+                ("follow_ups_open", "open"),
+                ("follow_ups_overdue", "overdue"),
+            ] {
+                query.expr_as(zero_if_null(of("follow_up_counts", column)), alias(figure));
+            }
+            let to_complete = zero_if_null(of("follow_up_counts", "opened"))
+                .sub(zero_if_null(of("follow_up_counts", "cancelled")));
+            query.expr_as(
+                zero_if_null(of("follow_up_counts", "done"))
+                    .mul(RATE_KEY_SCALE)
+                    .div(Func::cust(alias("NULLIF")).arg(to_complete).arg(0)),
+                alias("completion_key"),
+            );
+        }
+        Group::Median => {
+            query
+                .join_subquery(
+                    JoinType::LeftJoin,
+                    median_x2(backend, bounds, partnership, Some(only)),
+                    alias("median"),
+                    joined("median"),
+                )
+                .expr_as(of("median", "median_x2"), alias("median_x2"));
+        }
+    }
+}
+
+/// The organisations the filter names (live ones unless archived are
+/// asked for), with the figures of `groups` for the period as columns.
 fn organisation_counts(
     backend: DbBackend,
     bounds: &Bounds,
     filter: &EngagementFilter,
     only: Only<'_>,
+    groups: &[Group],
 ) -> SelectStatement {
-    let partnership = filter.partnership_id;
     let organisation = || Expr::col((organisations::Entity, organisations::Column::Id));
-    let joined =
-        |table: &str| of(table, "organisation_id").equals((organisations::Entity, organisations::Column::Id));
     let mut query = Query::select();
     query
         .expr_as(organisation(), alias("id"))
@@ -520,106 +648,54 @@ fn organisation_counts(
             Expr::col((organisations::Entity, organisations::Column::NameSort)),
             alias("name_sort"),
         )
-        .from(organisations::Entity)
-        .join_subquery(
-            JoinType::LeftJoin,
-            meeting_figures(bounds, partnership, only),
-            alias("period_meetings"),
-            joined("period_meetings"),
-        )
-        .join_subquery(
-            JoinType::LeftJoin,
-            history(bounds, partnership, only),
-            alias("history"),
-            joined("history"),
-        )
-        .join_subquery(
-            JoinType::LeftJoin,
-            presentation_figures(bounds, partnership, only),
-            alias("presented"),
-            joined("presented"),
-        )
-        .join_subquery(
-            JoinType::LeftJoin,
-            follow_up_figures(bounds, partnership, only),
-            alias("follow_up_counts"),
-            joined("follow_up_counts"),
-        )
-        .join_subquery(
-            JoinType::LeftJoin,
-            median_x2(backend, bounds, partnership, Some(only)),
-            alias("median"),
-            joined("median"),
-        );
-    for figure in [
-        "meetings_hosted",
-        "meetings_attended",
-        "meetings_engaged",
-        "partner_days",
-        "representatives_engaged",
-    ] {
-        query.expr_as(zero_if_null(of("period_meetings", figure)), alias(figure));
+        .from(organisations::Entity);
+    for group in groups {
+        add_group(&mut query, *group, backend, bounds, filter.partnership_id, only);
     }
-    query
-        .expr_as(of("history", "first_meeting_at"), alias("first_meeting_at"))
-        .expr_as(of("history", "last_meeting_at"), alias("last_meeting_at"))
-        .expr_as(
-            zero_if_null(of("presented", "presentations")),
-            alias("presentations"),
-        );
-    for (figure, column) in [
-        ("follow_ups_opened", "opened"),
-        ("follow_ups_cancelled", "cancelled"),
-        ("follow_ups_done", "done"),
-        ("follow_ups_open", "open"),
-        ("follow_ups_overdue", "overdue"),
-    ] {
-        query.expr_as(zero_if_null(of("follow_up_counts", column)), alias(figure));
-    }
-    let to_complete =
-        zero_if_null(of("follow_up_counts", "opened")).sub(zero_if_null(of("follow_up_counts", "cancelled")));
-    query
-        .expr_as(
-            zero_if_null(of("follow_up_counts", "done"))
-                .mul(RATE_KEY_SCALE)
-                .div(Func::cust(alias("NULLIF")).arg(to_complete).arg(0)),
-            alias("completion_key"),
-        )
-        .expr_as(of("median", "median_x2"), alias("median_x2"));
 
-    if !filter.include_archived {
-        query.and_where(Expr::col((organisations::Entity, organisations::Column::ArchivedAt)).is_null());
-    }
-    if let Some(id) = filter.organisation_id {
-        query.and_where(organisation().eq(id.as_uuid()));
-    }
-    if let Some(kind) = filter.kind {
-        query.and_where(Expr::col((organisations::Entity, organisations::Column::Kind)).eq(kind.as_str()));
-    }
-    if let Some(tag) = &filter.tag {
-        let tagged = |column| Expr::col((organisation_tags::Entity, column));
-        query.and_where(exists_in(
-            organisation_tags::Entity,
-            tagged(organisation_tags::Column::OrganisationId)
-                .equals((organisations::Entity, organisations::Column::Id)),
-            tagged(organisation_tags::Column::Tag).eq(tag.as_str()),
-        ));
-    }
-    if let Some(partnership) = filter.partnership_id {
-        let party = |column| {
-            Expr::col((partnerships::Entity, column))
-                .equals((organisations::Entity, organisations::Column::Id))
-        };
-        query.and_where(exists_in(
-            partnerships::Entity,
-            Expr::col((partnerships::Entity, partnerships::Column::Id)).eq(partnership.as_uuid()),
-            Condition::any()
-                .add(party(partnerships::Column::OrganisationAId))
-                .add(party(partnerships::Column::OrganisationBId)),
-        ));
-    }
-    if let Only::These(ids) = only {
-        query.and_where(organisation().is_in(ids.iter().copied()));
+    match only {
+        // The organisations a list shows: the filter's.
+        Only::All => {
+            if !filter.include_archived {
+                query.and_where(
+                    Expr::col((organisations::Entity, organisations::Column::ArchivedAt)).is_null(),
+                );
+            }
+            if let Some(id) = filter.organisation_id {
+                query.and_where(organisation().eq(id.as_uuid()));
+            }
+            if let Some(kind) = filter.kind {
+                query.and_where(
+                    Expr::col((organisations::Entity, organisations::Column::Kind)).eq(kind.as_str()),
+                );
+            }
+            if let Some(tag) = &filter.tag {
+                let tagged = |column| Expr::col((organisation_tags::Entity, column));
+                query.and_where(exists_in(
+                    organisation_tags::Entity,
+                    tagged(organisation_tags::Column::OrganisationId)
+                        .equals((organisations::Entity, organisations::Column::Id)),
+                    tagged(organisation_tags::Column::Tag).eq(tag.as_str()),
+                ));
+            }
+            if let Some(partnership) = filter.partnership_id {
+                let party = |column| {
+                    Expr::col((partnerships::Entity, column))
+                        .equals((organisations::Entity, organisations::Column::Id))
+                };
+                query.and_where(exists_in(
+                    partnerships::Entity,
+                    Expr::col((partnerships::Entity, partnerships::Column::Id)).eq(partnership.as_uuid()),
+                    Condition::any()
+                        .add(party(partnerships::Column::OrganisationAId))
+                        .add(party(partnerships::Column::OrganisationBId)),
+                ));
+            }
+        }
+        // Organisations already chosen: exactly these, whatever changed since.
+        Only::These(ids) => {
+            query.and_where(organisation().is_in(ids.iter().copied()));
+        }
     }
     query
 }
@@ -718,13 +794,19 @@ impl Store {
         let (column, key_type, reversed) = sort_column(filter.sort);
         let descending = (filter.order == SortOrder::Desc) != reversed;
         let direction = if descending { Order::Desc } else { Order::Asc };
+        // First the order: only the group that holds the sort figure, over
+        // every organisation; then every figure for the page's rows.
+        let ranked = organisation_counts(
+            backend,
+            &bounds,
+            filter,
+            Only::All,
+            group_of(filter.sort).as_slice(),
+        );
         let mut query = Query::select();
         query
             .column(Asterisk)
-            .from_subquery(
-                organisation_counts(backend, &bounds, filter, Only::All),
-                alias("engagement"),
-            )
+            .from_subquery(ranked, alias("engagement"))
             .order_by_expr(col(column).is_null(), Order::Asc)
             .order_by_expr(col(column), direction)
             .order_by_expr(col("id"), Order::Asc)
@@ -732,35 +814,46 @@ impl Store {
         if let Some(cursor) = page.after(&scope)? {
             query.cond_where(after_cursor(column, key_type, descending, cursor)?);
         }
-        let rows = self.db.query_all(&query).await?;
-        let mut current = Vec::with_capacity(rows.len());
-        for row in &rows {
+        let mut order = Vec::new();
+        for row in self.db.query_all(&query).await? {
             let id: Uuid = row.try_get("", "id")?;
-            let name: String = row.try_get("", "name")?;
-            let key = cursor_key(row, column, key_type)?;
-            current.push((id, name, key, read_counts(row)?));
+            order.push((id, cursor_key(&row, column, key_type)?));
         }
-        let ids: Vec<Uuid> = current.iter().map(|(id, ..)| *id).collect();
-        let previous_period = period.previous();
-        let previous_bounds = Bounds::new(&previous_period, today);
-        let previous: Vec<(Uuid, EngagementCounts)> = if ids.is_empty() {
-            Vec::new()
-        } else {
-            let query = organisation_counts(backend, &previous_bounds, filter, Only::These(&ids));
-            let mut found = Vec::new();
-            for row in self.db.query_all(&query).await? {
-                found.push((row.try_get("", "id")?, read_counts(&row)?));
+        let ids: Vec<Uuid> = order.iter().map(|(id, _)| *id).collect();
+        let figures_of = |bounds: Bounds| {
+            let ids = &ids;
+            async move {
+                let mut found: Vec<(Uuid, String, EngagementCounts)> = Vec::with_capacity(ids.len());
+                if ids.is_empty() {
+                    return Ok::<_, StoreError>(found);
+                }
+                let query = organisation_counts(backend, &bounds, filter, Only::These(ids), &ALL_GROUPS);
+                for row in self.db.query_all(&query).await? {
+                    found.push((
+                        row.try_get("", "id")?,
+                        row.try_get("", "name")?,
+                        read_counts(&row)?,
+                    ));
+                }
+                Ok(found)
             }
-            found
         };
-        let cursor_of = |(id, _, key, _): &(Uuid, String, String, EngagementCounts)| {
-            Cursor::new(&scope, key.clone(), *id)
-        };
-        Page::from_rows(current, page.limit, cursor_of, |(id, name, _, counts)| {
+        let current = figures_of(bounds).await?;
+        let previous_bounds = Bounds::new(&period.previous(), today);
+        let previous = figures_of(previous_bounds).await?;
+        let cursor_of = |(id, key): &(Uuid, String)| Cursor::new(&scope, key.clone(), *id);
+        Page::from_rows(order, page.limit, cursor_of, |(id, _)| {
+            let (name, counts) = current
+                .iter()
+                .find(|(found, ..)| *found == id)
+                .map(|(_, name, counts)| (name.clone(), *counts))
+                .ok_or_else(|| {
+                    StoreError::Database(sea_orm::DbErr::RecordNotFound(format!("organisation {id}")))
+                })?;
             let earlier = previous
                 .iter()
-                .find(|(found, _)| *found == id)
-                .map(|(_, counts)| *counts)
+                .find(|(found, ..)| *found == id)
+                .map(|(.., counts)| *counts)
                 .unwrap_or_default();
             let current = EngagementFigures::new(&counts, bounds.as_of, thresholds);
             let previous = EngagementFigures::new(&earlier, previous_bounds.as_of, thresholds);
