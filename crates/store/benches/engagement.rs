@@ -30,6 +30,10 @@
 //! either the PostgreSQL half is skipped), `SAMVERKAN_BENCH_ONLY` (`sqlite`
 //! or `postgres`). A quick run: `SAMVERKAN_BENCH_ORGANISATIONS=200
 //! SAMVERKAN_BENCH_MEETINGS=2000`.
+//!
+//! Without `--bench` (as `cargo test --benches` runs it) it makes a smoke
+//! run: 30 organisations, 300 meetings, one run each, in a PostgreSQL
+//! database `samverkan_bench_engagement_smoke`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::print_stderr)]
 
@@ -133,14 +137,18 @@ async fn sqlite(shape: Shape) -> (Store, Hand) {
     (store, Hand::Sqlite(pool))
 }
 
-async fn postgres(shape: Shape, admin_url: &str) -> (Store, Hand) {
-    const NAME: &str = "samverkan_bench_engagement";
+async fn postgres(shape: Shape, admin_url: &str, smoke: bool) -> (Store, Hand) {
+    let name = if smoke {
+        "samverkan_bench_engagement_smoke"
+    } else {
+        "samverkan_bench_engagement"
+    };
     let mut url = url::Url::parse(admin_url).unwrap();
-    url.set_path(&format!("/{NAME}"));
+    url.set_path(&format!("/{name}"));
     let url = url.to_string();
     let admin = sqlx::PgPool::connect(admin_url).await.unwrap();
     let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
-        .bind(NAME)
+        .bind(name)
         .fetch_one(&admin)
         .await
         .unwrap();
@@ -155,14 +163,14 @@ async fn postgres(shape: Shape, admin_url: &str) -> (Store, Hand) {
         pool.close().await;
     }
     if !current {
-        eprintln!("postgres: generating {NAME}");
+        eprintln!("postgres: generating {name}");
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {NAME} WITH (FORCE)"
+            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
         )))
         .execute(&admin)
         .await
         .unwrap();
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {NAME}")))
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
             .execute(&admin)
             .await
             .unwrap();
@@ -798,12 +806,16 @@ async fn counts(store: &Store) -> String {
 }
 
 fn main() {
+    // `cargo test --benches` runs this without `--bench`: a smoke run on a
+    // tiny shape, in a PostgreSQL database of its own.
+    let smoke = !std::env::args().any(|arg| arg == "--bench");
+    let (organisations, meetings, default_runs) = if smoke { (30, 300, 1) } else { (2_000, 100_000, 5) };
     let shape = Shape {
-        organisations: env_or("SAMVERKAN_BENCH_ORGANISATIONS", 2_000),
-        meetings: env_or("SAMVERKAN_BENCH_MEETINGS", 100_000),
+        organisations: env_or("SAMVERKAN_BENCH_ORGANISATIONS", organisations),
+        meetings: env_or("SAMVERKAN_BENCH_MEETINGS", meetings),
         seed: env_or("SAMVERKAN_BENCH_SEED", 1),
     };
-    let runs: usize = env_or("SAMVERKAN_BENCH_RUNS", 5);
+    let runs: usize = env_or("SAMVERKAN_BENCH_RUNS", default_runs);
     let only = std::env::var("SAMVERKAN_BENCH_ONLY").unwrap_or_default();
     let postgres_url = std::env::var("SAMVERKAN_BENCH_POSTGRES_URL")
         .or_else(|_| std::env::var("SAMVERKAN_TEST_POSTGRES_URL"))
@@ -826,7 +838,7 @@ fn main() {
         }
         match (&postgres_url, only.is_empty() || only == "postgres") {
             (Some(url), true) => {
-                let (store, hand) = postgres(shape, url).await;
+                let (store, hand) = postgres(shape, url, smoke).await;
                 eprintln!("postgres data: {}", counts(&store).await);
                 measure("PostgreSQL", &store, &hand, runs, &mut out).await;
             }
