@@ -281,12 +281,20 @@ fn history(bounds: &Bounds, partnership: Option<PartnershipId>, only: Only<'_>) 
 
 /// Agenda items of the period presented by people attending for the
 /// organisation.
+///
+/// Read from the period's meetings outwards: the tables are `CROSS JOIN`ed
+/// in that order with the join conditions in `WHERE`, which fixes the order
+/// on SQLite (PostgreSQL plans it as the inner join it is). Left to itself,
+/// SQLite starts from the organisations' attendances over all time and looks
+/// up every presentation each person ever gave (`docs/benchmarks.md`,
+/// "Engagement").
 fn presentation_figures(
     bounds: &Bounds,
     partnership: Option<PartnershipId>,
     only: Only<'_>,
 ) -> SelectStatement {
     let presenter = |column| Expr::col((agenda_item_presenters::Entity, column));
+    let item = |column| Expr::col((agenda_items::Entity, column));
     Query::select()
         .expr_as(
             attendance(attendances::Column::OrganisationId),
@@ -296,30 +304,22 @@ fn presentation_figures(
             Func::count_distinct(presenter(agenda_item_presenters::Column::AgendaItemId)),
             alias("presentations"),
         )
-        .from(agenda_item_presenters::Entity)
-        .inner_join(
-            agenda_items::Entity,
-            Expr::col((agenda_items::Entity, agenda_items::Column::Id)).equals((
-                agenda_item_presenters::Entity,
-                agenda_item_presenters::Column::AgendaItemId,
-            )),
+        .from(meetings::Entity)
+        .cross_join(agenda_items::Entity)
+        .cross_join(agenda_item_presenters::Entity)
+        .cross_join(attendances::Entity)
+        .and_where(item(agenda_items::Column::MeetingId).equals((meetings::Entity, meetings::Column::Id)))
+        .and_where(
+            presenter(agenda_item_presenters::Column::AgendaItemId)
+                .equals((agenda_items::Entity, agenda_items::Column::Id)),
         )
-        .inner_join(
-            meetings::Entity,
-            meeting(meetings::Column::Id).equals((agenda_items::Entity, agenda_items::Column::MeetingId)),
+        .and_where(
+            attendance(attendances::Column::MeetingId).equals((meetings::Entity, meetings::Column::Id)),
         )
-        .inner_join(
-            attendances::Entity,
-            Condition::all()
-                .add(
-                    attendance(attendances::Column::MeetingId)
-                        .equals((agenda_items::Entity, agenda_items::Column::MeetingId)),
-                )
-                .add(attendance(attendances::Column::RepresentativeId).equals((
-                    agenda_item_presenters::Entity,
-                    agenda_item_presenters::Column::RepresentativeId,
-                ))),
-        )
+        .and_where(attendance(attendances::Column::RepresentativeId).equals((
+            agenda_item_presenters::Entity,
+            agenda_item_presenters::Column::RepresentativeId,
+        )))
         .cond_where(counted_meetings(partnership).add(in_period(bounds)))
         .and_where(attendance(attendances::Column::Status).eq("attended"))
         .cond_where(only.condition(attendance(attendances::Column::OrganisationId)))
