@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use samverkan_domain::{Email, Role, TokenId, TokenSecret, User, UserDetails, UserInput};
+use samverkan_domain::{Email, HealthThresholds, Role, TokenId, TokenSecret, User, UserDetails, UserInput};
 use samverkan_store::{DEFAULT_DATABASE_URL, PageRequest, Store};
 use tracing_subscriber::EnvFilter;
 
@@ -50,6 +50,8 @@ enum Command {
         /// `https://samverkan.example.se`; repeat for more. None: CORS off.
         #[arg(long = "cors-origin", env = "SAMVERKAN_CORS_ORIGINS", value_delimiter = ',')]
         cors_origins: Vec<String>,
+        #[command(flatten)]
+        health: HealthArgs,
     },
     /// Apply the database migrations.
     Migrate,
@@ -142,6 +144,21 @@ fn parse_role(raw: &str) -> Result<Role, String> {
     Role::parse("role", raw).map_err(|error| error.message)
 }
 
+/// The engagement health thresholds, in days before the as-of day
+/// (`docs/engagement.md`).
+#[derive(Debug, clap::Args)]
+struct HealthArgs {
+    /// `new`: the first meeting ever at most this many days ago.
+    #[arg(long, env = "SAMVERKAN_HEALTH_NEW_DAYS", default_value_t = HealthThresholds::default().new_days)]
+    health_new_days: u32,
+    /// `active`: the last meeting at most this many days ago.
+    #[arg(long, env = "SAMVERKAN_HEALTH_ACTIVE_DAYS", default_value_t = HealthThresholds::default().active_days)]
+    health_active_days: u32,
+    /// `cooling`: the last meeting at most this many days ago; beyond, `dormant`.
+    #[arg(long, env = "SAMVERKAN_HEALTH_COOLING_DAYS", default_value_t = HealthThresholds::default().cooling_days)]
+    health_cooling_days: u32,
+}
+
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 enum LogFormat {
     Text,
@@ -184,7 +201,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             rate_limit,
             rate_burst,
             cors_origins,
+            health,
         } => {
+            let health = HealthThresholds::new(
+                health.health_new_days,
+                health.health_active_days,
+                health.health_cooling_days,
+            )
+            .map_err(|errors| anyhow::anyhow!("health thresholds: {errors}"))?;
             let config = samverkan_api::ServeConfig {
                 bind,
                 database_url: cli.database_url,
@@ -195,6 +219,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     burst: std::num::NonZeroU32::new(rate_burst).unwrap_or(std::num::NonZeroU32::MIN),
                     cors_origins,
                 },
+                health,
             };
             samverkan_api::serve(config).await?;
         }

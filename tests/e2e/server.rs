@@ -224,32 +224,39 @@ impl Drop for TestServer {
 }
 
 /// Defines, for each named `async fn(&TestServer)`, a module with one test
-/// per backend, each with a fresh database and server.
+/// per backend, each with a fresh database and server. `api_tests!(args
+/// ["--flag", "value"] name)` starts that test's server with those arguments.
 #[macro_export]
 macro_rules! api_tests {
+    (args [$($arg:expr),* $(,)?] $test:ident) => {
+        $crate::api_tests!(@one [$($arg),*] $test);
+    };
+    (@one [$($arg:expr),*] $test:ident) => {
+        mod $test {
+            use $crate::server::{Backend, TestDatabase, TestServer};
+
+            async fn run(backend: Backend) {
+                let Some(database) = TestDatabase::new(backend).await else { return };
+                let server = TestServer::start(&database.url, &[$($arg),*]);
+                super::$test(&server).await;
+                drop(server);
+                database.drop_database().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run(Backend::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                run(Backend::Postgres).await;
+            }
+        }
+    };
     ($($test:ident),* $(,)?) => {
         $(
-            mod $test {
-                use $crate::server::{Backend, TestDatabase, TestServer};
-
-                async fn run(backend: Backend) {
-                    let Some(database) = TestDatabase::new(backend).await else { return };
-                    let server = TestServer::start(&database.url, &[]);
-                    super::$test(&server).await;
-                    drop(server);
-                    database.drop_database().await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn sqlite() {
-                    run(Backend::Sqlite).await;
-                }
-
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn postgres() {
-                    run(Backend::Postgres).await;
-                }
-            }
+            $crate::api_tests!(@one [] $test);
         )*
     };
 }

@@ -72,6 +72,24 @@ api_enum!(
     FollowUpStatus { Open, InProgress, Done, Cancelled }
 );
 
+api_enum!(
+    /// How an organisation's engagement stands: `new` (first meeting
+    /// recently), `active`, `cooling`, `dormant` (see `docs/engagement.md`).
+    Health { New, Active, Cooling, Dormant }
+);
+api_enum!(
+    /// What an engagement list is ordered by.
+    EngagementSort {
+        Name, MeetingsHosted, MeetingsAttended, MeetingsEngaged, PartnerDays, LastMeetingOn,
+        DaysSinceLastMeeting, RepresentativesEngaged, Presentations, FollowUpsOpened, FollowUpsDone,
+        FollowUpsOpen, FollowUpsOverdue, CompletionRate, MedianDaysToComplete
+    }
+);
+api_enum!(
+    /// Ascending or descending.
+    SortOrder { Asc, Desc }
+);
+
 /// Validates `limit` and `cursor` query parameters into a page request.
 pub fn page_request(limit: Option<u64>, cursor: Option<&str>) -> Result<PageRequest, ApiError> {
     // `cursor=` (as a form sends an empty field) is the first page.

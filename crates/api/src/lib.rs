@@ -10,6 +10,7 @@
 mod audit;
 pub mod auth;
 mod common;
+mod engagement;
 mod follow_ups;
 pub mod hardening;
 mod health;
@@ -26,6 +27,7 @@ mod users;
 
 use poem::{Endpoint, EndpointExt, Route};
 use poem_openapi::{OpenApiService, Tags};
+use samverkan_domain::HealthThresholds;
 use samverkan_store::Store;
 
 pub use hardening::HttpLimits;
@@ -56,10 +58,16 @@ pub enum ApiTags {
     Audit,
     /// Documents for people (minutes) and exports for programs.
     Reports,
+    /// Engagement figures per organisation and partnership, and their summary.
+    Engagement,
 }
 
-/// The API service: every resource, with its OpenAPI document.
-pub fn api_service(store: &Store) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
+/// The API service: every resource, with its OpenAPI document. Health
+/// labels of engagement are judged by `thresholds`.
+pub fn api_service(
+    store: &Store,
+    thresholds: HealthThresholds,
+) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
     let apis = (
         health::HealthApi { store: store.clone() },
         organisations::OrganisationsApi { store: store.clone() },
@@ -71,6 +79,10 @@ pub fn api_service(store: &Store) -> OpenApiService<impl poem_openapi::OpenApi, 
         users::UsersApi { store: store.clone() },
         audit::AuditApi { store: store.clone() },
         reports::ReportsApi { store: store.clone() },
+        engagement::EngagementApi {
+            store: store.clone(),
+            thresholds,
+        },
     );
     OpenApiService::new(apis, "Samverkan", env!("CARGO_PKG_VERSION")).description(
         "Samverkan records strategic partnership work: organisations, their representatives, \
@@ -81,12 +93,12 @@ pub fn api_service(store: &Store) -> OpenApiService<impl poem_openapi::OpenApi, 
 
 /// The OpenAPI document, as served at `/api/openapi.json`.
 pub fn openapi_json(store: &Store) -> String {
-    api_service(store).spec()
+    api_service(store, HealthThresholds::default()).spec()
 }
 
 /// The whole HTTP application: API, documentation, limits, logging.
-pub fn app(store: Store, limits: &HttpLimits) -> impl Endpoint + use<> {
-    let service = api_service(&store);
+pub fn app(store: Store, limits: &HttpLimits, thresholds: HealthThresholds) -> impl Endpoint + use<> {
+    let service = api_service(&store, thresholds);
     let spec = service.spec_endpoint();
     let docs = service.swagger_ui();
     let timeout = limits.request_timeout;

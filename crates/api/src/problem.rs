@@ -135,6 +135,16 @@ impl ApiError {
         ))
     }
 
+    /// Query parameters that break a rule together (a period's `from` and
+    /// `to`): a 400 naming every one.
+    pub fn bad_parameters(errors: ValidationErrors) -> Self {
+        let detail = errors.to_string();
+        Self::BadRequest(Json(
+            Problem::new(StatusCode::BAD_REQUEST, "bad-request", "Bad request", detail)
+                .with_errors(field_problems(errors.into_errors())),
+        ))
+    }
+
     pub fn validation(errors: ValidationErrors) -> Self {
         let detail = errors.to_string();
         Self::Unprocessable(Json(

@@ -29,6 +29,8 @@ pub struct ServeConfig {
     /// Load the seed partner day when the database holds no meeting.
     pub demo: bool,
     pub limits: crate::HttpLimits,
+    /// When engagement counts as `new`, `active`, `cooling` or `dormant`.
+    pub health: samverkan_domain::HealthThresholds,
 }
 
 /// Migrates (under a lock, so several servers may start at once), then serves
@@ -69,7 +71,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     // Printed, not only logged: scripts and tests read the port from here.
     println!("listening on http://{address}");
     tracing::info!(%address, "listening");
-    let app = crate::app(store.clone(), &config.limits);
+    let app = crate::app(store.clone(), &config.limits, config.health);
     Server::new_with_acceptor(acceptor)
         .run_with_graceful_shutdown(app, shutdown, Some(GRACE_PERIOD))
         .await?;

@@ -162,6 +162,51 @@ string_enum!(
     }
 );
 
+string_enum!(
+    /// How an organisation's engagement stands at the end of a period (see
+    /// `docs/engagement.md` and [`crate::HealthThresholds`]).
+    Health {
+        /// Its first meeting ever was recent.
+        New => "new",
+        /// It met recently.
+        Active => "active",
+        /// It has not met for a while.
+        Cooling => "cooling",
+        /// It has not met for long, or never.
+        Dormant => "dormant",
+    }
+);
+
+string_enum!(
+    /// What an engagement list is ordered by: its name, or one figure of the
+    /// period (see [`crate::EngagementFigures`]).
+    EngagementSort {
+        Name => "name",
+        MeetingsHosted => "meetings_hosted",
+        MeetingsAttended => "meetings_attended",
+        MeetingsEngaged => "meetings_engaged",
+        PartnerDays => "partner_days",
+        LastMeetingOn => "last_meeting_on",
+        DaysSinceLastMeeting => "days_since_last_meeting",
+        RepresentativesEngaged => "representatives_engaged",
+        Presentations => "presentations",
+        FollowUpsOpened => "follow_ups_opened",
+        FollowUpsDone => "follow_ups_done",
+        FollowUpsOpen => "follow_ups_open",
+        FollowUpsOverdue => "follow_ups_overdue",
+        CompletionRate => "completion_rate",
+        MedianDaysToComplete => "median_days_to_complete",
+    }
+);
+
+string_enum!(
+    /// Ascending or descending.
+    SortOrder {
+        Asc => "asc",
+        Desc => "desc",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

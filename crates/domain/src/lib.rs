@@ -11,6 +11,7 @@
 
 pub mod access;
 mod contact;
+mod engagement;
 mod error;
 mod follow_up;
 mod ids;
@@ -27,6 +28,11 @@ pub mod time;
 
 pub use access::{ApiToken, Permission, TokenHash, TokenRefusal, TokenSecret, User, UserDetails, UserInput};
 pub use contact::{Email, OrganisationNumber, Phone, Website};
+pub use engagement::{
+    EngagementChange, EngagementCounts, EngagementFigures, EngagementRow, EngagementSummary,
+    EngagementTotals, FollowUpSummary, FollowUpTally, HealthThresholds, MAX_PERIOD_YEARS, Month, MonthCount,
+    OverdueItem, Period, TagCount,
+};
 pub use error::{FieldError, ValidationErrors};
 pub use follow_up::{FollowUp, FollowUpDetails, FollowUpInput};
 pub use ids::{
@@ -34,8 +40,8 @@ pub use ids::{
     OutcomeId, PartnershipId, RepresentativeId, TokenId, UserId,
 };
 pub use kinds::{
-    AttendanceRole, AttendanceStatus, FollowUpStatus, MeetingKind, MeetingStatus, OrganisationKind,
-    OutcomeKind, PartnershipKind, PartnershipStatus, Role,
+    AttendanceRole, AttendanceStatus, EngagementSort, FollowUpStatus, Health, MeetingKind, MeetingStatus,
+    OrganisationKind, OutcomeKind, PartnershipKind, PartnershipStatus, Role, SortOrder,
 };
 pub use meeting::{
     AgendaItem, AgendaItemInput, Attendance, Attendee, AttendeeInput, KnownRecords, KnownRepresentative,

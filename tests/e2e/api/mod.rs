@@ -3,6 +3,7 @@
 mod access;
 mod basics;
 mod crash;
+mod engagement;
 mod hardening;
 mod lists;
 mod meetings;
