@@ -147,3 +147,51 @@ async fn the_demo_prints_a_working_admin_token_renewed_at_each_start() {
     .await
     .expect(StatusCode::OK);
 }
+
+/// Neither a valid token nor a refused one reaches the logs, even at the
+/// most verbose level the server has.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_token_reaches_the_logs() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let token = crate::server::user_with_token(&database.url, "admin@e2e.example", "admin");
+    let log = tempfile::NamedTempFile::new().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_samverkan"))
+        .args(["--log-format", "json", "serve", "--bind", "127.0.0.1:0"])
+        .env("SAMVERKAN_DATABASE_URL", &database.url)
+        .env("RUST_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::from(log.reopen().unwrap()))
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let base = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| line.strip_prefix("listening on ").map(str::to_owned))
+        .expect("the server listens");
+    let refused = format!("svk_{}", "B".repeat(43));
+    for secret in [token.as_str(), refused.as_str(), "Bearer-ish-garbage"] {
+        let client = client_with_token(secret);
+        for path in ["/api/v1/organisations?q=Lindh%C3%A9", "/api/v1/users"] {
+            client.get(format!("{base}{path}")).send().await.unwrap();
+        }
+    }
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    child.wait().unwrap();
+    let logged = std::fs::read_to_string(log.path()).unwrap();
+    assert!(logged.contains("\"status\":200"), "the requests were logged");
+    for secret in [
+        token.as_str(),
+        &token[4..],
+        refused.as_str(),
+        "Bearer-ish-garbage",
+        "Lindh",
+    ] {
+        assert!(!logged.contains(secret), "{secret} is in the log");
+    }
+}
