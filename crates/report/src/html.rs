@@ -69,7 +69,7 @@ pub fn render(document: &Document) -> Result<Vec<u8>, ReportError> {
         }
         page.push_str("</dl>\n");
     }
-    for section in &document.sections {
+    for section in document.sections.iter().filter(|s| !s.workbook_only) {
         let _ = writeln!(page, "<section>\n<h2>{}</h2>", escape(&section.heading));
         for block in &section.blocks {
             match block {
