@@ -288,6 +288,9 @@ fn partner_sheets(rows: &[EngagementRow], lang: Lang) -> Vec<Section> {
         .collect()
 }
 
+/// Reads one count from a period's figures.
+type Count = fn(&EngagementFigures) -> i64;
+
 fn partner_figures(row: &EngagementRow, lang: Lang) -> Table {
     let mut table = Table::new(
         [
@@ -299,7 +302,7 @@ fn partner_figures(row: &EngagementRow, lang: Lang) -> Table {
         .iter()
         .map(|label| label.text(lang)),
     );
-    let counts: [(Label, fn(&EngagementFigures) -> i64); 10] = [
+    let counts: [(Label, Count); 10] = [
         (Label::Meetings, |f| f.meetings_engaged),
         (Label::MeetingsHosted, |f| f.meetings_hosted),
         (Label::MeetingsAttended, |f| f.meetings_attended),

@@ -881,7 +881,7 @@ impl Store {
     ) -> StoreResult<Vec<EngagementRow>> {
         let filter = EngagementFilter::default();
         let mut request = PageRequest {
-            limit: page_size.max(1),
+            limit: Ord::max(page_size, 1),
             after: None,
         };
         let mut rows = Vec::new();
