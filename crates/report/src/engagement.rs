@@ -366,7 +366,7 @@ fn partner_figures(row: &EngagementRow, lang: Lang) -> Table {
 
 #[cfg(test)]
 mod tests {
-    use std::io::{Cursor, Read};
+    use std::io::Cursor;
 
     use calamine::{Data, Reader, Xlsx};
     use samverkan_domain::{
@@ -624,14 +624,10 @@ mod tests {
         assert_eq!(rows[3][0], Data::String("Utan ansvarig".into()));
         assert_eq!(rows.len(), 4, "owners with nothing open are left out");
 
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        let mut chart = String::new();
-        zip.by_name("xl/charts/chart1.xml")
-            .unwrap()
-            .read_to_string(&mut chart)
-            .unwrap();
+        let chart = crate::xlsx::tests::part(&bytes, "xl/charts/chart1.xml");
         assert!(chart.contains("Möten per månad"), "{chart}");
-        assert!(zip.by_name("xl/charts/chart2.xml").is_ok(), "the bar chart");
+        let bars = crate::xlsx::tests::part(&bytes, "xl/charts/chart2.xml");
+        assert!(bars.contains("Högskolan Väst"), "the bar chart: {bars}");
     }
 
     #[test]
@@ -680,13 +676,7 @@ mod tests {
             "per-partner sheets are for the workbook"
         );
         assert!(!page.contains("<link") && !page.contains("<script"));
-        let svgs: Vec<&str> = page
-            .match_indices("<svg")
-            .map(|(start, _)| {
-                let end = page[start..].find("</svg>").unwrap() + start + "</svg>".len();
-                &page[start..end]
-            })
-            .collect();
+        let svgs = crate::html::tests::svgs(&page);
         assert_eq!(svgs.len(), 2);
         for svg in &svgs {
             roxmltree::Document::parse(svg).unwrap();
