@@ -147,7 +147,7 @@ fn parse_role(raw: &str) -> Result<Role, String> {
 /// The engagement health thresholds, in days before the as-of day
 /// (`docs/engagement.md`).
 #[derive(Debug, clap::Args)]
-struct HealthArgs {
+pub struct HealthArgs {
     /// `new`: the first meeting ever at most this many days ago.
     #[arg(long, env = "SAMVERKAN_HEALTH_NEW_DAYS", default_value_t = HealthThresholds::default().new_days)]
     health_new_days: u32,
@@ -157,6 +157,17 @@ struct HealthArgs {
     /// `cooling`: the last meeting at most this many days ago; beyond, `dormant`.
     #[arg(long, env = "SAMVERKAN_HEALTH_COOLING_DAYS", default_value_t = HealthThresholds::default().cooling_days)]
     health_cooling_days: u32,
+}
+
+impl HealthArgs {
+    fn thresholds(&self) -> anyhow::Result<HealthThresholds> {
+        HealthThresholds::new(
+            self.health_new_days,
+            self.health_active_days,
+            self.health_cooling_days,
+        )
+        .map_err(|errors| anyhow::anyhow!("health thresholds: {errors}"))
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -203,12 +214,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             cors_origins,
             health,
         } => {
-            let health = HealthThresholds::new(
-                health.health_new_days,
-                health.health_active_days,
-                health.health_cooling_days,
-            )
-            .map_err(|errors| anyhow::anyhow!("health thresholds: {errors}"))?;
+            let health = health.thresholds()?;
             let config = samverkan_api::ServeConfig {
                 bind,
                 database_url: cli.database_url,

@@ -8,10 +8,11 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use futures_util::StreamExt as _;
-use samverkan_domain::MeetingId;
+use samverkan_domain::{HealthThresholds, MeetingId, Period, time};
+use samverkan_report::engagement::EngagementData;
 use samverkan_report::export::ExportFormat;
 use samverkan_report::{Format, Lang};
-use samverkan_store::{DEFAULT_EXPORT_BATCH, Store};
+use samverkan_store::{DEFAULT_EXPORT_BATCH, MAX_PAGE_SIZE, Store};
 use uuid::Uuid;
 
 #[derive(Debug, Subcommand)]
@@ -47,10 +48,28 @@ pub enum ReportCommand {
         #[arg(long)]
         output: Option<PathBuf>,
     },
-    // `report engagement --from --to --format csv|xlsx|html|md|json --lang
-    // --output` joins here with the engagement figures: build its
-    // `samverkan_report::Document`, then `write_whole(&render(&document,
-    // format)?, output)` as `Minutes` does.
+    /// The engagement report of the Stockholm days `--from` to `--to`:
+    /// headline figures with their change, meetings per month, every
+    /// partner's engagement, open follow-ups by owner.
+    Engagement {
+        #[arg(long)]
+        from: NaiveDate,
+        #[arg(long)]
+        to: NaiveDate,
+        /// `html` (a page that prints on A4), `csv` (the per-partner
+        /// table), `xlsx`, `md` or `json`.
+        #[arg(long, default_value = "html", value_parser = report_format)]
+        format: Format,
+        /// `sv` or `en`: the language of every label and month name.
+        #[arg(long, default_value = "sv", value_parser = lang)]
+        lang: Lang,
+        /// Write here instead of to standard output (with a progress bar on
+        /// a terminal).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        health: crate::HealthArgs,
+    },
 }
 
 fn lang(raw: &str) -> Result<Lang, String> {
@@ -62,6 +81,10 @@ fn minutes_format(raw: &str) -> Result<Format, String> {
         Some(format @ (Format::Html | Format::Md)) => Ok(format),
         _ => Err("must be html or md".to_owned()),
     }
+}
+
+fn report_format(raw: &str) -> Result<Format, String> {
+    Format::parse(raw).ok_or_else(|| "must be csv, xlsx, html, md or json".to_owned())
 }
 
 fn export_format(raw: &str) -> Result<ExportFormat, String> {
@@ -90,7 +113,51 @@ pub async fn run(store: &Store, command: ReportCommand) -> anyhow::Result<()> {
             anyhow::ensure!(from <= to, "--to must not be before --from");
             export_attendances(store, from, to, format, output.as_deref()).await
         }
+        ReportCommand::Engagement {
+            from,
+            to,
+            format,
+            lang,
+            output,
+            health,
+        } => {
+            let period = Period::parse(Some(from), Some(to)).map_err(|errors| anyhow::anyhow!("{errors}"))?;
+            let thresholds = health.thresholds()?;
+            let bytes =
+                engagement_report(store, &period, &thresholds, format, lang, output.is_some()).await?;
+            write_whole(&bytes, output.as_deref())
+        }
     }
+}
+
+/// Reads and writes the engagement report; a file written from a terminal
+/// shows the partners read so far (the long part with thousands of them).
+async fn engagement_report(
+    store: &Store,
+    period: &Period,
+    thresholds: &HealthThresholds,
+    format: Format,
+    lang: Lang,
+    to_file: bool,
+) -> anyhow::Result<Vec<u8>> {
+    let shown = to_file && std::io::stderr().is_terminal();
+    let bar = crate::progress_bar(shown, "{spinner} {human_pos} partners ({elapsed})");
+    let today = time::today();
+    let rows = store
+        .engagement_all(period, today, thresholds, MAX_PAGE_SIZE, |read| {
+            bar.set_position(u64::try_from(read).unwrap_or(u64::MAX));
+        })
+        .await?;
+    let summary = store.engagement_summary(period, today, thresholds).await?;
+    let follow_ups = store.follow_up_summary(summary.as_of, MAX_PAGE_SIZE).await?;
+    let data = EngagementData {
+        rows: &rows,
+        summary: &summary,
+        follow_ups: &follow_ups,
+    };
+    let bytes = samverkan_report::render(&samverkan_report::engagement::engagement(data, lang), format)?;
+    bar.finish_and_clear();
+    Ok(bytes)
 }
 
 /// Writes a whole report to `output` (through a temporary file beside it, so

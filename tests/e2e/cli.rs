@@ -195,3 +195,67 @@ fn reports_write_to_standard_output_or_a_file() {
     assert!(!missing.status.success());
     assert!(String::from_utf8_lossy(&missing.stderr).starts_with("samverkan: "));
 }
+
+#[test]
+fn the_engagement_report_writes_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    stdout(&samverkan(&url, &["demo"]));
+    let args = |format: &'static str, lang: &'static str| {
+        vec![
+            "report",
+            "engagement",
+            "--from",
+            "2024-04-01",
+            "--to",
+            "2024-04-30",
+            "--format",
+            format,
+            "--lang",
+            lang,
+        ]
+    };
+    let piped = samverkan(&url, &args("csv", "sv"));
+    assert!(piped.stderr.is_empty(), "no progress bar when piped");
+    let csv_text = stdout(&piped);
+    let mut reader = csv::Reader::from_reader(csv_text.trim_start_matches('\u{feff}').as_bytes());
+    assert_eq!(&reader.headers().unwrap()[1], "Möten");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let host = rows
+        .iter()
+        .find(|row| &row[0] == "Kunskapsförbundet Väst")
+        .expect("the host's row");
+    assert_eq!(&host[1], "1", "the seed partner day");
+
+    let md = stdout(&samverkan(&url, &args("md", "en")));
+    assert!(
+        md.starts_with("# Engagement report\n\n1 April 2024 – 30 April 2024\n"),
+        "{md}"
+    );
+
+    let file = dir.path().join("engagemang.xlsx");
+    let mut with_output = args("xlsx", "sv");
+    with_output.extend(["--output", file.to_str().unwrap()]);
+    let written = samverkan(&url, &with_output);
+    assert_eq!(stdout(&written), "");
+    assert!(written.stderr.is_empty(), "no progress bar without a terminal");
+    let bytes = std::fs::read(&file).unwrap();
+    assert!(bytes.starts_with(b"PK"), "a zip");
+    assert!(!dir.path().join("engagemang.xlsx.part").exists());
+
+    let refused = samverkan(&url, &args("pdf", "sv"));
+    assert!(!refused.status.success());
+    let backwards = samverkan(
+        &url,
+        &[
+            "report",
+            "engagement",
+            "--from",
+            "2024-05-01",
+            "--to",
+            "2024-04-01",
+        ],
+    );
+    assert!(!backwards.status.success());
+    assert!(String::from_utf8_lossy(&backwards.stderr).contains("to"));
+}

@@ -78,7 +78,10 @@ pub fn api_service(
         search::SearchApi { store: store.clone() },
         users::UsersApi { store: store.clone() },
         audit::AuditApi { store: store.clone() },
-        reports::ReportsApi { store: store.clone() },
+        reports::ReportsApi {
+            store: store.clone(),
+            thresholds,
+        },
         engagement::EngagementApi {
             store: store.clone(),
             thresholds,

@@ -69,7 +69,7 @@ pub fn render(document: &Document) -> Result<Vec<u8>, ReportError> {
         }
         page.push_str("</dl>\n");
     }
-    for section in &document.sections {
+    for section in document.sections.iter().filter(|s| !s.workbook_only) {
         let _ = writeln!(page, "<section>\n<h2>{}</h2>", escape(&section.heading));
         for block in &section.blocks {
             match block {
@@ -159,7 +159,7 @@ fn lines(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::labels::Lang;
     use crate::tests::sample;
@@ -169,7 +169,7 @@ mod tests {
     }
 
     /// Every inline SVG of the page.
-    fn svgs(page: &str) -> Vec<&str> {
+    pub(crate) fn svgs(page: &str) -> Vec<&str> {
         page.match_indices("<svg")
             .map(|(start, _)| {
                 let end = page[start..].find("</svg>").unwrap() + start + "</svg>".len();

@@ -4,7 +4,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use samverkan_domain::{
-    AttendanceRole, AttendanceStatus, FollowUpStatus, MeetingKind, MeetingStatus, OrganisationKind,
+    AttendanceRole, AttendanceStatus, FollowUpStatus, Health, MeetingKind, MeetingStatus, OrganisationKind,
     OutcomeKind,
 };
 use serde::Serialize;
@@ -85,6 +85,27 @@ labels! {
     OpenFollowUpsByOwner => "Öppna uppföljningar per ansvarig", "Open follow-ups by owner";
     Overdue => "Försenade", "Overdue";
     NoOwner => "Utan ansvarig", "No owner";
+    MeetingsHosted => "Möten som värd", "Meetings hosted";
+    MeetingsAttended => "Möten närvarat", "Meetings attended";
+    PartnerDays => "Partnerträffar", "Partner days";
+    OrganisationsEngaged => "Engagerade organisationer", "Organisations engaged";
+    RepresentativesEngaged => "Engagerade företrädare", "Representatives engaged";
+    Presentations => "Presentationer", "Presentations";
+    FollowUpsOpened => "Nya uppföljningar", "Follow-ups opened";
+    FollowUpsDone => "Klara uppföljningar", "Follow-ups done";
+    CompletionRate => "Andel klara uppföljningar", "Follow-up completion";
+    MedianDaysToComplete => "Mediantid till klar (dagar)", "Median days to complete";
+    FirstMeeting => "Första mötet", "First meeting";
+    LastMeeting => "Senaste mötet", "Last meeting";
+    DaysSinceLastMeeting => "Dagar sedan senaste mötet", "Days since last meeting";
+    Health => "Läge", "Health";
+    Figure => "Mått", "Figure";
+    ThisPeriod => "Perioden", "This period";
+    PreviousPeriod => "Föregående period", "Previous period";
+    Change => "Förändring", "Change";
+    ChangeVsPrevious => "förändring mot föregående period", "change vs previous period";
+    Top => "topp", "top";
+    OldestOverdue => "Äldst försenad", "Oldest overdue";
     // The minutes of a meeting.
     Minutes => "Minnesanteckningar", "Minutes";
     Start => "Början", "Starts";
@@ -230,6 +251,12 @@ translated!(FollowUpStatus {
     InProgress => "Pågår", "In progress";
     Done => "Klar", "Done";
     Cancelled => "Avbruten", "Cancelled";
+});
+translated!(Health {
+    New => "Ny", "New";
+    Active => "Aktiv", "Active";
+    Cooling => "Svalnande", "Cooling";
+    Dormant => "Vilande", "Dormant";
 });
 translated!(OrganisationKind {
     University => "Lärosäte", "University";

@@ -1,6 +1,6 @@
 //! Samverkan's reports: a small document model ([`model`]) and one renderer
 //! per format — CSV, XLSX, HTML, Markdown, JSON — plus the reports built
-//! from it ([`minutes`]) and the streaming attendance export ([`export`]).
+//! from it ([`minutes`], [`engagement`]) and the streaming attendance export ([`export`]).
 //!
 //! A report is built once, as a [`Document`] in one [`Lang`], and written in
 //! any [`Format`]. The crate depends on the domain only: no SQL, HTTP or
@@ -8,6 +8,7 @@
 
 pub mod csv;
 pub mod display;
+pub mod engagement;
 pub mod export;
 pub mod html;
 pub mod labels;

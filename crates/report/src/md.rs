@@ -28,7 +28,7 @@ pub fn render(document: &Document) -> Vec<u8> {
         }
         text.push('\n');
     }
-    for section in &document.sections {
+    for section in document.sections.iter().filter(|s| !s.workbook_only) {
         let _ = writeln!(text, "## {}\n", inline(&section.heading));
         for block in &section.blocks {
             match block {

@@ -76,6 +76,9 @@ pub struct Section {
     /// sheet, under the title and figures. Sections naming the same sheet
     /// share it, in order.
     pub sheet: Option<String>,
+    /// Only for the workbook (a sheet of details, such as one per partner):
+    /// the page formats (HTML, Markdown) leave it out to stay readable.
+    pub workbook_only: bool,
     pub blocks: Vec<Block>,
 }
 
@@ -84,8 +87,17 @@ impl Section {
         Self {
             heading: heading.into(),
             sheet: None,
+            workbook_only: false,
             blocks: Vec::new(),
         }
+    }
+
+    /// Puts the section on a sheet of its own and leaves it out of the page
+    /// formats.
+    #[must_use]
+    pub fn workbook_only(mut self, sheet: impl Into<String>) -> Self {
+        self.workbook_only = true;
+        self.on_sheet(sheet)
     }
 
     #[must_use]

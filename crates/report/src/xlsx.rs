@@ -351,7 +351,7 @@ fn excel_datetime(local: NaiveDateTime) -> Option<ExcelDateTime> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use std::io::{Cursor, Read};
 
     use calamine::{Data, Reader, Xlsx};
@@ -364,7 +364,7 @@ mod tests {
     }
 
     /// One part of the XLSX zip, as text.
-    fn part(bytes: &[u8], name: &str) -> String {
+    pub(crate) fn part(bytes: &[u8], name: &str) -> String {
         let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
         let mut text = String::new();
         zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();

@@ -867,6 +867,38 @@ impl Store {
         })
     }
 
+    /// Every live organisation's engagement in `period`, most engaged first:
+    /// [`Self::engagement`] with the default filter, walked page by page
+    /// (`page_size` rows each) so that no query grows with the number of
+    /// organisations. `on_page` hears how many rows have been read so far.
+    pub async fn engagement_all(
+        &self,
+        period: &Period,
+        today: NaiveDate,
+        thresholds: &HealthThresholds,
+        page_size: u64,
+        mut on_page: impl FnMut(usize),
+    ) -> StoreResult<Vec<EngagementRow>> {
+        let filter = EngagementFilter::default();
+        let mut request = PageRequest {
+            limit: Ord::max(page_size, 1),
+            after: None,
+        };
+        let mut rows = Vec::new();
+        loop {
+            let page = self
+                .engagement(period, today, thresholds, &filter, &request)
+                .await?;
+            rows.extend(page.items);
+            on_page(rows.len());
+            let Some(next) = page.next_cursor else {
+                return Ok(rows);
+            };
+            let cursor = Cursor::decode(&next).map_err(|error| StoreError::Internal(error.to_string()))?;
+            request.after = Some(cursor);
+        }
+    }
+
     /// The period at a glance: totals (and the previous period's), the most
     /// used tags, the most and least engaged live organisations, and
     /// meetings per month.

@@ -69,8 +69,8 @@ fn rule(operation_id: &str) -> Option<Option<&'static str>> {
         "list_users" | "create_user" | "get_user" | "update_user" | "list_user_tokens"
         | "create_user_token" | "revoke_token" => "manage_users",
         "list_audit_events" => "read_audit",
-        "meeting_minutes" | "export_attendances" | "list_engagement" | "engagement_summary"
-        | "follow_up_summary" => "read_reports",
+        "meeting_minutes" | "export_attendances" | "engagement_report" | "list_engagement"
+        | "engagement_summary" | "follow_up_summary" => "read_reports",
         _ => return None,
     };
     Some(Some(permission))

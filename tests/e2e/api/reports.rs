@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{get, organisation, person, post, seed};
+use super::{get, organisation, person, post, seed, walk};
 use crate::api_tests;
 use crate::server::TestServer;
 
@@ -12,6 +12,8 @@ api_tests!(
     minutes_refuse_what_they_cannot_answer,
     the_attendance_export_holds_every_attendance_of_the_stockholm_period,
     the_attendance_export_refuses_bad_parameters,
+    the_engagement_report_holds_the_period_in_every_format,
+    the_engagement_report_refuses_bad_parameters,
 );
 
 /// A response read as bytes.
@@ -367,4 +369,175 @@ async fn the_attendance_export_refuses_bad_parameters(server: &TestServer) {
     )
     .await
     .expect_problem(StatusCode::BAD_REQUEST, Some("from"));
+}
+
+const APRIL: &str = "from=2024-04-01&to=2024-04-30";
+
+/// The seed partner day in every format: the figures agree with
+/// `/engagement/summary`, the rows with `/engagement`.
+async fn the_engagement_report_holds_the_period_in_every_format(server: &TestServer) {
+    use std::io::{Cursor, Read as _};
+
+    use calamine::{Data, Reader as _, Xlsx};
+
+    let seed = seed(server).await;
+    post(server, "/api/v1/meetings", &seed.meeting)
+        .await
+        .expect(StatusCode::CREATED);
+    let summary = get(server, &format!("/api/v1/engagement/summary?{APRIL}"))
+        .await
+        .expect(StatusCode::OK);
+    let totals = &summary["totals"];
+    let meetings = totals["meetings"].as_i64().unwrap();
+    assert_eq!(meetings, 1);
+    let expected_rows = walk(server, &format!("/api/v1/engagement?{APRIL}"), 100).await;
+    assert_eq!(expected_rows.len(), 7);
+
+    let report = |format: &str, lang: &str| {
+        let path = format!("/api/v1/reports/engagement?{APRIL}&format={format}&lang={lang}");
+        async move { raw(server, &path).await }
+    };
+
+    // CSV: the per-partner table, the same figures as the engagement list.
+    let csv = report("csv", "sv").await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.content_type, "text/csv; charset=utf-8");
+    assert_eq!(
+        csv.disposition,
+        "attachment; filename=\"engagemang-2024-04-01-2024-04-30.csv\""
+    );
+    let text = String::from_utf8(csv.body).unwrap();
+    let text = text.strip_prefix('\u{feff}').expect("a byte order mark");
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(&reader.headers().unwrap()[0], "Organisation");
+    assert_eq!(&reader.headers().unwrap()[1], "Möten");
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), expected_rows.len());
+    for (row, expected) in rows.iter().zip(&expected_rows) {
+        let figures = &expected["current"];
+        assert_eq!(&row[0], expected["name"].as_str().unwrap());
+        for (col, figure) in [
+            (1, "meetings_engaged"),
+            (2, "meetings_hosted"),
+            (3, "meetings_attended"),
+            (4, "partner_days"),
+            (5, "representatives_engaged"),
+            (6, "presentations"),
+            (7, "follow_ups_opened"),
+            (9, "follow_ups_open"),
+        ] {
+            assert_eq!(
+                row[col].parse::<i64>().unwrap(),
+                figures[figure].as_i64().unwrap(),
+                "{figure} of {}",
+                &row[0]
+            );
+        }
+        assert_eq!(&row[12], figures["last_meeting_on"].as_str().unwrap_or(""));
+    }
+
+    // XLSX: typed cells on the summary, the partners, a sheet per partner
+    // that met, and native charts.
+    let xlsx = report("xlsx", "sv").await;
+    assert_eq!(
+        xlsx.content_type,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    );
+    let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(xlsx.body.clone())).unwrap();
+    let names = workbook.sheet_names();
+    assert_eq!(names[..3], ["Sammanfattning", "Partner", "Öppna uppföljningar"]);
+    assert!(names.iter().any(|n| n == "Högskolan Väst"), "{names:?}");
+    assert!(!names.iter().any(|n| n == "Trollhättans stad"), "only invited");
+    let first = workbook.worksheet_range("Sammanfattning").unwrap();
+    let figure = |label: &str| {
+        first
+            .rows()
+            .find(|row| row.first() == Some(&Data::String(label.into())))
+            .map(|row| row[1].clone())
+    };
+    #[allow(clippy::cast_precision_loss)]
+    let as_float = |value: &Value| Data::Float(value.as_i64().unwrap() as f64);
+    assert_eq!(figure("Möten"), Some(as_float(&totals["meetings"])));
+    assert_eq!(figure("Partnerträffar"), Some(as_float(&totals["partner_days"])));
+    assert_eq!(
+        figure("Engagerade organisationer"),
+        Some(as_float(&totals["organisations_engaged"]))
+    );
+    let partners = workbook.worksheet_range("Partner").unwrap();
+    // Heading and header, then a row per organisation (the chart's numbers follow).
+    let listed: Vec<Data> = partners
+        .rows()
+        .skip(2)
+        .take(expected_rows.len())
+        .map(|row| row[0].clone())
+        .collect();
+    let expected_names: Vec<Data> = expected_rows
+        .iter()
+        .map(|row| Data::String(row["name"].as_str().unwrap().to_owned()))
+        .collect();
+    assert_eq!(listed, expected_names);
+    let mut zip = zip::ZipArchive::new(Cursor::new(xlsx.body)).unwrap();
+    let mut chart = String::new();
+    zip.by_name("xl/charts/chart1.xml")
+        .unwrap()
+        .read_to_string(&mut chart)
+        .unwrap();
+    assert!(chart.contains("Möten per månad"));
+
+    // HTML: the figures, both charts as valid SVG, the open follow-ups.
+    let html = report("html", "sv").await;
+    assert_eq!(html.content_type, "text/html; charset=utf-8");
+    assert!(html.disposition.starts_with("inline;"));
+    let page = String::from_utf8(html.body).unwrap();
+    assert!(page.contains("1 april 2024 – 30 april 2024"));
+    assert!(page.contains("Engagerade organisationer"));
+    let svgs: Vec<&str> = page
+        .match_indices("<svg")
+        .map(|(start, _)| {
+            let end = page[start..].find("</svg>").unwrap() + start + "</svg>".len();
+            &page[start..end]
+        })
+        .collect();
+    assert_eq!(svgs.len(), 2);
+    for svg in &svgs {
+        roxmltree::Document::parse(svg).unwrap();
+    }
+    assert!(svgs[0].contains("april 2024"));
+    assert!(svgs[1].contains("Kunskapsförbundet Väst"));
+
+    // Markdown in English: month names and the follow-ups by owner.
+    let md = report("md", "en").await;
+    assert_eq!(md.content_type, "text/markdown; charset=utf-8");
+    let text = String::from_utf8(md.body).unwrap();
+    assert!(text.starts_with("# Engagement report\n"), "{text}");
+    assert!(text.contains("April 2024"));
+    let owners = md_table(&text, "Open follow-ups by owner");
+    let owners: BTreeSet<&str> = owners.iter().map(|row| row[0].as_str()).collect();
+    assert_eq!(owners, BTreeSet::from(["Lena Lindhé", "Maria Derner"]));
+
+    // JSON: the document, its figures those of the summary.
+    let json = report("json", "en").await;
+    assert_eq!(json.content_type, "application/json");
+    let document: Value = serde_json::from_slice(&json.body).unwrap();
+    assert_eq!(document["title"], "Engagement report");
+    assert_eq!(
+        document["figures"][0],
+        json!({"label": "Meetings", "value": {"type": "integer", "value": meetings}})
+    );
+}
+
+async fn the_engagement_report_refuses_bad_parameters(server: &TestServer) {
+    let path = "/api/v1/reports/engagement";
+    get(server, &format!("{path}?from=2025-02-01&to=2025-01-01"))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("to"));
+    get(server, &format!("{path}?to=2025-01-01"))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("from"));
+    get(server, &format!("{path}?{APRIL}&format=pdf"))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("format"));
+    get(server, &format!("{path}?{APRIL}&lang=de"))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("lang"));
 }

@@ -39,7 +39,8 @@ store_tests!(
     a_partnership_counts_only_the_meetings_that_served_it,
     filters_and_sorts_walk_page_by_page,
     the_summary_matches_the_hand_computed_totals,
-    the_follow_up_summary_groups_by_owner_and_organisation
+    the_follow_up_summary_groups_by_owner_and_organisation,
+    the_report_walks_every_page_in_order
 );
 
 struct World {
@@ -694,4 +695,21 @@ async fn the_follow_up_summary_groups_by_owner_and_organisation(store: Store) {
     assert_eq!(after.by_owner[0].overdue, 1);
     let limited = store.follow_up_summary(date(2024, 4, 30), 2).await.unwrap();
     assert_eq!(limited.by_owner.len(), 2);
+}
+
+/// `engagement_all` (the engagement report's rows) gives in pages of one
+/// exactly what one big page gives, and tells its progress.
+async fn the_report_walks_every_page_in_order(store: Store) {
+    world(&store).await;
+    let whole = all_rows(&store, &EngagementFilter::default()).await;
+    assert!(whole.len() >= 3, "{whole:?}");
+    let mut progress = Vec::new();
+    let walked = store
+        .engagement_all(&april(), today(), &HealthThresholds::default(), 1, |read| {
+            progress.push(read);
+        })
+        .await
+        .unwrap();
+    assert_eq!(walked, whole);
+    assert_eq!(progress, (1..=whole.len()).collect::<Vec<_>>());
 }
