@@ -104,6 +104,33 @@ async fn every_route_has_a_rule_and_every_role_meets_it(server: &TestServer) {
     for role in ["admin", "strategist", "manager", "viewer"] {
         clients.push((role, client_with_token(&server.token_with_role(role))));
     }
+    // Tokens that must be refused everywhere: malformed, expired, revoked,
+    // and one of a disabled user (each an admin's, so only the refusal
+    // stands between it and the route).
+    let url = server.database_url();
+    clients.push(("malformed", client_with_token("svk_not-a-token")));
+    let expired = crate::server::user_with_token(url, "expired@e2e.example", "admin");
+    execute(
+        url,
+        format!(
+            "UPDATE api_tokens SET expires_at = {} WHERE id = (SELECT id FROM api_tokens ORDER BY id DESC LIMIT 1)",
+            if url.starts_with("sqlite") {
+                "'2020-01-01T00:00:00+00:00'"
+            } else {
+                "'2020-01-01T00:00:00+00:00'::timestamptz"
+            }
+        ),
+    )
+    .await;
+    clients.push(("expired", client_with_token(&expired)));
+    let revoked = crate::server::user_with_token(url, "revoked@e2e.example", "admin");
+    let listed = crate::server::samverkan(url, &["token", "list", "--email", "revoked@e2e.example"]);
+    let token_id = listed.split('\t').next().unwrap().trim().to_owned();
+    crate::server::samverkan(url, &["token", "revoke", "--id", &token_id]);
+    clients.push(("revoked", client_with_token(&revoked)));
+    let disabled = crate::server::user_with_token(url, "disabled@e2e.example", "admin");
+    crate::server::samverkan(url, &["user", "disable", "--email", "disabled@e2e.example"]);
+    clients.push(("disabled", client_with_token(&disabled)));
     // An id nobody has: a request that passes the gate then meets 404 (or a
     // 400/422 for the empty body), never a change.
     let unknown = "0190c2d4-6a8e-7d1c-9b7e-000000000000";
@@ -130,7 +157,9 @@ async fn every_route_has_a_rule_and_every_role_meets_it(server: &TestServer) {
                 let status = request.send().await.unwrap().status();
                 let expected = match permission {
                     None => None,
-                    Some(_) if *role == "none" => Some(StatusCode::UNAUTHORIZED),
+                    Some(_) if ["none", "malformed", "expired", "revoked", "disabled"].contains(role) => {
+                        Some(StatusCode::UNAUTHORIZED)
+                    }
                     Some(permission) if !allows(role, permission) => Some(StatusCode::FORBIDDEN),
                     Some(_) => None,
                 };
@@ -149,7 +178,7 @@ async fn every_route_has_a_rule_and_every_role_meets_it(server: &TestServer) {
             }
         }
     }
-    assert!(checked > 40 * 5, "only {checked} requests were checked");
+    assert!(checked > 40 * 9, "only {checked} requests were checked");
 }
 
 async fn status_with(token: &str, server: &TestServer) -> Answer {
