@@ -9,6 +9,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261130_000001_initial_schema;
 mod m20261130_000002_read_indexes;
 mod m20261130_000010_accounts;
+pub mod m20261130_000011_engagement_read_model;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000001_initial_schema::Migration),
             Box::new(m20261130_000002_read_indexes::Migration),
             Box::new(m20261130_000010_accounts::Migration),
+            Box::new(m20261130_000011_engagement_read_model::Migration),
         ]
     }
 }

@@ -17,11 +17,16 @@
 //! * `summary`: `Store::engagement_summary` (totals for both years, top tags,
 //!   meetings per month, the five most and least engaged organisations).
 //!
-//! Each beside `sql`: hand-written SQL (plain sqlx, one statement per figure
-//! set, `percentile_cont` for the median on PostgreSQL) computing the same
-//! figures; the bench first checks that both give the same figures, then
-//! times each `SAMVERKAN_BENCH_RUNS` times (5) after one warm-up and reports
-//! the median and the fastest run, and the ratio of medians.
+//! Each beside hand-written SQL (plain sqlx, one statement per figure set,
+//! `percentile_cont` for the median on PostgreSQL) computing the same
+//! figures from the same tables: the read model the store keeps
+//! (`engagement_meetings`, `engagement_people`) and the follow-ups. The
+//! bench first checks that the store agrees with that SQL and with SQL over
+//! the base tables alone (attendances joined to meetings: the figures the
+//! read model must reproduce), then times the store and the read-model SQL
+//! `SAMVERKAN_BENCH_RUNS` times (5) after one warm-up and reports the median
+//! and the fastest run and the ratio of medians; the base-table SQL is timed
+//! once, for what the read model saves.
 //!
 //! Run with `cargo bench -p samverkan-store --bench engagement`. Variables:
 //! `SAMVERKAN_BENCH_ORGANISATIONS` (2000), `SAMVERKAN_BENCH_MEETINGS`
@@ -74,7 +79,13 @@ struct Shape {
 
 impl Shape {
     fn marker(&self) -> String {
-        format!("{}-{}-{}", self.organisations, self.meetings, self.seed)
+        format!(
+            "{}-{}-{}-g{}",
+            self.organisations,
+            self.meetings,
+            self.seed,
+            samverkan_synth::GENERATOR_VERSION
+        )
     }
 }
 
@@ -82,6 +93,17 @@ impl Shape {
 enum Backend {
     Sqlite,
     Postgres,
+}
+
+/// Where hand-written SQL reads the meeting figures from: the base tables
+/// (attendances joined to meetings, as one would first write it), or the
+/// read model the store keeps (`engagement_meetings`, `engagement_people`).
+/// The follow-up figures come from the base tables either way, as in the
+/// store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    BaseTables,
+    ReadModel,
 }
 
 /// A connection for the hand-written queries.
@@ -254,24 +276,10 @@ fn median_sql(backend: Backend, key: Option<&str>) -> String {
     }
 }
 
-/// Every figure per organisation, hand-written: one pass over the engaged
-/// meetings up to the period's end for the meeting figures and first/last
-/// meeting, one over presentations, one over follow-ups.
-fn engagement_sql(backend: Backend, order: &str, limit: Option<u64>, ids: usize) -> String {
-    let days = days_expr(backend);
-    let median = median_sql(backend, Some("organisation_id"));
-    let only = if ids == 0 {
-        String::new()
-    } else {
-        let marks: Vec<String> = (0..ids).map(|i| format!("${}", i + 5)).collect();
-        format!(" AND o.id IN ({})", marks.join(", "))
-    };
-    let limit = limit.map(|l| format!(" LIMIT {l}")).unwrap_or_default();
-    let sql = format!(
-        "WITH counted AS (
-            SELECT id, host_organisation_id, starts_at, kind FROM meetings
-            WHERE archived_at IS NULL AND status <> 'cancelled' AND starts_at < $2),
-        engaged AS (
+/// `meeting_figures` (the meeting counts, people, first and last meeting)
+/// and `presented` per organisation, from the base tables: one pass over
+/// the engaged meetings up to the period's end, one over presentations.
+const BASE_MEETING_FIGURES: &str = "engaged AS (
             SELECT a.organisation_id, m.id AS meeting_id, m.starts_at, m.kind, 0 AS hosted, a.representative_id
             FROM attendances a JOIN counted m ON m.id = a.meeting_id WHERE a.status = 'attended'
             UNION ALL
@@ -293,7 +301,50 @@ fn engagement_sql(backend: Backend, order: &str, limit: Option<u64>, ids: usize)
             JOIN attendances a ON a.meeting_id = m.id AND a.representative_id = p.representative_id
             WHERE a.status = 'attended' AND m.starts_at >= $1
             GROUP BY a.organisation_id),
-        fu AS (
+";
+
+/// The same two from the read model: sums over the period's rows, distinct
+/// people, first and last meeting up to the as-of day.
+const READ_MODEL_MEETING_FIGURES: &str = "period AS (
+            SELECT organisation_id, SUM(hosted) AS meetings_hosted, SUM(attended) AS meetings_attended,
+              COUNT(*) AS meetings_engaged, SUM(partner_day) AS partner_days, SUM(presentations) AS presentations
+            FROM engagement_meetings WHERE starts_at >= $1 AND starts_at < $2 GROUP BY organisation_id),
+        people AS (
+            SELECT organisation_id, COUNT(DISTINCT representative_id) AS representatives_engaged
+            FROM engagement_people WHERE starts_at >= $1 AND starts_at < $2 GROUP BY organisation_id),
+        history AS (
+            SELECT organisation_id, MIN(starts_at) AS first_meeting_at, MAX(starts_at) AS last_meeting_at
+            FROM engagement_meetings WHERE starts_at < $3 GROUP BY organisation_id),
+        meeting_figures AS (
+            SELECT o.id AS organisation_id, p.meetings_hosted, p.meetings_attended, p.meetings_engaged,
+              p.partner_days, pe.representatives_engaged, h.first_meeting_at, h.last_meeting_at
+            FROM organisations o LEFT JOIN period p ON p.organisation_id = o.id
+            LEFT JOIN people pe ON pe.organisation_id = o.id LEFT JOIN history h ON h.organisation_id = o.id),
+        presented AS (SELECT organisation_id, presentations FROM period),
+";
+
+/// Every figure per organisation, hand-written: one pass over the engaged
+/// meetings up to the period's end for the meeting figures and first/last
+/// meeting, one over presentations, one over follow-ups.
+fn engagement_sql(backend: Backend, source: Source, order: &str, limit: Option<u64>, ids: usize) -> String {
+    let days = days_expr(backend);
+    let median = median_sql(backend, Some("organisation_id"));
+    let only = if ids == 0 {
+        String::new()
+    } else {
+        let marks: Vec<String> = (0..ids).map(|i| format!("${}", i + 5)).collect();
+        format!(" AND o.id IN ({})", marks.join(", "))
+    };
+    let limit = limit.map(|l| format!(" LIMIT {l}")).unwrap_or_default();
+    let meeting_ctes = match source {
+        Source::BaseTables => BASE_MEETING_FIGURES,
+        Source::ReadModel => READ_MODEL_MEETING_FIGURES,
+    };
+    let sql = format!(
+        "WITH counted AS (
+            SELECT id, host_organisation_id, starts_at, kind FROM meetings
+            WHERE archived_at IS NULL AND status <> 'cancelled' AND starts_at < $2),
+{meeting_ctes}        fu AS (
             SELECT f.organisation_id, f.status, f.completed_at, f.due_on,
               CASE WHEN f.status = 'done' AND f.completed_at < $3 THEN {days} END AS days
             FROM follow_ups f JOIN counted m ON m.id = f.meeting_id
@@ -366,6 +417,7 @@ macro_rules! read_engagement_row {
 
 async fn hand_engagement(
     hand: &Hand,
+    source: Source,
     bounds: &Bounds,
     order: &str,
     limit: Option<u64>,
@@ -373,7 +425,7 @@ async fn hand_engagement(
 ) -> Vec<Figures> {
     match hand {
         Hand::Sqlite(pool) => {
-            let sql = engagement_sql(Backend::Sqlite, order, limit, ids.len());
+            let sql = engagement_sql(Backend::Sqlite, source, order, limit, ids.len());
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(bounds.starts_at)
                 .bind(bounds.ends_at)
@@ -386,7 +438,7 @@ async fn hand_engagement(
             rows.iter().map(|row| read_engagement_row!(row)).collect()
         }
         Hand::Postgres(pool) => {
-            let sql = engagement_sql(Backend::Postgres, order, limit, ids.len());
+            let sql = engagement_sql(Backend::Postgres, source, order, limit, ids.len());
             let mut query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(bounds.starts_at)
                 .bind(bounds.ends_at)
@@ -404,14 +456,23 @@ async fn hand_engagement(
 /// A page and the previous period for its rows, as the store answers it.
 async fn hand_page(
     hand: &Hand,
+    source: Source,
     period: &Period,
     today: NaiveDate,
     order: &str,
     limit: u64,
 ) -> Vec<(Figures, Figures)> {
-    let current = hand_engagement(hand, &Bounds::new(period, today), order, Some(limit), &[]).await;
+    let current = hand_engagement(hand, source, &Bounds::new(period, today), order, Some(limit), &[]).await;
     let ids: Vec<Uuid> = current.iter().map(|(id, _)| *id).collect();
-    let previous = hand_engagement(hand, &Bounds::new(&period.previous(), today), order, None, &ids).await;
+    let previous = hand_engagement(
+        hand,
+        source,
+        &Bounds::new(&period.previous(), today),
+        order,
+        None,
+        &ids,
+    )
+    .await;
     current
         .into_iter()
         .map(|(id, counts)| {
@@ -438,9 +499,19 @@ struct HandSummary {
     least: Vec<Uuid>,
 }
 
-fn totals_sql(backend: Backend) -> String {
+fn totals_sql(backend: Backend, source: Source) -> String {
     let days = days_expr(backend);
     let median = median_sql(backend, None);
+    let (organisations, representatives) = match source {
+        Source::BaseTables => (
+            "SELECT COUNT(DISTINCT organisation_id) FROM engaged",
+            "SELECT COUNT(DISTINCT representative_id) FROM engaged",
+        ),
+        Source::ReadModel => (
+            "SELECT COUNT(DISTINCT organisation_id) FROM engagement_meetings WHERE starts_at >= $1 AND starts_at < $2",
+            "SELECT COUNT(DISTINCT representative_id) FROM engagement_people WHERE starts_at >= $1 AND starts_at < $2",
+        ),
+    };
     let sql = format!(
         "WITH counted AS (
             SELECT id, host_organisation_id, kind FROM meetings
@@ -459,8 +530,8 @@ fn totals_sql(backend: Backend) -> String {
         SELECT
           (SELECT COUNT(*) FROM counted) AS meetings,
           (SELECT COUNT(*) FROM counted WHERE kind = 'partner_day') AS partner_days,
-          (SELECT COUNT(DISTINCT organisation_id) FROM engaged) AS organisations,
-          (SELECT COUNT(DISTINCT representative_id) FROM engaged) AS representatives,
+          ({organisations}) AS organisations,
+          ({representatives}) AS representatives,
           (SELECT COUNT(*) FROM fu) AS opened,
           (SELECT COUNT(*) FROM fu WHERE status = 'cancelled') AS cancelled,
           (SELECT COUNT(*) FROM fu WHERE days IS NOT NULL) AS done,
@@ -514,10 +585,10 @@ fn months_sql(backend: Backend, months: usize) -> String {
 }
 
 macro_rules! run_hand_summary {
-    ($pool:expr, $backend:expr, $hand:expr, $period:expr, $today:expr) => {{
+    ($pool:expr, $backend:expr, $hand:expr, $source:expr, $period:expr, $today:expr) => {{
         let pool = $pool;
         let totals_of = |bounds: Bounds| {
-            let sql = totals_sql($backend);
+            let sql = totals_sql($backend, $source);
             async move {
                 let row = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
                     .bind(bounds.starts_at)
@@ -556,8 +627,8 @@ macro_rules! run_hand_summary {
         let months: Vec<i64> = (0..months.len())
             .map(|i| row.get::<i64, _>(format!("m{i}").as_str()))
             .collect();
-        let most = hand_page($hand, $period, $today, "DESC", ENDS).await;
-        let least = hand_page($hand, $period, $today, "ASC", ENDS).await;
+        let most = hand_page($hand, $source, $period, $today, "DESC", ENDS).await;
+        let least = hand_page($hand, $source, $period, $today, "ASC", ENDS).await;
         HandSummary {
             totals,
             median,
@@ -571,10 +642,10 @@ macro_rules! run_hand_summary {
     }};
 }
 
-async fn hand_summary(hand: &Hand, period: &Period, today: NaiveDate) -> HandSummary {
+async fn hand_summary(hand: &Hand, source: Source, period: &Period, today: NaiveDate) -> HandSummary {
     match hand {
-        Hand::Sqlite(pool) => run_hand_summary!(pool, Backend::Sqlite, hand, period, today),
-        Hand::Postgres(pool) => run_hand_summary!(pool, Backend::Postgres, hand, period, today),
+        Hand::Sqlite(pool) => run_hand_summary!(pool, Backend::Sqlite, hand, source, period, today),
+        Hand::Postgres(pool) => run_hand_summary!(pool, Backend::Postgres, hand, source, period, today),
     }
 }
 
@@ -673,6 +744,89 @@ fn ms(duration: Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
+/// Checks that the store and hand-written SQL over `source` give the same
+/// figures, or the timings mean nothing.
+async fn check_agreement(
+    name: &str,
+    store: &Store,
+    hand: &Hand,
+    source: Source,
+    period: &Period,
+    today: NaiveDate,
+) {
+    let rows = store_page(store, period, today, SortOrder::Desc, PAGE).await;
+    let hand_rows = hand_page(hand, source, period, today, "DESC", PAGE).await;
+    assert_eq!(rows.len(), hand_rows.len());
+    for (row, ((id, current), (_, previous))) in rows.iter().zip(&hand_rows) {
+        assert_eq!(
+            row.organisation_id.as_uuid(),
+            *id,
+            "{name} {source:?}: the same order"
+        );
+        let (store_current, store_previous) = counts_of(row);
+        assert_eq!(
+            store_current,
+            comparable(current, &row.current),
+            "{name} {source:?}: {id} this year"
+        );
+        assert_eq!(
+            store_previous,
+            comparable(previous, &row.previous),
+            "{name} {source:?}: {id} last year"
+        );
+    }
+    let summary = store
+        .engagement_summary(period, today, &HealthThresholds::default())
+        .await
+        .unwrap();
+    let hand_sum = hand_summary(hand, source, period, today).await;
+    assert_eq!(
+        store_totals(&summary.totals),
+        hand_sum.totals,
+        "{name} {source:?}: totals"
+    );
+    assert_eq!(
+        store_totals(&summary.previous_totals),
+        hand_sum.previous_totals,
+        "{name} {source:?}: previous totals"
+    );
+    assert_eq!(
+        summary.totals.median_days_to_complete, hand_sum.median,
+        "{name} {source:?}: median"
+    );
+    assert_eq!(
+        summary.previous_totals.median_days_to_complete, hand_sum.previous_median,
+        "{name} {source:?}: previous median"
+    );
+    let tags: Vec<(String, i64)> = summary
+        .top_tags
+        .iter()
+        .map(|t| (t.tag.clone(), t.meetings))
+        .collect();
+    assert_eq!(tags, hand_sum.tags, "{name} {source:?}: tags");
+    let months: Vec<i64> = summary.meetings_per_month.iter().map(|m| m.meetings).collect();
+    assert_eq!(months, hand_sum.months, "{name} {source:?}: months");
+    let ids = |rows: &[EngagementRow]| {
+        rows.iter()
+            .map(|r| r.organisation_id.as_uuid())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ids(&summary.most_engaged),
+        hand_sum.most,
+        "{name} {source:?}: most engaged"
+    );
+    assert_eq!(
+        ids(&summary.least_engaged),
+        hand_sum.least,
+        "{name} {source:?}: least engaged"
+    );
+    eprintln!(
+        "{name}: the store and hand-written SQL over the {source:?} agree ({} meetings, {} follow-ups in the year)",
+        summary.totals.meetings, summary.totals.follow_ups_opened
+    );
+}
+
 async fn measure(name: &str, store: &Store, hand: &Hand, runs: usize, out: &mut Vec<String>) {
     let today = time::today();
     let from = today
@@ -680,103 +834,62 @@ async fn measure(name: &str, store: &Store, hand: &Hand, runs: usize, out: &mut 
         .and_then(|d| d.succ_opt())
         .unwrap();
     let period = Period::parse(Some(from), Some(today)).unwrap();
+    let period = &period;
 
-    // The same figures, or the timings mean nothing.
-    let rows = store_page(store, &period, today, SortOrder::Desc, PAGE).await;
-    let hand_rows = hand_page(hand, &period, today, "DESC", PAGE).await;
-    assert_eq!(rows.len(), hand_rows.len());
-    for (row, ((id, current), (_, previous))) in rows.iter().zip(&hand_rows) {
-        assert_eq!(row.organisation_id.as_uuid(), *id, "{name}: the same order");
-        let (store_current, store_previous) = counts_of(row);
-        assert_eq!(
-            store_current,
-            comparable(current, &row.current),
-            "{name}: {id} this year"
-        );
-        assert_eq!(
-            store_previous,
-            comparable(previous, &row.previous),
-            "{name}: {id} last year"
-        );
-    }
-    let summary = store
-        .engagement_summary(&period, today, &HealthThresholds::default())
-        .await
-        .unwrap();
-    let hand_sum = hand_summary(hand, &period, today).await;
-    assert_eq!(store_totals(&summary.totals), hand_sum.totals, "{name}: totals");
-    assert_eq!(
-        store_totals(&summary.previous_totals),
-        hand_sum.previous_totals,
-        "{name}: previous totals"
-    );
-    assert_eq!(
-        summary.totals.median_days_to_complete, hand_sum.median,
-        "{name}: median"
-    );
-    assert_eq!(
-        summary.previous_totals.median_days_to_complete, hand_sum.previous_median,
-        "{name}: previous median"
-    );
-    let tags: Vec<(String, i64)> = summary
-        .top_tags
-        .iter()
-        .map(|t| (t.tag.clone(), t.meetings))
-        .collect();
-    assert_eq!(tags, hand_sum.tags, "{name}: tags");
-    let months: Vec<i64> = summary.meetings_per_month.iter().map(|m| m.meetings).collect();
-    assert_eq!(months, hand_sum.months, "{name}: months");
-    let ids = |rows: &[EngagementRow]| {
-        rows.iter()
-            .map(|r| r.organisation_id.as_uuid())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(ids(&summary.most_engaged), hand_sum.most, "{name}: most engaged");
-    assert_eq!(
-        ids(&summary.least_engaged),
-        hand_sum.least,
-        "{name}: least engaged"
-    );
-    eprintln!(
-        "{name}: the store and the hand-written SQL agree ({} meetings, {} follow-ups in the year)",
-        summary.totals.meetings, summary.totals.follow_ups_opened
-    );
+    // The base tables prove the read model right at scale; the read model
+    // is what the store's queries are timed against.
+    check_agreement(name, store, hand, Source::BaseTables, period, today).await;
+    check_agreement(name, store, hand, Source::ReadModel, period, today).await;
 
-    let (store_engagement, store_engagement_min) =
-        time_it(runs, || store_page(store, &period, today, SortOrder::Desc, PAGE)).await;
-    let (hand_engagement_time, hand_engagement_min) =
-        time_it(runs, || hand_page(hand, &period, today, "DESC", PAGE)).await;
-    let (store_summary, store_summary_min) = time_it(runs, || async {
+    let summary = || async {
         store
-            .engagement_summary(&period, today, &HealthThresholds::default())
+            .engagement_summary(period, today, &HealthThresholds::default())
             .await
             .unwrap()
+    };
+    let store_engagement = time_it(runs, || store_page(store, period, today, SortOrder::Desc, PAGE)).await;
+    let hand_engagement_time = time_it(runs, || {
+        hand_page(hand, Source::ReadModel, period, today, "DESC", PAGE)
     })
     .await;
-    let (hand_summary_time, hand_summary_min) = time_it(runs, || hand_summary(hand, &period, today)).await;
+    let store_summary = time_it(runs, summary).await;
+    let hand_summary_time = time_it(runs, || hand_summary(hand, Source::ReadModel, period, today)).await;
+    // Once each (they take seconds): what the read model saves.
+    let base_engagement = time_it(1, || {
+        hand_page(hand, Source::BaseTables, period, today, "DESC", PAGE)
+    })
+    .await;
+    let base_summary = time_it(1, || hand_summary(hand, Source::BaseTables, period, today)).await;
 
-    let row = |scenario: &str, store: (Duration, Duration), hand: (Duration, Duration), target: Duration| {
+    let row = |scenario: &str,
+               store: (Duration, Duration),
+               hand: (Duration, Duration),
+               base: (Duration, Duration),
+               target: Duration| {
         let ratio = store.0.as_secs_f64() / hand.0.as_secs_f64();
         format!(
-            "| {name} | {scenario} {from}..{today} | {:.0} ({:.0}) | {:.0} ({:.0}) | {ratio:.2} | {} | {} |",
+            "| {name} | {scenario} {from}..{today} | {:.0} ({:.0}) | {:.0} ({:.0}) | {ratio:.2} | {:.0} | {} | {} |",
             ms(store.0),
             ms(store.1),
             ms(hand.0),
             ms(hand.1),
+            ms(base.0),
             if store.0 <= target { "met" } else { "missed" },
             if ratio <= TARGET_RATIO { "met" } else { "missed" },
         )
     };
     out.push(row(
         "engagement",
-        (store_engagement, store_engagement_min),
-        (hand_engagement_time, hand_engagement_min),
+        store_engagement,
+        hand_engagement_time,
+        base_engagement,
         TARGET_ENGAGEMENT,
     ));
     out.push(row(
         "summary",
-        (store_summary, store_summary_min),
-        (hand_summary_time, hand_summary_min),
+        store_summary,
+        hand_summary_time,
+        base_summary,
         TARGET_SUMMARY,
     ));
 }
@@ -790,6 +903,8 @@ async fn counts(store: &Store) -> String {
         "attendances",
         "agenda_item_presenters",
         "follow_ups",
+        "engagement_meetings",
+        "engagement_people",
     ] {
         let row = store
             .connection()
@@ -828,8 +943,8 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         let mut out = vec![
-            "| backend | scenario | store ms: median (fastest) | hand-written SQL ms: median (fastest) | ratio | time target | ratio target |".to_owned(),
-            "|---|---|---:|---:|---:|---|---|".to_owned(),
+            "| backend | scenario | store ms: median (fastest) | hand-written SQL over the read model ms: median (fastest) | ratio | hand-written SQL over the base tables ms (one run) | time target | ratio target |".to_owned(),
+            "|---|---|---:|---:|---:|---:|---|---|".to_owned(),
         ];
         if only.is_empty() || only == "sqlite" {
             let (store, hand) = sqlite(shape).await;

@@ -11,8 +11,8 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{
-    Alias, Asterisk, CaseStatement, Condition, Expr, ExprTrait, Func, IntoTableRef, JoinType, Order, Query,
-    SelectStatement, UnionType, WindowStatement,
+    Alias, Asterisk, Condition, Expr, ExprTrait, Func, IntoTableRef, JoinType, Order, Query, SelectStatement,
+    WindowStatement,
 };
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult};
 use uuid::Uuid;
@@ -25,8 +25,7 @@ use samverkan_domain::{
 
 use crate::Store;
 use crate::entity::{
-    agenda_item_presenters, agenda_items, attendances, follow_ups, meeting_partnerships, meeting_tags,
-    meetings, organisation_tags, organisations, partnerships,
+    follow_ups, meeting_partnerships, meeting_tags, meetings, organisation_tags, organisations, partnerships,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
@@ -129,18 +128,9 @@ pub(crate) fn follow_up(column: follow_ups::Column) -> Expr {
     Expr::col((follow_ups::Entity, column))
 }
 
-fn attendance(column: attendances::Column) -> Expr {
-    Expr::col((attendances::Entity, column))
-}
-
 /// 1 where `condition` holds, else 0: summed, it counts.
 pub(crate) fn one_if(condition: impl Into<Condition>) -> Expr {
     Expr::case(condition, 1).finally(0).into()
-}
-
-fn count_distinct_if(condition: impl Into<Condition>, value: Expr) -> Expr {
-    let case: Expr = CaseStatement::new().case(condition, value).into();
-    Func::count_distinct(case).into()
 }
 
 pub(crate) fn sum(expr: Expr) -> Expr {
@@ -190,141 +180,79 @@ fn in_period(bounds: &Bounds) -> Condition {
         .add(meeting(meetings::Column::StartsAt).lt(bounds.ends_at))
 }
 
-fn attended_meetings() -> SelectStatement {
-    Query::select()
-        .from(attendances::Entity)
-        .inner_join(
-            meetings::Entity,
-            meeting(meetings::Column::Id).equals((attendances::Entity, attendances::Column::MeetingId)),
-        )
-        .and_where(attendance(attendances::Column::Status).eq("attended"))
-        .take()
+/// `EXISTS` a link from the read model's meeting to `partnership`, when
+/// figures are a partnership's.
+fn serving(table: &str, partnership: Option<PartnershipId>) -> Condition {
+    let mut condition = Condition::all();
+    if let Some(partnership) = partnership {
+        let link = |column| Expr::col((meeting_partnerships::Entity, column));
+        condition = condition.add(exists_in(
+            meeting_partnerships::Entity,
+            link(meeting_partnerships::Column::MeetingId).equals((alias(table), alias("meeting_id"))),
+            link(meeting_partnerships::Column::PartnershipId).eq(partnership.as_uuid()),
+        ));
+    }
+    condition
 }
 
-/// One row per organisation and meeting it hosted (`hosted` 1) or attended
-/// through one attendance (`hosted` 0) among `meetings`.
-fn engaged(meetings_counted: &Condition, only: Only<'_>) -> SelectStatement {
-    let mut attended = attended_meetings();
-    attended
-        .expr_as(
-            attendance(attendances::Column::OrganisationId),
-            alias("organisation_id"),
-        )
-        .expr_as(meeting(meetings::Column::Id), alias("meeting_id"))
-        .expr_as(meeting(meetings::Column::StartsAt), alias("starts_at"))
-        .expr_as(meeting(meetings::Column::Kind), alias("kind"))
-        .expr_as(Expr::val(0), alias("hosted"))
-        .expr_as(
-            attendance(attendances::Column::RepresentativeId),
-            alias("representative_id"),
-        )
-        .cond_where(meetings_counted.clone())
-        .cond_where(only.condition(attendance(attendances::Column::OrganisationId)));
-    let hosted = Query::select()
-        .expr(meeting(meetings::Column::HostOrganisationId))
-        .expr(meeting(meetings::Column::Id))
-        .expr(meeting(meetings::Column::StartsAt))
-        .expr(meeting(meetings::Column::Kind))
-        .expr(Expr::val(1))
-        .expr(Expr::val(Option::<Uuid>::None))
-        .from(meetings::Entity)
-        .and_where(meeting(meetings::Column::HostOrganisationId).is_not_null())
-        .cond_where(meetings_counted.clone())
-        .cond_where(only.condition(meeting(meetings::Column::HostOrganisationId)))
-        .take();
-    attended.union(UnionType::All, hosted);
-    attended
+/// Rows of a read-model table (`engagement_meetings` or
+/// `engagement_people`, which hold counted meetings only) starting in
+/// `from..until`, grouped by organisation.
+fn read_model(
+    table: &'static str,
+    from: Option<DateTime<Utc>>,
+    until: DateTime<Utc>,
+    partnership: Option<PartnershipId>,
+    only: Only<'_>,
+) -> SelectStatement {
+    let starts_at = || of(table, "starts_at");
+    let mut query = Query::select();
+    query
+        .expr_as(of(table, "organisation_id"), alias("organisation_id"))
+        .from(alias(table))
+        .and_where(starts_at().lt(until))
+        .cond_where(serving(table, partnership))
+        .cond_where(only.condition(of(table, "organisation_id")))
+        .group_by_col((alias(table), alias("organisation_id")));
+    if let Some(from) = from {
+        query.and_where(starts_at().gte(from));
+    }
+    query
 }
 
-/// Meetings of the period: hosted, attended, either, partner days, people.
+/// Meetings of the period: hosted, attended, either, partner days, and the
+/// agenda items presented.
 fn meeting_figures(bounds: &Bounds, partnership: Option<PartnershipId>, only: Only<'_>) -> SelectStatement {
-    let rows = engaged(&counted_meetings(partnership).add(in_period(bounds)), only);
-    let hosted = || col("hosted").eq(1);
-    Query::select()
-        .expr_as(col("organisation_id"), alias("organisation_id"))
-        .expr_as(
-            count_distinct_if(hosted(), col("meeting_id")),
-            alias("meetings_hosted"),
-        )
-        .expr_as(
-            count_distinct_if(col("hosted").eq(0), col("meeting_id")),
-            alias("meetings_attended"),
-        )
-        .expr_as(Func::count_distinct(col("meeting_id")), alias("meetings_engaged"))
-        .expr_as(
-            count_distinct_if(
-                col("kind").eq(MeetingKind::PartnerDay.as_str()),
-                col("meeting_id"),
-            ),
-            alias("partner_days"),
-        )
-        .expr_as(
-            Func::count_distinct(col("representative_id")),
-            alias("representatives_engaged"),
-        )
-        .from_subquery(rows, alias("engaged"))
-        .group_by_col(alias("organisation_id"))
-        .take()
+    let table = "engagement_meetings";
+    let mut query = read_model(table, Some(bounds.starts_at), bounds.ends_at, partnership, only);
+    query
+        .expr_as(sum(of(table, "hosted")), alias("meetings_hosted"))
+        .expr_as(sum(of(table, "attended")), alias("meetings_attended"))
+        .expr_as(Expr::val(1).count(), alias("meetings_engaged"))
+        .expr_as(sum(of(table, "partner_day")), alias("partner_days"))
+        .expr_as(sum(of(table, "presentations")), alias("presentations"));
+    query
+}
+
+/// The people who attended a meeting of the period for the organisation.
+fn people_figures(bounds: &Bounds, partnership: Option<PartnershipId>, only: Only<'_>) -> SelectStatement {
+    let table = "engagement_people";
+    let mut query = read_model(table, Some(bounds.starts_at), bounds.ends_at, partnership, only);
+    query.expr_as(
+        Func::count_distinct(of(table, "representative_id")),
+        alias("representatives_engaged"),
+    );
+    query
 }
 
 /// The first and last meeting ever hosted or attended, up to the as-of day.
 fn history(bounds: &Bounds, partnership: Option<PartnershipId>, only: Only<'_>) -> SelectStatement {
-    let upto = counted_meetings(partnership).add(meeting(meetings::Column::StartsAt).lt(bounds.as_of_end));
-    Query::select()
-        .expr_as(col("organisation_id"), alias("organisation_id"))
-        .expr_as(Func::min(col("starts_at")), alias("first_meeting_at"))
-        .expr_as(Func::max(col("starts_at")), alias("last_meeting_at"))
-        .from_subquery(engaged(&upto, only), alias("engaged"))
-        .group_by_col(alias("organisation_id"))
-        .take()
-}
-
-/// Agenda items of the period presented by people attending for the
-/// organisation.
-///
-/// Read from the period's meetings outwards: the tables are `CROSS JOIN`ed
-/// in that order with the join conditions in `WHERE`, which fixes the order
-/// on SQLite (PostgreSQL plans it as the inner join it is). Left to itself,
-/// SQLite starts from the organisations' attendances over all time and looks
-/// up every presentation each person ever gave (`docs/benchmarks.md`,
-/// "Engagement").
-fn presentation_figures(
-    bounds: &Bounds,
-    partnership: Option<PartnershipId>,
-    only: Only<'_>,
-) -> SelectStatement {
-    let presenter = |column| Expr::col((agenda_item_presenters::Entity, column));
-    let item = |column| Expr::col((agenda_items::Entity, column));
-    Query::select()
-        .expr_as(
-            attendance(attendances::Column::OrganisationId),
-            alias("organisation_id"),
-        )
-        .expr_as(
-            Func::count_distinct(presenter(agenda_item_presenters::Column::AgendaItemId)),
-            alias("presentations"),
-        )
-        .from(meetings::Entity)
-        .cross_join(agenda_items::Entity)
-        .cross_join(agenda_item_presenters::Entity)
-        .cross_join(attendances::Entity)
-        .and_where(item(agenda_items::Column::MeetingId).equals((meetings::Entity, meetings::Column::Id)))
-        .and_where(
-            presenter(agenda_item_presenters::Column::AgendaItemId)
-                .equals((agenda_items::Entity, agenda_items::Column::Id)),
-        )
-        .and_where(
-            attendance(attendances::Column::MeetingId).equals((meetings::Entity, meetings::Column::Id)),
-        )
-        .and_where(attendance(attendances::Column::RepresentativeId).equals((
-            agenda_item_presenters::Entity,
-            agenda_item_presenters::Column::RepresentativeId,
-        )))
-        .cond_where(counted_meetings(partnership).add(in_period(bounds)))
-        .and_where(attendance(attendances::Column::Status).eq("attended"))
-        .cond_where(only.condition(attendance(attendances::Column::OrganisationId)))
-        .group_by_col((attendances::Entity, attendances::Column::OrganisationId))
-        .take()
+    let table = "engagement_meetings";
+    let mut query = read_model(table, None, bounds.as_of_end, partnership, only);
+    query
+        .expr_as(Func::min(of(table, "starts_at")), alias("first_meeting_at"))
+        .expr_as(Func::max(of(table, "starts_at")), alias("last_meeting_at"));
+    query
 }
 
 /// Done by the end of the as-of day.
@@ -501,16 +429,16 @@ fn sort_column(sort: EngagementSort) -> (&'static str, KeyType, bool) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Group {
     Meetings,
+    People,
     History,
-    Presentations,
     FollowUps,
     Median,
 }
 
 const ALL_GROUPS: [Group; 5] = [
     Group::Meetings,
+    Group::People,
     Group::History,
-    Group::Presentations,
     Group::FollowUps,
     Group::Median,
 ];
@@ -520,13 +448,11 @@ fn group_of(sort: EngagementSort) -> Option<Group> {
     use EngagementSort as S;
     match sort {
         S::Name => None,
-        S::MeetingsHosted
-        | S::MeetingsAttended
-        | S::MeetingsEngaged
-        | S::PartnerDays
-        | S::RepresentativesEngaged => Some(Group::Meetings),
+        S::MeetingsHosted | S::MeetingsAttended | S::MeetingsEngaged | S::PartnerDays | S::Presentations => {
+            Some(Group::Meetings)
+        }
+        S::RepresentativesEngaged => Some(Group::People),
         S::LastMeetingOn | S::DaysSinceLastMeeting => Some(Group::History),
-        S::Presentations => Some(Group::Presentations),
         S::FollowUpsOpened
         | S::FollowUpsDone
         | S::FollowUpsOpen
@@ -560,10 +486,23 @@ fn add_group(
                 "meetings_attended",
                 "meetings_engaged",
                 "partner_days",
-                "representatives_engaged",
+                "presentations",
             ] {
                 query.expr_as(zero_if_null(of("period_meetings", figure)), alias(figure));
             }
+        }
+        Group::People => {
+            query
+                .join_subquery(
+                    JoinType::LeftJoin,
+                    people_figures(bounds, partnership, only),
+                    alias("period_people"),
+                    joined("period_people"),
+                )
+                .expr_as(
+                    zero_if_null(of("period_people", "representatives_engaged")),
+                    alias("representatives_engaged"),
+                );
         }
         Group::History => {
             query
@@ -575,19 +514,6 @@ fn add_group(
                 )
                 .expr_as(of("history", "first_meeting_at"), alias("first_meeting_at"))
                 .expr_as(of("history", "last_meeting_at"), alias("last_meeting_at"));
-        }
-        Group::Presentations => {
-            query
-                .join_subquery(
-                    JoinType::LeftJoin,
-                    presentation_figures(bounds, partnership, only),
-                    alias("presented"),
-                    joined("presented"),
-                )
-                .expr_as(
-                    zero_if_null(of("presented", "presentations")),
-                    alias("presentations"),
-                );
         }
         Group::FollowUps => {
             query.join_subquery(
@@ -838,9 +764,9 @@ impl Store {
                 Ok(found)
             }
         };
-        let current = figures_of(bounds).await?;
         let previous_bounds = Bounds::new(&period.previous(), today);
-        let previous = figures_of(previous_bounds).await?;
+        // Independent reads, on two pooled connections at once.
+        let (current, previous) = tokio::try_join!(figures_of(bounds), figures_of(previous_bounds))?;
         let cursor_of = |(id, key): &(Uuid, String)| Cursor::new(&scope, key.clone(), *id);
         Page::from_rows(order, page.limit, cursor_of, |(id, _)| {
             let (name, counts) = current
@@ -909,11 +835,46 @@ impl Store {
         thresholds: &HealthThresholds,
     ) -> StoreResult<EngagementSummary> {
         let bounds = Bounds::new(period, today);
-        let totals = self.engagement_totals(&bounds).await?;
-        let previous_totals = self
-            .engagement_totals(&Bounds::new(&period.previous(), today))
-            .await?;
+        let previous = Bounds::new(&period.previous(), today);
+        let ends = |order| {
+            let filter = EngagementFilter {
+                sort: EngagementSort::MeetingsEngaged,
+                order,
+                ..EngagementFilter::default()
+            };
+            let page = PageRequest {
+                limit: SUMMARY_ORGANISATIONS,
+                after: None,
+            };
+            async move {
+                let page = self.engagement(period, today, thresholds, &filter, &page).await?;
+                Ok::<_, StoreError>(page.items)
+            }
+        };
+        // Independent reads: the pool runs them side by side.
+        let (totals, previous_totals, top_tags, meetings_per_month, most_engaged, least_engaged) = tokio::try_join!(
+            self.engagement_totals(&bounds),
+            self.engagement_totals(&previous),
+            self.top_tags(&bounds),
+            self.meetings_per_month(period, &bounds),
+            ends(SortOrder::Desc),
+            ends(SortOrder::Asc),
+        )?;
+        Ok(EngagementSummary {
+            from: period.from(),
+            to: period.to(),
+            as_of: bounds.as_of,
+            totals,
+            previous_totals,
+            top_tags,
+            most_engaged,
+            least_engaged,
+            meetings_per_month,
+        })
+    }
 
+    /// The tags of the most counted meetings of the period.
+    async fn top_tags(&self, bounds: &Bounds) -> StoreResult<Vec<TagCount>> {
         let tag = Expr::col((meeting_tags::Entity, meeting_tags::Column::Tag));
         let tags = Query::select()
             .expr_as(tag.clone(), alias("tag"))
@@ -923,7 +884,7 @@ impl Store {
                 meetings::Entity,
                 meeting(meetings::Column::Id).equals((meeting_tags::Entity, meeting_tags::Column::MeetingId)),
             )
-            .cond_where(counted_meetings(None).add(in_period(&bounds)))
+            .cond_where(counted_meetings(None).add(in_period(bounds)))
             .group_by_col((meeting_tags::Entity, meeting_tags::Column::Tag))
             .order_by_expr(Expr::val(1).count(), Order::Desc)
             .order_by_expr(tag, Order::Asc)
@@ -936,12 +897,16 @@ impl Store {
                 meetings: row.try_get("", "meetings")?,
             });
         }
+        Ok(top_tags)
+    }
 
+    /// Counted meetings per calendar month (Stockholm) of the period.
+    async fn meetings_per_month(&self, period: &Period, bounds: &Bounds) -> StoreResult<Vec<MonthCount>> {
         let months = period.months();
         let mut per_month = Query::select();
         per_month
             .from(meetings::Entity)
-            .cond_where(counted_meetings(None).add(in_period(&bounds)));
+            .cond_where(counted_meetings(None).add(in_period(bounds)));
         for (index, month) in months.iter().enumerate() {
             let starts = meeting(meetings::Column::StartsAt);
             per_month.expr_as(
@@ -966,33 +931,7 @@ impl Store {
                 meetings,
             });
         }
-
-        let ends = |order| {
-            let filter = EngagementFilter {
-                sort: EngagementSort::MeetingsEngaged,
-                order,
-                ..EngagementFilter::default()
-            };
-            let page = PageRequest {
-                limit: SUMMARY_ORGANISATIONS,
-                after: None,
-            };
-            async move { self.engagement(period, today, thresholds, &filter, &page).await }
-        };
-        let most_engaged = ends(SortOrder::Desc).await?.items;
-        let least_engaged = ends(SortOrder::Asc).await?.items;
-
-        Ok(EngagementSummary {
-            from: period.from(),
-            to: period.to(),
-            as_of: bounds.as_of,
-            totals,
-            previous_totals,
-            top_tags,
-            most_engaged,
-            least_engaged,
-            meetings_per_month,
-        })
+        Ok(meetings_per_month)
     }
 
     async fn engagement_totals(&self, bounds: &Bounds) -> StoreResult<EngagementTotals> {
@@ -1009,16 +948,25 @@ impl Store {
             .from(meetings::Entity)
             .cond_where(counted.clone())
             .take();
+        let distinct = |table: &'static str, column: &str| {
+            let mut query = read_model(table, Some(bounds.starts_at), bounds.ends_at, None, Only::All);
+            // The whole period, not per organisation.
+            query.clear_group_by();
+            query.clear_selects();
+            query.expr_as(Func::count_distinct(of(table, column)), alias(column));
+            query
+        };
         let people = Query::select()
-            .expr_as(
-                Func::count_distinct(col("organisation_id")),
+            .expr_as(col("organisation_id"), alias("organisations"))
+            .expr_as(col("representative_id"), alias("representatives"))
+            .from_subquery(
+                distinct("engagement_meetings", "organisation_id"),
                 alias("organisations"),
             )
-            .expr_as(
-                Func::count_distinct(col("representative_id")),
-                alias("representatives"),
+            .from_subquery(
+                distinct("engagement_people", "representative_id"),
+                alias("people"),
             )
-            .from_subquery(engaged(&counted, Only::All), alias("engaged"))
             .take();
         let mut follow_up_query = period_follow_ups(bounds, None);
         add_follow_up_counts(&mut follow_up_query, bounds);
@@ -1027,10 +975,15 @@ impl Store {
         let one = |row: Option<QueryResult>| {
             row.ok_or_else(|| StoreError::Database(sea_orm::DbErr::RecordNotFound("an aggregate row".into())))
         };
-        let meeting_row = one(db.query_one(&meetings_query).await?)?;
-        let people_row = one(db.query_one(&people).await?)?;
-        let follow_up_row = one(db.query_one(&follow_up_query).await?)?;
-        let median_x2: Option<i64> = match db.query_one(&median).await? {
+        let (meeting_row, people_row, follow_up_row, median_row) = tokio::try_join!(
+            db.query_one(&meetings_query),
+            db.query_one(&people),
+            db.query_one(&follow_up_query),
+            db.query_one(&median),
+        )?;
+        let (meeting_row, people_row, follow_up_row) =
+            (one(meeting_row)?, one(people_row)?, one(follow_up_row)?);
+        let median_x2: Option<i64> = match median_row {
             Some(row) => row.try_get("", "median_x2")?,
             None => None,
         };

@@ -8,6 +8,8 @@ pub mod agenda_items;
 pub mod api_tokens;
 pub mod attendances;
 pub mod audit_events;
+pub mod engagement_meetings;
+pub mod engagement_people;
 pub mod follow_ups;
 pub mod meeting_partnerships;
 pub mod meeting_tags;

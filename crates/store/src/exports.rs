@@ -2,11 +2,14 @@
 //! the attendance export as a stream of bounded batches.
 //!
 //! The export pages through the period's meetings by `(starts_at, id)` (the
-//! `ix_meetings_starts_at` order) and reads each page's attendances with
-//! their organisation and person in one join, so every batch is two indexed
-//! queries and no connection or transaction is held between batches: a slow
-//! client never pins a pooled connection or a SQLite read snapshot (which
-//! would stop WAL checkpoints). The number of meetings per page adapts to
+//! `ix_meetings_starts_at` order) and reads each page's attendances by
+//! meeting, so every batch is two indexed queries (and the names it has not
+//! met yet, see [`NameCache`]), and no connection or transaction is held
+//! between batches: a slow client never pins a pooled connection or a
+//! SQLite read snapshot (which would stop WAL checkpoints). A task of its
+//! own reads the batches, one ahead of the consumer, so that reading the
+//! next batch overlaps with writing this one out; the number of meetings
+//! per page adapts to
 //! the attendances seen so far to aim at a target number of rows. A
 //! meeting's attendances are never split, so a batch may pass the target by
 //! what its meetings hold beyond the average (at most 1,000 meetings a page,
@@ -17,8 +20,8 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::Stream;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, Order, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
+use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use samverkan_domain::{
@@ -42,6 +45,59 @@ const MAX_MEETINGS_PER_PAGE: usize = 1_000;
 /// 10 to 40), corrected by what the pages read.
 const FIRST_GUESS_PER_MEETING: usize = 20;
 
+/// The most names an export keeps at once; beyond it the cache starts over.
+/// About 100 bytes a name: memory stays flat however many people there are.
+const MAX_CACHED_NAMES: usize = 100_000;
+
+/// The names an export has met so far. Each batch asks the database only
+/// for the organisations and people it has not seen, in two queries, rather
+/// than joining two tables for every row: an export of a million rows names
+/// a few thousand organisations and people. A name read once is used for
+/// the rest of the export (a rename during it shows from the next export).
+#[derive(Default)]
+struct NameCache {
+    names: Names,
+}
+
+impl NameCache {
+    /// Makes sure the cache holds the names of `rows`' organisations and people.
+    async fn learn(&mut self, store: &Store, rows: &[AttendanceIds]) -> StoreResult<()> {
+        let mut organisations: Vec<OrganisationId> = Vec::new();
+        let mut representatives: Vec<RepresentativeId> = Vec::new();
+        for row in rows {
+            let organisation = OrganisationId::from(row.organisation_id);
+            if !self.names.organisations.contains_key(&organisation) {
+                organisations.push(organisation);
+            }
+            if let Some(representative) = row.representative_id.map(RepresentativeId::from)
+                && !self.names.representatives.contains_key(&representative)
+            {
+                representatives.push(representative);
+            }
+        }
+        organisations.sort_unstable();
+        organisations.dedup();
+        representatives.sort_unstable();
+        representatives.dedup();
+        if organisations.is_empty() && representatives.is_empty() {
+            return Ok(());
+        }
+        if self.len() + organisations.len() + representatives.len() > MAX_CACHED_NAMES {
+            // Start over, keeping only what this batch needs.
+            self.names = Names::default();
+            return Box::pin(self.learn(store, rows)).await;
+        }
+        let found = store.names(&organisations, &representatives).await?;
+        self.names.organisations.extend(found.organisations);
+        self.names.representatives.extend(found.representatives);
+        Ok(())
+    }
+
+    fn len(&self) -> usize {
+        self.names.organisations.len() + self.names.representatives.len()
+    }
+}
+
 /// Where the next page of meetings starts, and how large it is.
 struct ExportState {
     store: Store,
@@ -52,6 +108,7 @@ struct ExportState {
     meetings_read: usize,
     rows_read: usize,
     finished: bool,
+    names: NameCache,
 }
 
 impl ExportState {
@@ -77,14 +134,12 @@ struct MeetingHead {
     status: MeetingStatus,
 }
 
-#[derive(Debug, FromQueryResult)]
-struct AttendanceJoin {
+/// An attendance as the export reads it: ids, role and status.
+struct AttendanceIds {
     id: Uuid,
     meeting_id: Uuid,
     organisation_id: Uuid,
-    organisation_name: String,
     representative_id: Option<Uuid>,
-    representative_name: Option<String>,
     role: String,
     status: String,
 }
@@ -125,54 +180,45 @@ async fn meeting_page(db: &impl Db, state: &ExportState, size: usize) -> StoreRe
         .collect()
 }
 
-async fn attendances_of(db: &impl Db, meetings: &[MeetingHead]) -> StoreResult<Vec<AttendanceJoin>> {
-    let a = attendances::Entity;
-    let statement = Query::select()
-        .column((a, attendances::Column::Id))
-        .column((a, attendances::Column::MeetingId))
-        .column((a, attendances::Column::OrganisationId))
-        .expr_as(
-            Expr::col((organisations::Entity, organisations::Column::Name)),
-            Alias::new("organisation_name"),
-        )
-        .column((a, attendances::Column::RepresentativeId))
-        .expr_as(
-            Expr::col((representatives::Entity, representatives::Column::FullName)),
-            Alias::new("representative_name"),
-        )
-        .column((a, attendances::Column::Role))
-        .column((a, attendances::Column::Status))
-        .from(a)
-        .inner_join(
-            organisations::Entity,
-            Expr::col((organisations::Entity, organisations::Column::Id))
-                .equals((a, attendances::Column::OrganisationId)),
-        )
-        .left_join(
-            representatives::Entity,
-            Expr::col((representatives::Entity, representatives::Column::Id))
-                .equals((a, attendances::Column::RepresentativeId)),
-        )
-        .and_where(Expr::col((a, attendances::Column::MeetingId)).is_in(meetings.iter().map(|m| m.id)))
-        .order_by((a, attendances::Column::MeetingId), Order::Asc)
-        .order_by((a, attendances::Column::Id), Order::Asc)
-        .take();
-    let rows = db.query_all(&statement).await?;
+async fn attendances_of(db: &impl Db, meetings: &[MeetingHead]) -> StoreResult<Vec<AttendanceIds>> {
+    let rows: Vec<(Uuid, Uuid, Uuid, Option<Uuid>, String, String)> = attendances::Entity::find()
+        .select_only()
+        .column(attendances::Column::Id)
+        .column(attendances::Column::MeetingId)
+        .column(attendances::Column::OrganisationId)
+        .column(attendances::Column::RepresentativeId)
+        .column(attendances::Column::Role)
+        .column(attendances::Column::Status)
+        .filter(attendances::Column::MeetingId.is_in(meetings.iter().map(|m| m.id)))
+        .order_by_asc(attendances::Column::MeetingId)
+        .order_by_asc(attendances::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
     Ok(rows
-        .iter()
-        .map(|row| AttendanceJoin::from_query_result(row, ""))
-        .collect::<Result<_, _>>()?)
+        .into_iter()
+        .map(
+            |(id, meeting_id, organisation_id, representative_id, role, status)| AttendanceIds {
+                id,
+                meeting_id,
+                organisation_id,
+                representative_id,
+                role,
+                status,
+            },
+        )
+        .collect())
 }
 
 /// Reads the next batch: a page of meetings and their attendances, in
 /// export order. `None` when the period is exhausted.
-async fn next_batch(mut state: ExportState) -> StoreResult<Option<(Vec<AttendanceExportRow>, ExportState)>> {
+async fn next_batch(state: &mut ExportState) -> StoreResult<Option<Vec<AttendanceExportRow>>> {
     loop {
         if state.finished {
             return Ok(None);
         }
         let size = state.page_size();
-        let page = meeting_page(&state.store.db, &state, size).await?;
+        let page = meeting_page(&state.store.db, state, size).await?;
         state.finished = page.len() < size;
         let Some(last) = page.last() else {
             return Ok(None);
@@ -181,7 +227,9 @@ async fn next_batch(mut state: ExportState) -> StoreResult<Option<(Vec<Attendanc
         let joined = attendances_of(&state.store.db, &page).await?;
         state.meetings_read += page.len();
         state.rows_read += joined.len();
-        let mut by_meeting: HashMap<Uuid, Vec<AttendanceJoin>> = HashMap::with_capacity(page.len());
+        state.names.learn(&state.store, &joined).await?;
+        let names = &state.names.names;
+        let mut by_meeting: HashMap<Uuid, Vec<AttendanceIds>> = HashMap::with_capacity(page.len());
         for row in joined {
             by_meeting.entry(row.meeting_id).or_default().push(row);
         }
@@ -197,9 +245,9 @@ async fn next_batch(mut state: ExportState) -> StoreResult<Option<(Vec<Attendanc
                     meeting_kind: meeting.kind,
                     meeting_status: meeting.status,
                     organisation_id: row.organisation_id.into(),
-                    organisation_name: row.organisation_name,
+                    organisation_name: names.organisation(row.organisation_id.into()),
                     representative_id: row.representative_id.map(Into::into),
-                    representative_name: row.representative_name,
+                    representative_name: row.representative_id.map(|id| names.representative(id.into())),
                     role,
                     status,
                 });
@@ -208,7 +256,7 @@ async fn next_batch(mut state: ExportState) -> StoreResult<Option<(Vec<Attendanc
         // A page of meetings nobody attended yields nothing: read on rather
         // than hand the caller an empty batch.
         if !batch.is_empty() {
-            return Ok(Some((batch, state)));
+            return Ok(Some(batch));
         }
     }
 }
@@ -216,15 +264,17 @@ async fn next_batch(mut state: ExportState) -> StoreResult<Option<(Vec<Attendanc
 impl Store {
     /// Every attendance of the meetings that begin on the Stockholm days
     /// `from` to `to` (inclusive), in batches of about `target_rows` (see
-    /// the module's documentation). Reading happens as the stream is
-    /// polled: an export of any size holds one batch at a time.
+    /// the module's documentation). A task reads the batches one ahead of
+    /// the consumer (so an export of any size holds at most three batches:
+    /// one being read, one waiting, one being written), and stops when the
+    /// stream is dropped. Must be called within a Tokio runtime.
     pub fn attendance_export(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         target_rows: usize,
     ) -> impl Stream<Item = StoreResult<Vec<AttendanceExportRow>>> + Send + 'static {
-        let state = ExportState {
+        let mut state = ExportState {
             store: self.clone(),
             start: time::day_start(from),
             end: time::day_end(to),
@@ -233,8 +283,25 @@ impl Store {
             meetings_read: 0,
             rows_read: 0,
             finished: from > to,
+            names: NameCache::default(),
         };
-        futures_util::stream::try_unfold(state, next_batch)
+        let (batches, received) = mpsc::channel(1);
+        tokio::spawn(async move {
+            loop {
+                let (item, last) = match next_batch(&mut state).await {
+                    Ok(Some(batch)) => (Ok(batch), false),
+                    Ok(None) => return,
+                    Err(error) => (Err(error), true),
+                };
+                // A closed channel: the consumer is gone, and so is the need.
+                if batches.send(item).await.is_err() || last {
+                    return;
+                }
+            }
+        });
+        futures_util::stream::unfold(received, |mut received| async move {
+            received.recv().await.map(|item| (item, received))
+        })
     }
 
     /// The names of these organisations and representatives (archived ones

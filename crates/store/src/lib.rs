@@ -10,6 +10,7 @@ mod audit;
 mod connect;
 pub mod demo;
 mod engagement;
+mod engagement_facts;
 pub mod entity;
 mod error;
 mod exports;

@@ -14,7 +14,6 @@ use samverkan_domain::{
     KnownRecords, MeetingEditError, MeetingId, MeetingRecords, OutcomeId, OutcomeKind, ReferencedIds, time,
 };
 
-use crate::Store;
 use crate::entity::{
     agenda_item_presenters, agenda_item_tags, agenda_items, attendances, meetings, outcomes,
 };
@@ -24,6 +23,7 @@ use crate::meetings::{
     agenda_row, attendance_row, insert_item_links, known_records, load_records, outcome_row,
 };
 use crate::support::{Db, guarded_update};
+use crate::{Store, engagement_facts};
 
 impl From<MeetingEditError> for StoreError {
     fn from(error: MeetingEditError) -> Self {
@@ -189,6 +189,7 @@ impl Store {
             changes,
         )
         .await?;
+        engagement_facts::refresh(&*txn, id).await?;
         txn.audit(
             "meeting",
             id.as_uuid(),

@@ -29,7 +29,7 @@ use crate::support::{
     Db, check_version, folded_contains, guarded_update, keyset_after, meta, refuse_archived, search_text,
     stored,
 };
-use crate::{Store, follow_ups as follow_up_rows, representatives as representative_rows};
+use crate::{Store, engagement_facts, follow_ups as follow_up_rows, representatives as representative_rows};
 
 const ENTITY: &str = "meeting";
 /// The name on this list's cursors.
@@ -541,6 +541,7 @@ pub(crate) async fn log(db: &impl Db, log: MeetingLog, now: DateTime<Utc>) -> St
     let known = known_records(db, &log.referenced_ids()).await?;
     let records = log.into_records(&known, now)?;
     insert_records(db, &records).await?;
+    engagement_facts::refresh(db, records.meeting.id).await?;
     Ok(records)
 }
 
@@ -687,6 +688,7 @@ impl Store {
         )
         .await?;
         replace_meeting_links(&*txn, &meeting, true).await?;
+        engagement_facts::refresh(&*txn, id).await?;
         txn.audit(
             ENTITY,
             id.as_uuid(),
@@ -733,6 +735,7 @@ impl Store {
             changes,
         )
         .await?;
+        engagement_facts::refresh(&*txn, id).await?;
         txn.audit(
             ENTITY,
             id.as_uuid(),

@@ -27,15 +27,26 @@ use crate::words::{self, PLACES};
 pub const FIRST_MEETING_DAY: (i32, u32, u32) = (2022, 1, 1);
 pub const LAST_MEETING_DAY: (i32, u32, u32) = (2026, 12, 31);
 
-/// Attendee counts: a partner day, and every other meeting.
-pub const PARTNER_DAY_ATTENDEES: (usize, usize) = (10, 40);
-pub const MEETING_ATTENDEES: (usize, usize) = (3, 12);
+/// Attendee counts (invited included) by kind of meeting, drawn evenly.
+/// With the kinds' weights in [`Generator::meeting`] a meeting has about 15
+/// on average, so 100,000 meetings make about 1.5 million attendances: the
+/// scale the engagement and export benchmarks are specified at.
+pub fn attendees_of(kind: MeetingKind) -> (usize, usize) {
+    match kind {
+        MeetingKind::PartnerDay => (10, 40),
+        MeetingKind::Workshop => (6, 30),
+        MeetingKind::SteeringGroup => (5, 15),
+        MeetingKind::OneToOne => (2, 3),
+        MeetingKind::SiteVisit | MeetingKind::Other => (3, 12),
+    }
+}
 /// Representatives per organisation.
 pub const PEOPLE_PER_ORGANISATION: (usize, usize) = (3, 8);
 pub const AGENDA_ITEMS: (usize, usize) = (2, 7);
 pub const OUTCOMES: (usize, usize) = (0, 3);
-/// Follow-ups per meeting, drawn evenly: 2.5 on average.
-pub const FOLLOW_UPS: (usize, usize) = (0, 5);
+/// Follow-ups per meeting, drawn evenly: 3 on average (300,000 for 100,000
+/// meetings).
+pub const FOLLOW_UPS: (usize, usize) = (0, 6);
 
 fn day(ymd: (i32, u32, u32)) -> NaiveDate {
     NaiveDate::from_ymd_opt(ymd.0, ymd.1, ymd.2).unwrap_or_default()
@@ -555,11 +566,7 @@ impl Generator {
         } else {
             self.rng.random_range(0..organisation_count)
         };
-        let wanted = self.between(if partner_day {
-            PARTNER_DAY_ATTENDEES
-        } else {
-            MEETING_ATTENDEES
-        });
+        let wanted = self.between(attendees_of(kind));
         let other_organisations = if partner_day {
             self.between((3, 9))
         } else {

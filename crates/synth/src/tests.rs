@@ -6,7 +6,7 @@ use samverkan_domain::{AttendanceStatus, Attendee, MeetingKind};
 use samverkan_store::{MeetingFilter, OrganisationFilter, PageRequest, Store};
 
 use super::*;
-use crate::plan::{AGENDA_ITEMS, MEETING_ATTENDEES, OUTCOMES, PARTNER_DAY_ATTENDEES};
+use crate::plan::{AGENDA_ITEMS, OUTCOMES, attendees_of};
 
 async fn fresh_store(dir: &tempfile::TempDir) -> Store {
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("x.db").display());
@@ -140,7 +140,8 @@ async fn meetings_have_the_shape_of_partner_work() {
         let records = store.meeting_records(meeting.id).await.unwrap();
         let details = &records.meeting.details;
         let attendees = records.attendances.len();
-        let (low, high) = if details.kind == MeetingKind::PartnerDay {
+        let (low, high) = attendees_of(details.kind);
+        if details.kind == MeetingKind::PartnerDay {
             assert!(details.all_day);
             organisations_at_partner_days += records
                 .attendances
@@ -148,10 +149,7 @@ async fn meetings_have_the_shape_of_partner_work() {
                 .map(|a| a.organisation_id)
                 .collect::<HashSet<_>>()
                 .len();
-            PARTNER_DAY_ATTENDEES
-        } else {
-            MEETING_ATTENDEES
-        };
+        }
         assert!(
             (low..=high).contains(&attendees),
             "{attendees} at a {}",

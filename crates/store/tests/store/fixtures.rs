@@ -94,6 +94,8 @@ pub async fn row_counts(store: &Store) -> Vec<(String, i64)> {
         "outcomes",
         "follow_ups",
         "audit_events",
+        "engagement_meetings",
+        "engagement_people",
     ] {
         let backend = store.backend();
         let row = store
