@@ -661,11 +661,10 @@ async fn admin_token(database_url: &str) -> TokenSecret {
             store.create_user(details).await.expect("create the user")
         }
     };
-    let secret = TokenSecret::generate().expect("a token");
-    store
-        .create_token(admin.id, "api_load", Some(1), &secret)
+    let (_, secret) = store
+        .issue_token(admin.id, "api_load", Some(1))
         .await
-        .expect("create the token");
+        .expect("issue the token");
     store.close().await.expect("close the store");
     secret
 }

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use samverkan_domain::{Email, HealthThresholds, Role, TokenId, TokenSecret, User, UserDetails, UserInput};
+use samverkan_domain::{Email, HealthThresholds, Role, TokenId, User, UserDetails, UserInput};
 use samverkan_store::{DEFAULT_DATABASE_URL, PageRequest, Store};
 use tracing_subscriber::EnvFilter;
 
@@ -353,8 +353,7 @@ async fn run_token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {
             expires_in,
         } => {
             let user = user_by_email(store, &email).await?;
-            let secret = TokenSecret::generate()?;
-            let token = store.create_token(user.id, &name, expires_in, &secret).await?;
+            let (token, secret) = store.issue_token(user.id, &name, expires_in).await?;
             let expiry = token.expires_at.map_or_else(
                 || "does not expire".to_owned(),
                 |at| format!("expires {}", at.to_rfc3339()),

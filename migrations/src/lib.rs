@@ -10,6 +10,7 @@ mod m20261130_000001_initial_schema;
 mod m20261130_000002_read_indexes;
 mod m20261130_000010_accounts;
 pub mod m20261130_000011_engagement_read_model;
+mod m20261130_000012_covering_indexes;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000002_read_indexes::Migration),
             Box::new(m20261130_000010_accounts::Migration),
             Box::new(m20261130_000011_engagement_read_model::Migration),
+            Box::new(m20261130_000012_covering_indexes::Migration),
         ]
     }
 }

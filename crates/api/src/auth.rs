@@ -14,7 +14,7 @@ use poem::Request;
 use poem::http::StatusCode;
 use poem_openapi::SecurityScheme;
 use poem_openapi::auth::Bearer;
-use samverkan_domain::{Permission, TokenId, TokenSecret, User};
+use samverkan_domain::{Permission, TokenSecret, User};
 use samverkan_store::{Actor, Store};
 
 use crate::hardening::{TokenRateLimit, too_many_requests};
@@ -24,7 +24,6 @@ use crate::problem::{ApiError, BEARER_CHALLENGE, Problem, problem_response};
 #[derive(Debug, Clone)]
 pub struct Caller {
     pub user: User,
-    pub token_id: TokenId,
 }
 
 /// A 401 answer: RFC 9457 problem plus the RFC 6750 challenge.
@@ -69,10 +68,7 @@ async fn authorise(req: &Request, bearer: Bearer, permission: Permission) -> poe
     if let Some(Some(limit)) = req.data::<Option<TokenRateLimit>>() {
         limit.check(token.id).map_err(too_many_requests)?;
     }
-    let caller = Caller {
-        user,
-        token_id: token.id,
-    };
+    let caller = Caller { user };
     if caller.user.details.role.allows(permission) {
         Ok(caller)
     } else {

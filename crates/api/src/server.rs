@@ -18,8 +18,6 @@ pub enum ServeError {
     Store(#[from] samverkan_store::StoreError),
     #[error("cannot listen: {0}")]
     Io(#[from] std::io::Error),
-    #[error("{0}")]
-    Randomness(String),
 }
 
 #[derive(Debug, Clone)]
@@ -109,10 +107,7 @@ async fn demo_admin_token(store: &Store) -> Result<TokenSecret, ServeError> {
             store.revoke_token(token.id).await?;
         }
     }
-    let secret = TokenSecret::generate().map_err(|error| ServeError::Randomness(error.to_string()))?;
-    store
-        .create_token(admin.id, DEMO_TOKEN_NAME, None, &secret)
-        .await?;
+    let (_, secret) = store.issue_token(admin.id, DEMO_TOKEN_NAME, None).await?;
     Ok(secret)
 }
 

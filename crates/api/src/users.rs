@@ -5,9 +5,7 @@ use chrono::{DateTime, Utc};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
-use samverkan_domain::{
-    self as domain, ApiToken, RepresentativeId, TokenId, TokenSecret, UserDetails, UserId, UserInput,
-};
+use samverkan_domain::{self as domain, ApiToken, RepresentativeId, TokenId, UserDetails, UserId, UserInput};
 use samverkan_store::Store;
 use uuid::Uuid;
 
@@ -143,21 +141,6 @@ pub enum CreatedToken {
     Created(Json<CreatedTokenBody>),
 }
 
-/// Makes a token for `user`: a fresh secret, stored as its hash.
-pub async fn issue_token(
-    store: &Store,
-    user: UserId,
-    name: &str,
-    expires_in_days: Option<u32>,
-) -> Result<(ApiToken, TokenSecret), ApiError> {
-    let secret = TokenSecret::generate().map_err(|error| {
-        tracing::error!(%error, "no token could be made");
-        ApiError::internal()
-    })?;
-    let token = store.create_token(user, name, expires_in_days, &secret).await?;
-    Ok((token, secret))
-}
-
 pub struct UsersApi {
     pub store: Store,
 }
@@ -240,14 +223,11 @@ impl UsersApi {
         id: Path<Uuid>,
         body: Json<NewToken>,
     ) -> Result<CreatedToken, ApiError> {
-        let user = auth.store(&self.store).user(UserId::from(id.0)).await?;
-        let (token, secret) = issue_token(
-            &auth.store(&self.store),
-            user.id,
-            &body.0.name,
-            body.0.expires_in_days,
-        )
-        .await?;
+        let store = auth.store(&self.store);
+        let user = store.user(UserId::from(id.0)).await?;
+        let (token, secret) = store
+            .issue_token(user.id, &body.0.name, body.0.expires_in_days)
+            .await?;
         Ok(CreatedToken::Created(Json(CreatedTokenBody {
             token: token.into(),
             secret: secret.expose().to_owned(),

@@ -218,10 +218,23 @@ impl Store {
         Ok(user)
     }
 
-    /// Stores a new token of `user`, named `name` and living
-    /// `expires_in_days` (or for ever), by the hash of `secret` (which the
-    /// caller made, and shows once).
-    pub async fn create_token(
+    /// Makes a token for `user`, named `name` and living `expires_in_days`
+    /// (or for ever): a fresh secret from the operating system's random
+    /// number generator, stored only as its hash. The secret is returned
+    /// for the caller to show, this once.
+    pub async fn issue_token(
+        &self,
+        user: UserId,
+        name: &str,
+        expires_in_days: Option<u32>,
+    ) -> StoreResult<(ApiToken, TokenSecret)> {
+        let secret = TokenSecret::generate().map_err(|error| StoreError::Internal(error.to_string()))?;
+        let token = self.create_token(user, name, expires_in_days, &secret).await?;
+        Ok((token, secret))
+    }
+
+    /// Stores a new token of `user` by the hash of `secret`.
+    async fn create_token(
         &self,
         user: UserId,
         name: &str,

@@ -3,7 +3,7 @@
 
 use samverkan_domain::{
     FollowUpDetails, OrganisationDetails, OrganisationInput, OrganisationKind, OutcomeKind, Role,
-    TokenSecret, UserDetails, UserInput,
+    UserDetails, UserInput,
 };
 use samverkan_store::{Actor, AuditFilter, PageRequest, Store, StoreError};
 
@@ -169,11 +169,7 @@ async fn every_write_records_who_what_before_and_after(store: Store) {
         .collect();
     assert_eq!(actions, ["create", "update"]);
 
-    let secret = TokenSecret::generate().unwrap();
-    let token = store
-        .create_token(user.id, "rapporter", Some(30), &secret)
-        .await
-        .unwrap();
+    let (token, secret) = store.issue_token(user.id, "rapporter", Some(30)).await.unwrap();
     store.revoke_token(token.id).await.unwrap();
     store.set_user_disabled(user.id, true).await.unwrap();
     let token_events = history(&store, token.id.as_uuid()).await;
