@@ -47,6 +47,13 @@ const SQLITE_MMAP_BYTES: u64 = 256 * 1024 * 1024;
 /// memory map does not cover (the WAL's, and the file past the map).
 const SQLITE_CACHE_KIB: i64 = 16 * 1024;
 
+/// The page cache of a connection that streams an export: 2 MiB (SQLite's
+/// default), without a memory map. An export reads most of the file once;
+/// a map would make every page it touched count in the process's resident
+/// memory (`docs/benchmarks.md`, "Attendance export"), a large cache would
+/// hold pages it never reads again.
+const SQLITE_STREAM_CACHE_KIB: i64 = 2 * 1024;
+
 /// Samverkan's database: a pooled connection plus the operations on records.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -61,6 +68,8 @@ pub struct Store {
     pub(crate) writer: Option<DatabaseConnection>,
     /// Whom writes are recorded for in the audit trail (see `acting_as`).
     pub(crate) actor: Actor,
+    /// Where the database is, for connections of their own (exports).
+    pub(crate) url: std::sync::Arc<str>,
 }
 
 impl Store {
@@ -98,7 +107,27 @@ impl Store {
             db,
             writer,
             actor: Actor::Process("cli"),
+            url: url.into(),
         })
+    }
+
+    /// A connection for a long sequential read (an export). On SQLite, one
+    /// of its own, outside the pool, with a small page cache and no memory
+    /// map: an export never takes a connection from the requests, and its
+    /// memory stays flat however large the file. On PostgreSQL, the pool
+    /// (reading ahead holds a pooled connection only for one statement at a
+    /// time).
+    pub(crate) async fn streaming_connection(&self) -> StoreResult<DatabaseConnection> {
+        if self.backend() != DbBackend::Sqlite {
+            return Ok(self.db.clone());
+        }
+        let mut options = Self::options(&self.url, 1, READ_ACQUIRE_TIMEOUT);
+        options.map_sqlx_sqlite_opts(|options| {
+            options
+                .pragma("mmap_size", "0")
+                .pragma("cache_size", (-SQLITE_STREAM_CACHE_KIB).to_string())
+        });
+        Ok(Database::connect(options).await?)
     }
 
     /// Pool options for `url`: `connections` at most, SQLite's pragmas.

@@ -19,19 +19,23 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use futures_util::Stream;
-use sea_orm::{ColumnTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
+use futures_util::{Stream, StreamExt};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use samverkan_domain::{
-    AttendanceExportRow, MeetingId, MeetingKind, MeetingRecords, MeetingStatus, Names, OrganisationId,
-    RepresentativeId, read_models, time,
+    AttendanceExportRow, AttendanceRole, AttendanceStatus, MeetingId, MeetingKind, MeetingRecords,
+    MeetingStatus, Names, OrganisationId, RepresentativeId, read_models, time,
 };
 
 use crate::Store;
 use crate::entity::{attendances, meetings, organisations, representatives};
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::meetings::attendance_role_and_status;
 use crate::support::{Db, keyset_after, stored};
 
@@ -61,7 +65,7 @@ struct NameCache {
 
 impl NameCache {
     /// Makes sure the cache holds the names of `rows`' organisations and people.
-    async fn learn(&mut self, store: &Store, rows: &[AttendanceIds]) -> StoreResult<()> {
+    async fn learn(&mut self, db: &impl Db, rows: &[AttendanceIds]) -> StoreResult<()> {
         let mut organisations: Vec<OrganisationId> = Vec::new();
         let mut representatives: Vec<RepresentativeId> = Vec::new();
         for row in rows {
@@ -85,9 +89,9 @@ impl NameCache {
         if self.len() + organisations.len() + representatives.len() > MAX_CACHED_NAMES {
             // Start over, keeping only what this batch needs.
             self.names = Names::default();
-            return Box::pin(self.learn(store, rows)).await;
+            return Box::pin(self.learn(db, rows)).await;
         }
-        let found = store.names(&organisations, &representatives).await?;
+        let found = names_in(db, &organisations, &representatives).await?;
         self.names.organisations.extend(found.organisations);
         self.names.representatives.extend(found.representatives);
         Ok(())
@@ -100,7 +104,9 @@ impl NameCache {
 
 /// Where the next page of meetings starts, and how large it is.
 struct ExportState {
-    store: Store,
+    /// The export's own connection on SQLite, the pool on PostgreSQL
+    /// ([`Store::streaming_connection`]).
+    db: DatabaseConnection,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
     target_rows: usize,
@@ -140,8 +146,29 @@ struct AttendanceIds {
     meeting_id: Uuid,
     organisation_id: Uuid,
     representative_id: Option<Uuid>,
-    role: String,
-    status: String,
+    role: AttendanceRole,
+    status: AttendanceStatus,
+}
+
+impl AttendanceIds {
+    fn parse(
+        id: Uuid,
+        meeting_id: Uuid,
+        organisation_id: Uuid,
+        representative_id: Option<Uuid>,
+        role: &str,
+        status: &str,
+    ) -> StoreResult<Self> {
+        let (role, status) = attendance_role_and_status(id, role, status)?;
+        Ok(Self {
+            id,
+            meeting_id,
+            organisation_id,
+            representative_id,
+            role,
+            status,
+        })
+    }
 }
 
 async fn meeting_page(db: &impl Db, state: &ExportState, size: usize) -> StoreResult<Vec<MeetingHead>> {
@@ -180,7 +207,15 @@ async fn meeting_page(db: &impl Db, state: &ExportState, size: usize) -> StoreRe
         .collect()
 }
 
-async fn attendances_of(db: &impl Db, meetings: &[MeetingHead]) -> StoreResult<Vec<AttendanceIds>> {
+/// The attendances of `meetings`, in (meeting, attendance) order.
+async fn attendances_of(
+    db: &DatabaseConnection,
+    meetings: &[MeetingHead],
+) -> StoreResult<Vec<AttendanceIds>> {
+    let of_these = attendances::Column::MeetingId.is_in(meetings.iter().map(|m| m.id));
+    if db.get_database_backend() == DbBackend::Sqlite {
+        return attendances_as_json(db, of_these).await;
+    }
     let rows: Vec<(Uuid, Uuid, Uuid, Option<Uuid>, String, String)> = attendances::Entity::find()
         .select_only()
         .column(attendances::Column::Id)
@@ -189,25 +224,57 @@ async fn attendances_of(db: &impl Db, meetings: &[MeetingHead]) -> StoreResult<V
         .column(attendances::Column::RepresentativeId)
         .column(attendances::Column::Role)
         .column(attendances::Column::Status)
-        .filter(attendances::Column::MeetingId.is_in(meetings.iter().map(|m| m.id)))
+        .filter(of_these)
         .order_by_asc(attendances::Column::MeetingId)
         .order_by_asc(attendances::Column::Id)
         .into_tuple()
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, meeting_id, organisation_id, representative_id, role, status)| AttendanceIds {
-                id,
-                meeting_id,
-                organisation_id,
-                representative_id,
+    rows.into_iter()
+        .map(|(id, meeting, organisation, representative, role, status)| {
+            AttendanceIds::parse(id, meeting, organisation, representative, &role, &status)
+        })
+        .collect()
+}
+
+/// The same on SQLite, as one JSON array built by SQLite. sqlx hands each
+/// row of a SQLite result from its worker thread to the reading task on its
+/// own, with an allocation per value; for the export's million rows that
+/// hand-over was most of the time (`docs/benchmarks.md`, "Attendance
+/// export"). One row per batch instead, parsed here without copying.
+async fn attendances_as_json(db: &DatabaseConnection, of_these: Expr) -> StoreResult<Vec<AttendanceIds>> {
+    let statement = Query::select()
+        .expr(Expr::cust(
+            "json_group_array(json_array(hex(id), hex(meeting_id), hex(organisation_id), \
+             hex(representative_id), role, status) ORDER BY meeting_id, id)",
+        ))
+        .from(attendances::Entity)
+        .and_where(of_these)
+        .take();
+    let Some(row) = db.query_one(&statement).await? else {
+        return Ok(Vec::new());
+    };
+    let text: String = row.try_get_by_index(0)?;
+    let corrupt =
+        |reason: String| StoreError::Internal(format!("the attendances of an export batch: {reason}"));
+    let rows: Vec<[&str; 6]> = serde_json::from_str(&text).map_err(|error| corrupt(error.to_string()))?;
+    let uuid = |hex: &str| Uuid::try_parse(hex).map_err(|error| corrupt(format!("{hex}: {error}")));
+    rows.into_iter()
+        .map(|[id, meeting, organisation, representative, role, status]| {
+            let representative = match representative {
+                "" => None,
+                hex => Some(uuid(hex)?),
+            };
+            AttendanceIds::parse(
+                uuid(id)?,
+                uuid(meeting)?,
+                uuid(organisation)?,
+                representative,
                 role,
                 status,
-            },
-        )
-        .collect())
+            )
+        })
+        .collect()
 }
 
 /// Reads the next batch: a page of meetings and their attendances, in
@@ -218,16 +285,16 @@ async fn next_batch(state: &mut ExportState) -> StoreResult<Option<Vec<Attendanc
             return Ok(None);
         }
         let size = state.page_size();
-        let page = meeting_page(&state.store.db, state, size).await?;
+        let page = meeting_page(&state.db, state, size).await?;
         state.finished = page.len() < size;
         let Some(last) = page.last() else {
             return Ok(None);
         };
         state.after = Some((last.starts_at, last.id));
-        let joined = attendances_of(&state.store.db, &page).await?;
+        let joined = attendances_of(&state.db, &page).await?;
         state.meetings_read += page.len();
         state.rows_read += joined.len();
-        state.names.learn(&state.store, &joined).await?;
+        state.names.learn(&state.db, &joined).await?;
         let names = &state.names.names;
         let mut by_meeting: HashMap<Uuid, Vec<AttendanceIds>> = HashMap::with_capacity(page.len());
         for row in joined {
@@ -236,7 +303,6 @@ async fn next_batch(state: &mut ExportState) -> StoreResult<Option<Vec<Attendanc
         let mut batch = Vec::with_capacity(by_meeting.values().map(Vec::len).sum());
         for meeting in &page {
             for row in by_meeting.remove(&meeting.id).unwrap_or_default() {
-                let (role, status) = attendance_role_and_status(row.id, &row.role, &row.status)?;
                 batch.push(AttendanceExportRow {
                     attendance_id: row.id.into(),
                     meeting_id: MeetingId::from(meeting.id),
@@ -248,8 +314,8 @@ async fn next_batch(state: &mut ExportState) -> StoreResult<Option<Vec<Attendanc
                     organisation_name: names.organisation(row.organisation_id.into()),
                     representative_id: row.representative_id.map(Into::into),
                     representative_name: row.representative_id.map(|id| names.representative(id.into())),
-                    role,
-                    status,
+                    role: row.role,
+                    status: row.status,
                 });
             }
         }
@@ -259,6 +325,38 @@ async fn next_batch(state: &mut ExportState) -> StoreResult<Option<Vec<Attendanc
             return Ok(Some(batch));
         }
     }
+}
+
+/// [`Store::names`] over `db`.
+async fn names_in(
+    db: &impl Db,
+    organisation_ids: &[OrganisationId],
+    representative_ids: &[RepresentativeId],
+) -> StoreResult<Names> {
+    let mut names = Names::default();
+    if !organisation_ids.is_empty() {
+        let rows: Vec<(Uuid, String)> = organisations::Entity::find()
+            .select_only()
+            .column(organisations::Column::Id)
+            .column(organisations::Column::Name)
+            .filter(organisations::Column::Id.is_in(organisation_ids.iter().map(|id| id.as_uuid())))
+            .into_tuple()
+            .all(db)
+            .await?;
+        names.organisations = rows.into_iter().map(|(id, name)| (id.into(), name)).collect();
+    }
+    if !representative_ids.is_empty() {
+        let rows: Vec<(Uuid, String)> = representatives::Entity::find()
+            .select_only()
+            .column(representatives::Column::Id)
+            .column(representatives::Column::FullName)
+            .filter(representatives::Column::Id.is_in(representative_ids.iter().map(|id| id.as_uuid())))
+            .into_tuple()
+            .all(db)
+            .await?;
+        names.representatives = rows.into_iter().map(|(id, name)| (id.into(), name)).collect();
+    }
+    Ok(names)
 }
 
 impl Store {
@@ -274,19 +372,29 @@ impl Store {
         to: NaiveDate,
         target_rows: usize,
     ) -> impl Stream<Item = StoreResult<Vec<AttendanceExportRow>>> + Send + 'static {
-        let mut state = ExportState {
-            store: self.clone(),
-            start: time::day_start(from),
-            end: time::day_end(to),
-            target_rows: target_rows.max(1),
-            after: None,
-            meetings_read: 0,
-            rows_read: 0,
-            finished: from > to,
-            names: NameCache::default(),
-        };
+        let store = self.clone();
+        let (start, end) = (time::day_start(from), time::day_end(to));
         let (batches, received) = mpsc::channel(1);
         tokio::spawn(async move {
+            let db = match store.streaming_connection().await {
+                Ok(db) => db,
+                Err(error) => {
+                    // Nobody may be listening any more; nothing else to do.
+                    let _ = batches.send(Err(error)).await;
+                    return;
+                }
+            };
+            let mut state = ExportState {
+                db,
+                start,
+                end,
+                target_rows: target_rows.max(1),
+                after: None,
+                meetings_read: 0,
+                rows_read: 0,
+                finished: from > to,
+                names: NameCache::default(),
+            };
             loop {
                 let (item, last) = match next_batch(&mut state).await {
                     Ok(Some(batch)) => (Ok(batch), false),
@@ -299,9 +407,11 @@ impl Store {
                 }
             }
         });
+        // Fused: a consumer may poll again after the end (poem's bodies do).
         futures_util::stream::unfold(received, |mut received| async move {
             received.recv().await.map(|item| (item, received))
         })
+        .fuse()
     }
 
     /// The names of these organisations and representatives (archived ones
@@ -311,30 +421,7 @@ impl Store {
         organisation_ids: &[OrganisationId],
         representative_ids: &[RepresentativeId],
     ) -> StoreResult<Names> {
-        let mut names = Names::default();
-        if !organisation_ids.is_empty() {
-            let rows: Vec<(Uuid, String)> = organisations::Entity::find()
-                .select_only()
-                .column(organisations::Column::Id)
-                .column(organisations::Column::Name)
-                .filter(organisations::Column::Id.is_in(organisation_ids.iter().map(|id| id.as_uuid())))
-                .into_tuple()
-                .all(&self.db)
-                .await?;
-            names.organisations = rows.into_iter().map(|(id, name)| (id.into(), name)).collect();
-        }
-        if !representative_ids.is_empty() {
-            let rows: Vec<(Uuid, String)> = representatives::Entity::find()
-                .select_only()
-                .column(representatives::Column::Id)
-                .column(representatives::Column::FullName)
-                .filter(representatives::Column::Id.is_in(representative_ids.iter().map(|id| id.as_uuid())))
-                .into_tuple()
-                .all(&self.db)
-                .await?;
-            names.representatives = rows.into_iter().map(|(id, name)| (id.into(), name)).collect();
-        }
-        Ok(names)
+        names_in(&self.db, organisation_ids, representative_ids).await
     }
 
     /// A meeting whole, with the names of every organisation and person it

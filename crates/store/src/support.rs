@@ -179,13 +179,19 @@ pub(crate) fn keyset_after<C: ColumnTrait>(
     let Some((at_key, id_key)) = after else {
         return Condition::all();
     };
-    let (at_beyond, id_beyond) = match order {
-        Order::Asc => (at.gt(*at_key), id.gt(*id_key)),
-        _ => (at.lt(*at_key), id.lt(*id_key)),
+    let (at_from, at_beyond, id_beyond) = match order {
+        Order::Asc => (at.gte(*at_key), at.gt(*at_key), id.gt(*id_key)),
+        _ => (at.lte(*at_key), at.lt(*at_key), id.lt(*id_key)),
     };
-    Condition::any()
-        .add(at_beyond)
-        .add(Condition::all().add(at.eq(*at_key)).add(id_beyond))
+    // `at_from` is implied by the rest, but it is what lets the database
+    // start the index range at the cursor: without it PostgreSQL read the
+    // index from the start of the list and filtered (68,000 rows for a page
+    // in the middle of 100,000 meetings).
+    Condition::all().add(at_from).add(
+        Condition::any()
+            .add(at_beyond)
+            .add(Condition::all().add(at.eq(*at_key)).add(id_beyond)),
+    )
 }
 
 /// Runs `statement`-free reads inside either a connection or a transaction.

@@ -142,6 +142,13 @@ async fn the_attendance_export_streams_every_attendance_once_in_order(store: Sto
         .collect()
         .await;
     assert!(reversed.is_empty());
+
+    // Polled again after its end, the stream still says it has ended (as
+    // an HTTP body is polled).
+    let mut ended = Box::pin(store.attendance_export(date(2025, 1, 1), date(2025, 1, 31), 10_000));
+    assert!(ended.next().await.is_some());
+    assert!(ended.next().await.is_none());
+    assert!(ended.next().await.is_none());
 }
 
 /// The stream reads a batch when polled, not the whole export up front: a
