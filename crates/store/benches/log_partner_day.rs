@@ -38,6 +38,9 @@ use samverkan_store::Store;
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// The store's WAL autocheckpoint, in pages (`connect.rs`).
 const WAL_AUTOCHECKPOINT_PAGES: &str = "10000";
+/// The store's memory map and page cache per connection (`connect.rs`).
+const MMAP_BYTES: &str = "268435456";
+const CACHE_KIB: &str = "-16384";
 
 fn sqlite_url(dir: &Path, file: &str) -> String {
     format!("sqlite://{}?mode=rwc", dir.join(file).display())
@@ -61,6 +64,8 @@ async fn baseline_pool(url: &str) -> SqlitePool {
         .busy_timeout(BUSY_TIMEOUT)
         .pragma("temp_store", "memory")
         .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)
+        .pragma("mmap_size", MMAP_BYTES)
+        .pragma("cache_size", CACHE_KIB)
         .disable_statement_logging();
     SqlitePoolOptions::new()
         .max_connections(8)

@@ -9,6 +9,8 @@
 //! as instants; the only date arithmetic left to SQL is whole days between
 //! two instants, written once per backend ([`days_to_complete`]).
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{
     Alias, Asterisk, Condition, Expr, ExprTrait, Func, IntoTableRef, JoinType, Order, Query, SelectStatement,
@@ -32,7 +34,7 @@ use crate::page::{Cursor, Page, PageRequest};
 
 /// How many tags the summary lists, and how many organisations at each end.
 const SUMMARY_TAGS: u64 = 10;
-const SUMMARY_ORGANISATIONS: u64 = 5;
+const SUMMARY_ORGANISATIONS: usize = 5;
 
 /// The scale of the completion rate's sort key: a rate in ten-thousandths,
 /// an integer on both backends, so that a cursor can hold it exactly.
@@ -626,6 +628,13 @@ fn organisation_counts(
     query
 }
 
+/// The row of `id` among `rows` (which [`Store::rows_for`] read for it).
+fn take_row(rows: &HashMap<Uuid, EngagementRow>, id: Uuid) -> StoreResult<EngagementRow> {
+    rows.get(&id)
+        .cloned()
+        .ok_or_else(|| StoreError::Database(sea_orm::DbErr::RecordNotFound(format!("organisation {id}"))))
+}
+
 fn read_counts(row: &QueryResult) -> Result<EngagementCounts, sea_orm::DbErr> {
     let count = |column: &str| row.try_get::<i64>("", column);
     Ok(EngagementCounts {
@@ -746,51 +755,101 @@ impl Store {
             order.push((id, cursor_key(&row, column, key_type)?));
         }
         let ids: Vec<Uuid> = order.iter().map(|(id, _)| *id).collect();
-        let figures_of = |bounds: Bounds| {
-            let ids = &ids;
-            async move {
-                let mut found: Vec<(Uuid, String, EngagementCounts)> = Vec::with_capacity(ids.len());
-                if ids.is_empty() {
-                    return Ok::<_, StoreError>(found);
-                }
-                let query = organisation_counts(backend, &bounds, filter, Only::These(ids), &ALL_GROUPS);
-                for row in self.db.query_all(&query).await? {
-                    found.push((
-                        row.try_get("", "id")?,
-                        row.try_get("", "name")?,
-                        read_counts(&row)?,
-                    ));
-                }
-                Ok(found)
-            }
-        };
-        let previous_bounds = Bounds::new(&period.previous(), today);
-        // Independent reads, on two pooled connections at once.
-        let (current, previous) = tokio::try_join!(figures_of(bounds), figures_of(previous_bounds))?;
+        let rows = self.rows_for(period, today, thresholds, filter, &ids).await?;
         let cursor_of = |(id, key): &(Uuid, String)| Cursor::new(&scope, key.clone(), *id);
-        Page::from_rows(order, page.limit, cursor_of, |(id, _)| {
-            let (name, counts) = current
-                .iter()
-                .find(|(found, ..)| *found == id)
-                .map(|(_, name, counts)| (name.clone(), *counts))
-                .ok_or_else(|| {
-                    StoreError::Database(sea_orm::DbErr::RecordNotFound(format!("organisation {id}")))
-                })?;
-            let earlier = previous
-                .iter()
-                .find(|(found, ..)| *found == id)
-                .map(|(.., counts)| *counts)
-                .unwrap_or_default();
+        Page::from_rows(order, page.limit, cursor_of, |(id, _)| take_row(&rows, id))
+    }
+
+    /// Every figure of the organisations `ids`, for `period` and the period
+    /// before, as rows by id: one statement per period, run side by side.
+    async fn rows_for(
+        &self,
+        period: &Period,
+        today: NaiveDate,
+        thresholds: &HealthThresholds,
+        filter: &EngagementFilter,
+        ids: &[Uuid],
+    ) -> StoreResult<HashMap<Uuid, EngagementRow>> {
+        let backend = self.backend();
+        let bounds = Bounds::new(period, today);
+        let previous_bounds = Bounds::new(&period.previous(), today);
+        let figures_of = |bounds: Bounds| async move {
+            let mut found: HashMap<Uuid, (String, EngagementCounts)> = HashMap::with_capacity(ids.len());
+            if ids.is_empty() {
+                return Ok::<_, StoreError>(found);
+            }
+            let query = organisation_counts(backend, &bounds, filter, Only::These(ids), &ALL_GROUPS);
+            for row in self.db.query_all(&query).await? {
+                found.insert(
+                    row.try_get("", "id")?,
+                    (row.try_get("", "name")?, read_counts(&row)?),
+                );
+            }
+            Ok(found)
+        };
+        let (current, previous) = tokio::try_join!(figures_of(bounds), figures_of(previous_bounds))?;
+        let mut rows = HashMap::with_capacity(current.len());
+        for (id, (name, counts)) in current {
+            let earlier = previous.get(&id).map(|(_, counts)| *counts).unwrap_or_default();
             let current = EngagementFigures::new(&counts, bounds.as_of, thresholds);
             let previous = EngagementFigures::new(&earlier, previous_bounds.as_of, thresholds);
-            Ok(EngagementRow {
-                organisation_id: id.into(),
-                name,
-                change: EngagementChange::between(&current, &previous),
-                current,
-                previous,
-            })
-        })
+            rows.insert(
+                id,
+                EngagementRow {
+                    organisation_id: id.into(),
+                    name,
+                    change: EngagementChange::between(&current, &previous),
+                    current,
+                    previous,
+                },
+            );
+        }
+        Ok(rows)
+    }
+
+    /// The `count` most and least engaged live organisations (by meetings
+    /// engaged, ties by id), as [`Self::engagement`] would list them first
+    /// in descending and in ascending order: one ranking of every
+    /// organisation serves both ends.
+    async fn engagement_ends(
+        &self,
+        period: &Period,
+        today: NaiveDate,
+        thresholds: &HealthThresholds,
+        count: usize,
+    ) -> StoreResult<(Vec<EngagementRow>, Vec<EngagementRow>)> {
+        let filter = EngagementFilter::default();
+        let (column, ..) = sort_column(EngagementSort::MeetingsEngaged);
+        let ranked = organisation_counts(
+            self.backend(),
+            &Bounds::new(period, today),
+            &filter,
+            Only::All,
+            &[Group::Meetings],
+        );
+        let query = Query::select()
+            .column(alias("id"))
+            .column(alias(column))
+            .from_subquery(ranked, alias("engagement"))
+            .take();
+        let mut keys: Vec<(Uuid, i64)> = Vec::new();
+        for row in self.db.query_all(&query).await? {
+            keys.push((row.try_get("", "id")?, row.try_get("", column)?));
+        }
+        // The orders of `engagement`: the figure, then the id ascending.
+        keys.sort_by(|(a_id, a), (b_id, b)| b.cmp(a).then(a_id.cmp(b_id)));
+        let most: Vec<Uuid> = keys.iter().take(count).map(|(id, _)| *id).collect();
+        keys.sort_by(|(a_id, a), (b_id, b)| a.cmp(b).then(a_id.cmp(b_id)));
+        let least: Vec<Uuid> = keys.iter().take(count).map(|(id, _)| *id).collect();
+        let mut ids = most.clone();
+        ids.extend(least.iter().filter(|id| !most.contains(id)));
+        let rows = self.rows_for(period, today, thresholds, &filter, &ids).await?;
+        let in_order = |ids: &[Uuid]| {
+            ids.iter()
+                .map(|id| take_row(&rows, *id))
+                .collect::<StoreResult<Vec<_>>>()
+        };
+        Ok((in_order(&most)?, in_order(&least)?))
     }
 
     /// Every live organisation's engagement in `period`, most engaged first:
@@ -836,29 +895,13 @@ impl Store {
     ) -> StoreResult<EngagementSummary> {
         let bounds = Bounds::new(period, today);
         let previous = Bounds::new(&period.previous(), today);
-        let ends = |order| {
-            let filter = EngagementFilter {
-                sort: EngagementSort::MeetingsEngaged,
-                order,
-                ..EngagementFilter::default()
-            };
-            let page = PageRequest {
-                limit: SUMMARY_ORGANISATIONS,
-                after: None,
-            };
-            async move {
-                let page = self.engagement(period, today, thresholds, &filter, &page).await?;
-                Ok::<_, StoreError>(page.items)
-            }
-        };
         // Independent reads: the pool runs them side by side.
-        let (totals, previous_totals, top_tags, meetings_per_month, most_engaged, least_engaged) = tokio::try_join!(
+        let (totals, previous_totals, top_tags, meetings_per_month, (most_engaged, least_engaged)) = tokio::try_join!(
             self.engagement_totals(&bounds),
             self.engagement_totals(&previous),
             self.top_tags(&bounds),
             self.meetings_per_month(period, &bounds),
-            ends(SortOrder::Desc),
-            ends(SortOrder::Asc),
+            self.engagement_ends(period, today, thresholds, SUMMARY_ORGANISATIONS),
         )?;
         Ok(EngagementSummary {
             from: period.from(),
