@@ -193,7 +193,7 @@ enum FollowUps {
 
 /// A foreign key that refuses to delete a referenced row: records with
 /// history are archived, not deleted.
-fn restrict(
+pub(crate) fn restrict(
     from: (impl IntoIden, impl IntoIden),
     to: (impl IntoIden, impl IntoIden),
 ) -> ForeignKeyCreateStatement {
@@ -206,7 +206,7 @@ fn restrict(
 }
 
 /// A foreign key from a part to its whole: the part goes with it.
-fn cascade(
+pub(crate) fn cascade(
     from: (impl IntoIden, impl IntoIden),
     to: (impl IntoIden, impl IntoIden),
 ) -> ForeignKeyCreateStatement {
@@ -218,7 +218,7 @@ fn cascade(
         .take()
 }
 
-fn index(name: &str, table: impl IntoIden, columns: &[&'static str]) -> IndexCreateStatement {
+pub(crate) fn index(name: &str, table: impl IntoIden, columns: &[&'static str]) -> IndexCreateStatement {
     let mut statement = Index::create().name(name).table(table).take();
     for column in columns {
         statement.col(Alias::new(*column));

@@ -29,6 +29,9 @@
 
 use sea_orm_migration::{prelude::*, schema::*};
 
+// The initial schema's helpers: the same kinds of keys and indexes.
+use crate::m20261130_000001_initial_schema::{cascade, index, restrict};
+
 #[derive(Debug, DeriveMigrationName)]
 pub struct Migration;
 
@@ -107,35 +110,6 @@ JOIN attendances a ON a.meeting_id = m.id
 WHERE m.archived_at IS NULL AND m.status <> 'cancelled'
   AND a.status = 'attended' AND a.representative_id IS NOT NULL";
 
-fn index(name: &str, table: impl IntoIden, columns: &[&'static str]) -> IndexCreateStatement {
-    let mut statement = Index::create().name(name).table(table).take();
-    for column in columns {
-        statement.col(Alias::new(*column));
-    }
-    statement
-}
-
-fn to_meeting(from: impl IntoIden) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from, Alias::new("meeting_id"))
-        .to(Meetings::Table, Meetings::Id)
-        .on_delete(ForeignKeyAction::Cascade)
-        .on_update(ForeignKeyAction::Restrict)
-        .take()
-}
-
-fn restrict(
-    from: (impl IntoIden, impl IntoIden),
-    to: (impl IntoIden, impl IntoIden),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(ForeignKeyAction::Restrict)
-        .on_update(ForeignKeyAction::Restrict)
-        .take()
-}
-
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -155,7 +129,10 @@ impl MigrationTrait for Migration {
                             .col(EngagementMeetings::MeetingId)
                             .col(EngagementMeetings::OrganisationId),
                     )
-                    .foreign_key(&mut to_meeting(EngagementMeetings::Table))
+                    .foreign_key(&mut cascade(
+                        (EngagementMeetings::Table, EngagementMeetings::MeetingId),
+                        (Meetings::Table, Meetings::Id),
+                    ))
                     .foreign_key(&mut restrict(
                         (EngagementMeetings::Table, EngagementMeetings::OrganisationId),
                         (Organisations::Table, Organisations::Id),
@@ -201,7 +178,10 @@ impl MigrationTrait for Migration {
                             .col(EngagementPeople::MeetingId)
                             .col(EngagementPeople::RepresentativeId),
                     )
-                    .foreign_key(&mut to_meeting(EngagementPeople::Table))
+                    .foreign_key(&mut cascade(
+                        (EngagementPeople::Table, EngagementPeople::MeetingId),
+                        (Meetings::Table, Meetings::Id),
+                    ))
                     .foreign_key(&mut restrict(
                         (EngagementPeople::Table, EngagementPeople::RepresentativeId),
                         (Representatives::Table, Representatives::Id),

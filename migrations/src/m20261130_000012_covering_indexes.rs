@@ -28,6 +28,8 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::m20261130_000001_initial_schema::index;
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
@@ -86,14 +88,6 @@ const INDEXES: [Covering; 5] = [
     },
 ];
 
-fn create(name: &str, table: &str, columns: &[&'static str]) -> IndexCreateStatement {
-    let mut statement = Index::create().name(name).table(Alias::new(table)).take();
-    for column in columns {
-        statement.col(Alias::new(*column));
-    }
-    statement
-}
-
 fn drop(name: &str, table: &str) -> IndexDropStatement {
     Index::drop().name(name).table(Alias::new(table)).to_owned()
 }
@@ -101,23 +95,23 @@ fn drop(name: &str, table: &str) -> IndexDropStatement {
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for index in &INDEXES {
-            if index.previous.is_some() {
-                manager.drop_index(drop(index.name, index.table)).await?;
+        for covering in &INDEXES {
+            if covering.previous.is_some() {
+                manager.drop_index(drop(covering.name, covering.table)).await?;
             }
             manager
-                .create_index(create(index.name, index.table, index.columns))
+                .create_index(index(covering.name, Alias::new(covering.table), covering.columns))
                 .await?;
         }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for index in &INDEXES {
-            manager.drop_index(drop(index.name, index.table)).await?;
-            if let Some(previous) = index.previous {
+        for covering in &INDEXES {
+            manager.drop_index(drop(covering.name, covering.table)).await?;
+            if let Some(previous) = covering.previous {
                 manager
-                    .create_index(create(index.name, index.table, previous))
+                    .create_index(index(covering.name, Alias::new(covering.table), previous))
                     .await?;
             }
         }
