@@ -4,17 +4,19 @@
 //! The export pages through the period's meetings by `(starts_at, id)` (the
 //! `ix_meetings_starts_at` order) and reads each page's attendances by
 //! meeting, so every batch is two indexed queries (and the names it has not
-//! met yet, see [`NameCache`]), and no connection or transaction is held
-//! between batches: a slow client never pins a pooled connection or a
-//! SQLite read snapshot (which would stop WAL checkpoints). A task of its
+//! met yet, see [`NameCache`]). No transaction is held between batches, and
+//! no pooled connection (on SQLite the export has a connection of its own,
+//! [`Store::streaming_connection`]): a slow client never pins a pooled
+//! connection or a SQLite read snapshot (which would stop WAL checkpoints).
+//! A task of its
 //! own reads the batches, one ahead of the consumer, so that reading the
-//! next batch overlaps with writing this one out; the number of meetings
-//! per page adapts to
-//! the attendances seen so far to aim at a target number of rows. A
-//! meeting's attendances are never split, so a batch may pass the target by
-//! what its meetings hold beyond the average (at most 1,000 meetings a page,
-//! and 1,000 attendees a meeting). Rows come in a stable order: meeting start, meeting id, attendance
-//! id. Archived and cancelled meetings are included: the export is history.
+//! next batch overlaps with writing this one out. The number of meetings per
+//! page adapts to the attendances seen so far to aim at a target number of
+//! rows. A meeting's attendances are never split, so a batch may pass the
+//! target by what its meetings hold beyond the average (at most 1,000
+//! meetings a page, and 1,000 attendees a meeting). Rows come in a stable
+//! order: meeting start, meeting id, attendance id. Archived and cancelled
+//! meetings are included: the export is history.
 
 use std::collections::HashMap;
 
@@ -64,8 +66,26 @@ struct NameCache {
 }
 
 impl NameCache {
-    /// Makes sure the cache holds the names of `rows`' organisations and people.
+    /// Makes sure the cache holds the names of `rows`' organisations and
+    /// people. Past [`MAX_CACHED_NAMES`] it starts over with this batch's
+    /// (which it then holds whatever their number: a batch is bounded).
     async fn learn(&mut self, db: &impl Db, rows: &[AttendanceIds]) -> StoreResult<()> {
+        let (mut organisations, mut representatives) = self.missing(rows);
+        if organisations.is_empty() && representatives.is_empty() {
+            return Ok(());
+        }
+        if self.len() + organisations.len() + representatives.len() > MAX_CACHED_NAMES {
+            self.names = Names::default();
+            (organisations, representatives) = self.missing(rows);
+        }
+        let found = names_in(db, &organisations, &representatives).await?;
+        self.names.organisations.extend(found.organisations);
+        self.names.representatives.extend(found.representatives);
+        Ok(())
+    }
+
+    /// The organisations and people of `rows` the cache does not name, once each.
+    fn missing(&self, rows: &[AttendanceIds]) -> (Vec<OrganisationId>, Vec<RepresentativeId>) {
         let mut organisations: Vec<OrganisationId> = Vec::new();
         let mut representatives: Vec<RepresentativeId> = Vec::new();
         for row in rows {
@@ -83,18 +103,7 @@ impl NameCache {
         organisations.dedup();
         representatives.sort_unstable();
         representatives.dedup();
-        if organisations.is_empty() && representatives.is_empty() {
-            return Ok(());
-        }
-        if self.len() + organisations.len() + representatives.len() > MAX_CACHED_NAMES {
-            // Start over, keeping only what this batch needs.
-            self.names = Names::default();
-            return Box::pin(self.learn(db, rows)).await;
-        }
-        let found = names_in(db, &organisations, &representatives).await?;
-        self.names.organisations.extend(found.organisations);
-        self.names.representatives.extend(found.representatives);
-        Ok(())
+        (organisations, representatives)
     }
 
     fn len(&self) -> usize {
