@@ -235,6 +235,12 @@ impl From<StoreError> for ApiError {
                     "try again shortly",
                 )))
             }
+            StoreError::Busy(reason) => Self::Unavailable(Json(Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "busy",
+                "The server is busy",
+                reason,
+            ))),
             StoreError::Corrupt { .. } | StoreError::Internal(_) | StoreError::Database(_) => {
                 tracing::error!(%error, "request failed");
                 Self::internal()

@@ -54,6 +54,12 @@ const SQLITE_CACHE_KIB: i64 = 16 * 1024;
 /// hold pages it never reads again.
 const SQLITE_STREAM_CACHE_KIB: i64 = 2 * 1024;
 
+/// How many attendance exports a process runs at once. Each reads a whole
+/// period and, on SQLite, holds a connection of its own for its duration;
+/// one more is refused (`StoreError::Busy`, a 503 over HTTP) rather than
+/// letting exports take the server's file handles and cores.
+pub const MAX_CONCURRENT_EXPORTS: usize = 4;
+
 /// Samverkan's database: a pooled connection plus the operations on records.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -70,6 +76,8 @@ pub struct Store {
     pub(crate) actor: Actor,
     /// Where the database is, for connections of their own (exports).
     pub(crate) url: std::sync::Arc<str>,
+    /// One permit per export running (shared by every clone of the store).
+    pub(crate) exports: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl Store {
@@ -108,6 +116,7 @@ impl Store {
             writer,
             actor: Actor::Process("cli"),
             url: url.into(),
+            exports: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_EXPORTS)),
         })
     }
 

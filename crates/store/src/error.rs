@@ -40,6 +40,11 @@ pub enum StoreError {
         reason: String,
     },
 
+    /// The store already does as much of this at once as it will (see
+    /// [`crate::MAX_CONCURRENT_EXPORTS`]): try again shortly.
+    #[error("{0}")]
+    Busy(String),
+
     /// A rule of the store itself was broken (a bug): nothing was written.
     #[error("internal error: {0}")]
     Internal(String),

@@ -35,11 +35,11 @@ use samverkan_domain::{
     MeetingStatus, Names, OrganisationId, RepresentativeId, read_models, time,
 };
 
-use crate::Store;
 use crate::entity::{attendances, meetings, organisations, representatives};
 use crate::error::{StoreError, StoreResult};
 use crate::meetings::attendance_role_and_status;
 use crate::support::{Db, keyset_after, stored};
+use crate::{MAX_CONCURRENT_EXPORTS, Store};
 
 /// How many rows an export batch aims at, unless the caller says otherwise.
 pub const DEFAULT_EXPORT_BATCH: usize = 5_000;
@@ -384,7 +384,18 @@ impl Store {
         let store = self.clone();
         let (start, end) = (time::day_start(from), time::day_end(to));
         let (batches, received) = mpsc::channel(1);
+        // Taken now, so that the count holds from the call; held by the
+        // reading task until it ends.
+        let permit = self.exports.clone().try_acquire_owned();
         tokio::spawn(async move {
+            // Bound first, dropped last: the permit is free before the
+            // consumer sees the end.
+            let batches = batches;
+            let Ok(_permit) = permit else {
+                let busy = format!("{MAX_CONCURRENT_EXPORTS} exports are running already; try again shortly");
+                let _ = batches.send(Err(StoreError::Busy(busy))).await;
+                return;
+            };
             let db = match store.streaming_connection().await {
                 Ok(db) => db,
                 Err(error) => {

@@ -12,6 +12,7 @@ use crate::store_tests;
 
 store_tests!(
     the_attendance_export_streams_every_attendance_once_in_order,
+    only_a_few_exports_run_at_once,
     the_export_reads_as_it_is_polled,
     a_meeting_comes_with_the_names_it_refers_to
 );
@@ -191,4 +192,33 @@ async fn a_meeting_comes_with_the_names_it_refers_to(store: Store) {
     assert_eq!(names.organisation(host.id), "Kunskapsförbundet Väst");
     assert_eq!(names.representative(presenter.id), "Maria Hildefors");
     assert_eq!((names.organisations.len(), names.representatives.len()), (1, 1));
+}
+
+/// Past `MAX_CONCURRENT_EXPORTS` an export is refused as busy, and a
+/// finished one makes room.
+async fn only_a_few_exports_run_at_once(store: Store) {
+    let host = organisation(&store, "Kunskapsförbundet Väst").await;
+    let presenter = person(&store, &host, "Maria Hildefors", "Förbundsdirektör").await;
+    for day in 1..=3 {
+        store
+            .log_meeting(workshop(&host, &presenter, date(2025, 2, day)))
+            .await
+            .unwrap();
+    }
+    let export = || Box::pin(store.attendance_export(date(2025, 2, 1), date(2025, 2, 28), 1));
+    let mut running = Vec::new();
+    for _ in 0..samverkan_store::MAX_CONCURRENT_EXPORTS {
+        let mut stream = export();
+        assert!(stream.next().await.unwrap().is_ok());
+        running.push(stream);
+    }
+    let mut refused = export();
+    let error = refused.next().await.unwrap().unwrap_err();
+    assert!(matches!(error, samverkan_store::StoreError::Busy(_)), "{error:?}");
+    assert!(refused.next().await.is_none());
+
+    let finished: Vec<_> = running.pop().unwrap().map(Result::unwrap).collect().await;
+    assert_eq!(finished.len(), 2, "the rest of that export");
+    let mut next = export();
+    assert!(next.next().await.unwrap().is_ok(), "room again");
 }
