@@ -5,7 +5,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{get, post, seed, walk};
+use super::{APRIL, get, log_seed_day, post, walk};
 use crate::api_tests;
 use crate::server::TestServer;
 
@@ -15,8 +15,6 @@ api_tests!(
     the_summaries_answer_the_seed_day
 );
 
-const APRIL: &str = "from=2024-04-01&to=2024-04-30";
-
 fn row<'a>(rows: &'a [Value], name: &str) -> &'a Value {
     rows.iter()
         .find(|row| row["name"] == json!(name))
@@ -24,10 +22,7 @@ fn row<'a>(rows: &'a [Value], name: &str) -> &'a Value {
 }
 
 async fn engagement_rows_carry_the_seed_figures_and_walk_in_any_order(server: &TestServer) {
-    let seed = seed(server).await;
-    post(server, "/api/v1/meetings", &seed.meeting)
-        .await
-        .expect(StatusCode::CREATED);
+    let (seed, _) = log_seed_day(server).await;
 
     let page = get(server, &format!("/api/v1/engagement?{APRIL}"))
         .await
@@ -168,10 +163,7 @@ async fn bad_periods_and_parameters_are_problems(server: &TestServer) {
 }
 
 async fn the_summaries_answer_the_seed_day(server: &TestServer) {
-    let seed = seed(server).await;
-    post(server, "/api/v1/meetings", &seed.meeting)
-        .await
-        .expect(StatusCode::CREATED);
+    let (seed, _) = log_seed_day(server).await;
 
     let summary = get(server, &format!("/api/v1/engagement/summary?{APRIL}"))
         .await
@@ -236,10 +228,7 @@ api_tests!(
 
 /// The health thresholds are the server's (`--health-*-days`).
 async fn health_thresholds_are_configurable(server: &TestServer) {
-    let seed = seed(server).await;
-    post(server, "/api/v1/meetings", &seed.meeting)
-        .await
-        .expect(StatusCode::CREATED);
+    log_seed_day(server).await;
     let page = get(server, &format!("/api/v1/engagement?{APRIL}"))
         .await
         .expect(StatusCode::OK);

@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{delete, get, patch, post, seed, walk};
+use super::{delete, get, log_seed_day, patch, post, seed, walk};
 use crate::api_tests;
 use crate::server::TestServer;
 
@@ -202,10 +202,7 @@ async fn a_broken_rule_anywhere_in_a_meeting_writes_nothing(server: &TestServer)
 }
 
 async fn parts_of_a_logged_meeting_change_under_its_version(server: &TestServer) {
-    let seed = seed(server).await;
-    let meeting = post(server, "/api/v1/meetings", &seed.meeting)
-        .await
-        .expect(StatusCode::CREATED);
+    let (seed, meeting) = log_seed_day(server).await;
     let id = meeting["id"].as_str().unwrap();
     let base = format!("/api/v1/meetings/{id}");
 

@@ -187,6 +187,19 @@ impl Seed {
     }
 }
 
+/// The period the seed partner day (2024-04-26) falls in, as query parameters.
+pub const APRIL: &str = "from=2024-04-01&to=2024-04-30";
+
+/// The seed's records, and the partner day logged with one call: the
+/// meeting as the API answered it (201).
+pub async fn log_seed_day(server: &TestServer) -> (Seed, Value) {
+    let seed = seed(server).await;
+    let meeting = post(server, "/api/v1/meetings", &seed.meeting)
+        .await
+        .expect(StatusCode::CREATED);
+    (seed, meeting)
+}
+
 pub async fn seed(server: &TestServer) -> Seed {
     let mut organisations = Vec::new();
     for (name, kind) in [

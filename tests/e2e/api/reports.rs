@@ -3,7 +3,7 @@ use std::collections::BTreeSet;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{get, organisation, person, post, seed, walk};
+use super::{APRIL, get, log_seed_day, organisation, person, post, seed, walk};
 use crate::api_tests;
 use crate::server::TestServer;
 
@@ -207,10 +207,7 @@ async fn the_minutes_list_exactly_the_meetings_people_and_items(server: &TestSer
 }
 
 async fn minutes_refuse_what_they_cannot_answer(server: &TestServer) {
-    let seed = seed(server).await;
-    let created = post(server, "/api/v1/meetings", &seed.meeting)
-        .await
-        .expect(StatusCode::CREATED);
+    let (_, created) = log_seed_day(server).await;
     let id = created["id"].as_str().unwrap();
     get(server, &format!("/api/v1/reports/meetings/{id}?format=pdf"))
         .await
@@ -371,8 +368,6 @@ async fn the_attendance_export_refuses_bad_parameters(server: &TestServer) {
     .expect_problem(StatusCode::BAD_REQUEST, Some("from"));
 }
 
-const APRIL: &str = "from=2024-04-01&to=2024-04-30";
-
 /// The seed partner day in every format: the figures agree with
 /// `/engagement/summary`, the rows with `/engagement`.
 async fn the_engagement_report_holds_the_period_in_every_format(server: &TestServer) {
@@ -380,10 +375,7 @@ async fn the_engagement_report_holds_the_period_in_every_format(server: &TestSer
 
     use calamine::{Data, Reader as _, Xlsx};
 
-    let seed = seed(server).await;
-    post(server, "/api/v1/meetings", &seed.meeting)
-        .await
-        .expect(StatusCode::CREATED);
+    log_seed_day(server).await;
     let summary = get(server, &format!("/api/v1/engagement/summary?{APRIL}"))
         .await
         .expect(StatusCode::OK);
