@@ -754,7 +754,9 @@ impl Store {
             let id: Uuid = row.try_get("", "id")?;
             order.push((id, cursor_key(&row, column, key_type)?));
         }
-        let ids: Vec<Uuid> = order.iter().map(|(id, _)| *id).collect();
+        // The row past the page only says there is more: no figures for it.
+        let shown = usize::try_from(page.limit).unwrap_or(usize::MAX);
+        let ids: Vec<Uuid> = order.iter().take(shown).map(|(id, _)| *id).collect();
         let rows = self.rows_for(period, today, thresholds, filter, &ids).await?;
         let cursor_of = |(id, key): &(Uuid, String)| Cursor::new(&scope, key.clone(), *id);
         Page::from_rows(order, page.limit, cursor_of, |(id, _)| take_row(&rows, id))
