@@ -18,6 +18,12 @@ struct Cli {
     #[arg(long, global = true, env = "SAMVERKAN_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     database_url: String,
 
+    /// SQLite only: the most the database file may grow to, in MiB (a
+    /// quota; a write past it is refused as on a full disk). None: no limit
+    /// but the disk's.
+    #[arg(long, global = true, env = "SAMVERKAN_DATABASE_MAX_MIB", value_parser = clap::value_parser!(u64).range(1..))]
+    database_max_mib: Option<u64>,
+
     /// Log lines as text or as JSON objects (one per line).
     #[arg(long, global = true, env = "SAMVERKAN_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -204,6 +210,11 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
+    let store_options = samverkan_store::StoreOptions {
+        sqlite_max_bytes: cli.database_max_mib.map(|mib| mib.saturating_mul(1024 * 1024)),
+    };
+    let database_url = cli.database_url;
+    let open = || Store::open_with(&database_url, store_options.clone());
     match cli.command {
         Command::Serve {
             bind,
@@ -217,7 +228,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let health = health.thresholds()?;
             let config = samverkan_api::ServeConfig {
                 bind,
-                database_url: cli.database_url,
+                database_url: database_url.clone(),
+                store_options: store_options.clone(),
                 demo,
                 limits: samverkan_api::HttpLimits {
                     request_timeout: std::time::Duration::from_secs(request_timeout),
@@ -230,7 +242,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             samverkan_api::serve(config).await?;
         }
         Command::Migrate => {
-            let store = Store::open(&cli.database_url).await?;
+            let store = open().await?;
             store.close().await?;
             println!("migrations applied");
         }
@@ -239,7 +251,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             meetings,
             seed,
         } => {
-            let store = Store::open(&cli.database_url).await?;
+            let store = open().await?;
             let options = samverkan_synth::GenerateOptions {
                 organisations,
                 meetings,
@@ -250,25 +262,25 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("Generated {}.", summary?);
         }
         Command::User { command } => {
-            let store = Store::open(&cli.database_url).await?;
+            let store = open().await?;
             let result = run_user(&store, command).await;
             store.close().await?;
             result?;
         }
         Command::Token { command } => {
-            let store = Store::open(&cli.database_url).await?;
+            let store = open().await?;
             let result = run_token(&store, command).await;
             store.close().await?;
             result?;
         }
         Command::Report { report } => {
-            let store = Store::open(&cli.database_url).await?;
+            let store = open().await?;
             let written = report::run(&store, report).await;
             store.close().await?;
             written?;
         }
         Command::Demo => {
-            let store = Store::open(&cli.database_url).await?;
+            let store = open().await?;
             let outcome = store.load_demo().await?;
             store.close().await?;
             if outcome.created {

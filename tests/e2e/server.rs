@@ -149,9 +149,16 @@ impl TestServer {
     /// an admin user (`admin@e2e.example`) whose token `client` sends.
     pub fn start(database_url: &str, extra_args: &[&str]) -> Self {
         let admin_token = user_with_token(database_url, "admin@e2e.example", "admin");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_samverkan"))
-            .args(["serve", "--bind", "127.0.0.1:0"])
-            .args(extra_args)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_samverkan"));
+        command.args(["serve", "--bind", "127.0.0.1:0"]).args(extra_args);
+        Self::spawn(command, database_url, Some(&admin_token))
+    }
+
+    /// Runs `command` (a `samverkan serve`, perhaps wrapped) against
+    /// `database_url` until it says where it listens. `client` sends
+    /// `token`, or else the token the server printed (`serve --demo`).
+    pub fn spawn(mut command: Command, database_url: &str, token: Option<&str>) -> Self {
+        let mut child = command
             .env("SAMVERKAN_DATABASE_URL", database_url)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
@@ -174,9 +181,13 @@ impl TestServer {
                 _ => panic!("the server exited before listening"),
             }
         };
+        let token = token
+            .map(str::to_owned)
+            .or_else(|| printed_token.clone())
+            .expect("a token: given, or printed by the server");
         Self {
             base,
-            client: client_with_token(&admin_token),
+            client: client_with_token(&token),
             database_url: database_url.to_owned(),
             printed_token,
             child,
@@ -190,6 +201,11 @@ impl TestServer {
 
     pub fn printed_token(&self) -> Option<String> {
         self.printed_token.clone()
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn database_url(&self) -> &str {

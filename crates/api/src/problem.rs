@@ -10,7 +10,7 @@ use poem::http::StatusCode;
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object};
 use samverkan_domain::{FieldError, ValidationErrors};
-use samverkan_store::{DbErr, StoreError};
+use samverkan_store::StoreError;
 
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
@@ -113,9 +113,13 @@ pub enum ApiError {
     /// A fault on the server's side.
     #[oai(status = 500, content_type = "application/problem+json")]
     Internal(Json<Problem>),
-    /// The database cannot be reached.
+    /// The database cannot be reached, or the server is busy.
     #[oai(status = 503, content_type = "application/problem+json")]
     Unavailable(Json<Problem>),
+    /// The database's disk is full: nothing was written. Reads go on; writes
+    /// work again once space is freed.
+    #[oai(status = 507, content_type = "application/problem+json")]
+    InsufficientStorage(Json<Problem>),
 }
 
 impl ApiError {
@@ -226,13 +230,22 @@ impl From<StoreError> for ApiError {
             }
             StoreError::Validation(errors) => Self::validation(errors),
             StoreError::InvalidCursor { reason } => Self::bad_request("cursor", reason),
-            StoreError::Database(ref db) if is_unavailable(db) => {
+            StoreError::Unavailable(_) => {
                 tracing::warn!(%error, "database unavailable");
                 Self::Unavailable(Json(Problem::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "unavailable",
                     "The database cannot be reached",
                     "try again shortly",
+                )))
+            }
+            StoreError::StorageFull(_) => {
+                tracing::error!(%error, "write refused");
+                Self::InsufficientStorage(Json(Problem::new(
+                    StatusCode::INSUFFICIENT_STORAGE,
+                    "storage-full",
+                    "The database's disk is full",
+                    "nothing was written; writes work again once space is freed on the database's disk",
                 )))
             }
             StoreError::Busy(reason) => Self::Unavailable(Json(Problem::new(
@@ -247,11 +260,6 @@ impl From<StoreError> for ApiError {
             }
         }
     }
-}
-
-/// Whether the database could not be reached, as opposed to failing.
-fn is_unavailable(error: &DbErr) -> bool {
-    matches!(error, DbErr::ConnectionAcquire(_) | DbErr::Conn(_))
 }
 
 /// Turns any error that reached the edge without being a problem already

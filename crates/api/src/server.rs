@@ -24,6 +24,7 @@ pub enum ServeError {
 pub struct ServeConfig {
     pub bind: String,
     pub database_url: String,
+    pub store_options: samverkan_store::StoreOptions,
     /// Load the seed partner day when the database holds no meeting.
     pub demo: bool,
     pub limits: crate::HttpLimits,
@@ -35,7 +36,7 @@ pub struct ServeConfig {
 /// until SIGINT or SIGTERM; then lets in-flight requests finish and closes
 /// the database.
 pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
-    let store = Store::open(&config.database_url).await?;
+    let store = Store::open_with(&config.database_url, config.store_options.clone()).await?;
     if config.demo && store_is_empty(&store).await? {
         store.load_demo().await?;
         tracing::info!("loaded the demo partner day");

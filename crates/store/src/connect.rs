@@ -3,11 +3,12 @@
 use std::time::Duration;
 
 use samverkan_migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::{SqliteConnection, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::{Connection, Error as SqlxError, Executor};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
 
 use crate::audit::Actor;
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 
 /// The database URL used when none is given: a file beside the working
 /// directory, created when missing.
@@ -60,6 +61,30 @@ const SQLITE_STREAM_CACHE_KIB: i64 = 2 * 1024;
 /// letting exports take the server's file handles and cores.
 pub const MAX_CONCURRENT_EXPORTS: usize = 4;
 
+/// The free space on the SQLite file's disk below which the store says it
+/// has no room for writes (`Store::room_for_writes`): a partner day writes
+/// about 0.3 MiB into the WAL, checkpoints copy up to 40 MiB back, and the
+/// operating system needs some too.
+const SQLITE_MIN_FREE_DISK_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Under a size limit (`StoreOptions::sqlite_max_bytes`), the pages that
+/// must be left for there to be room for writes: a partner day's share.
+const SQLITE_MIN_FREE_PAGES: i64 = 64;
+
+/// SQLite's page size, which Samverkan never changes.
+const SQLITE_PAGE_BYTES: u64 = 4096;
+
+/// How a store is opened, beyond where its database is.
+#[derive(Debug, Clone, Default)]
+pub struct StoreOptions {
+    /// SQLite only: the most the database file may grow to, in bytes (a
+    /// quota, so that Samverkan's data cannot fill a disk other programs
+    /// need; rounded down to whole 4 KiB pages). A write past it fails as a
+    /// full disk does: [`crate::StoreError::StorageFull`]. `None`: no limit
+    /// but the disk's.
+    pub sqlite_max_bytes: Option<u64>,
+}
+
 /// Samverkan's database: a pooled connection plus the operations on records.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -76,6 +101,8 @@ pub struct Store {
     pub(crate) actor: Actor,
     /// Where the database is, for connections of their own (exports).
     pub(crate) url: std::sync::Arc<str>,
+    /// How it was opened.
+    pub(crate) options: std::sync::Arc<StoreOptions>,
     /// One permit per export running (shared by every clone of the store).
     pub(crate) exports: std::sync::Arc<tokio::sync::Semaphore>,
 }
@@ -97,17 +124,30 @@ impl Store {
     /// tables in memory; the application's are small. Checkpoints run every
     /// 10,000 WAL pages. Reads go through a memory map of the file and a
     /// 16 MiB page cache per connection.
+    ///
+    /// A connection whose transaction did not end cleanly (a `COMMIT` or
+    /// `ROLLBACK` that failed, as on a full disk) is closed when it goes back
+    /// to its pool, never reused: SQLite may have ended the transaction
+    /// itself while the driver still counts it open, and every later write
+    /// on that connection would then run inside a transaction that never
+    /// commits (see `discard_unless_clean`).
     pub async fn connect(url: &str) -> StoreResult<Self> {
+        Self::connect_with(url, StoreOptions::default()).await
+    }
+
+    /// [`Store::connect`] with options.
+    pub async fn connect_with(url: &str, store_options: StoreOptions) -> StoreResult<Self> {
         let sqlite = url.starts_with("sqlite:");
         let db = Database::connect(Self::options(
             url,
+            &store_options,
             if sqlite { 8 } else { 32 },
             READ_ACQUIRE_TIMEOUT,
         ))
         .await?;
         let writer = if sqlite {
             // Writers wait their turn as long as SQLite itself would let them.
-            Some(Database::connect(Self::options(url, 1, SQLITE_BUSY_TIMEOUT)).await?)
+            Some(Database::connect(Self::options(url, &store_options, 1, SQLITE_BUSY_TIMEOUT)).await?)
         } else {
             None
         };
@@ -116,6 +156,7 @@ impl Store {
             writer,
             actor: Actor::Process("cli"),
             url: url.into(),
+            options: std::sync::Arc::new(store_options),
             exports: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_EXPORTS)),
         })
     }
@@ -130,7 +171,7 @@ impl Store {
         if self.backend() != DbBackend::Sqlite {
             return Ok(self.db.clone());
         }
-        let mut options = Self::options(&self.url, 1, READ_ACQUIRE_TIMEOUT);
+        let mut options = Self::options(&self.url, &self.options, 1, READ_ACQUIRE_TIMEOUT);
         options.map_sqlx_sqlite_opts(|options| {
             options
                 .pragma("mmap_size", "0")
@@ -139,16 +180,26 @@ impl Store {
         Ok(Database::connect(options).await?)
     }
 
-    /// Pool options for `url`: `connections` at most, SQLite's pragmas.
-    fn options(url: &str, connections: u32, acquire_timeout: Duration) -> ConnectOptions {
+    /// Pool options for `url`: `connections` at most, SQLite's pragmas, and
+    /// on both backends the check that closes a connection whose transaction
+    /// did not end cleanly.
+    fn options(
+        url: &str,
+        store_options: &StoreOptions,
+        connections: u32,
+        acquire_timeout: Duration,
+    ) -> ConnectOptions {
+        let max_pages = store_options
+            .sqlite_max_bytes
+            .map(|bytes| (bytes / SQLITE_PAGE_BYTES).max(1));
         let mut options = ConnectOptions::new(url.to_owned());
         options
             .sqlx_logging(false)
             .max_connections(connections)
             .min_connections(1)
             .acquire_timeout(acquire_timeout)
-            .map_sqlx_sqlite_opts(|options| {
-                options
+            .map_sqlx_sqlite_opts(move |options| {
+                let options = options
                     .foreign_keys(true)
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
@@ -156,7 +207,22 @@ impl Store {
                     .pragma("temp_store", "memory")
                     .pragma("wal_autocheckpoint", SQLITE_WAL_AUTOCHECKPOINT_PAGES.to_string())
                     .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string())
-                    .pragma("cache_size", (-SQLITE_CACHE_KIB).to_string())
+                    .pragma("cache_size", (-SQLITE_CACHE_KIB).to_string());
+                match max_pages {
+                    Some(pages) => options.pragma("max_page_count", pages.to_string()),
+                    None => options,
+                }
+            })
+            .map_sqlx_sqlite_pool_opts(|pool| {
+                pool.after_release(|connection, _| Box::pin(sqlite_connection_is_clean(connection)))
+            })
+            .map_sqlx_postgres_pool_opts(|pool| {
+                pool.after_release(|connection, _| {
+                    // PostgreSQL ends a transaction with its failed statement
+                    // or COMMIT, and the driver's count follows; a count
+                    // left open means the ending was never acknowledged.
+                    Box::pin(std::future::ready(Ok(!connection.is_in_transaction())))
+                })
             });
         options
     }
@@ -180,7 +246,12 @@ impl Store {
 
     /// Connects and migrates: what every command that touches data does first.
     pub async fn open(url: &str) -> StoreResult<Self> {
-        let store = Self::connect(url).await?;
+        Self::open_with(url, StoreOptions::default()).await
+    }
+
+    /// [`Store::open`] with options.
+    pub async fn open_with(url: &str, options: StoreOptions) -> StoreResult<Self> {
+        let store = Self::connect_with(url, options).await?;
         store.migrate().await?;
         Ok(store)
     }
@@ -200,6 +271,46 @@ impl Store {
         Ok(())
     }
 
+    /// Whether there is room for writes: `Err(StorageFull)` when the SQLite
+    /// file's disk has less than 16 MiB free, or the file is within 64
+    /// pages of its size limit. Asked by `/ready`, so that a load balancer
+    /// stops sending a server writes that cannot commit, and sends them
+    /// again once space is freed. (PostgreSQL's disk is the database
+    /// server's, out of a client's sight: there a full disk shows only as
+    /// the failed writes, each answered `StorageFull`.)
+    pub async fn room_for_writes(&self) -> StoreResult<()> {
+        if self.backend() != DbBackend::Sqlite {
+            return Ok(());
+        }
+        let pragma = |name: &'static str| async move {
+            let row = self
+                .db
+                .query_one_raw(sea_orm::Statement::from_string(DbBackend::Sqlite, format!("PRAGMA {name}")))
+                .await?
+                .ok_or_else(|| StoreError::Internal(format!("PRAGMA {name} answered no row")))?;
+            StoreResult::Ok(row.try_get_by_index::<i64>(0)?)
+        };
+        if self.options.sqlite_max_bytes.is_some() {
+            let free_pages = pragma("max_page_count").await? - pragma("page_count").await?
+                + pragma("freelist_count").await?;
+            if free_pages < SQLITE_MIN_FREE_PAGES {
+                return Err(StoreError::StorageFull(format!(
+                    "{free_pages} pages are left under the database's size limit"
+                )));
+            }
+        }
+        if let Some(folder) = sqlite_folder(&self.url) {
+            let free = disk_free_bytes(&folder)?;
+            if free < SQLITE_MIN_FREE_DISK_BYTES {
+                return Err(StoreError::StorageFull(format!(
+                    "{free} bytes are free on the disk of {}",
+                    folder.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// Closes every pooled connection (SQLite checkpoints its WAL on close).
     pub async fn close(self) -> StoreResult<()> {
         if let Some(writer) = self.writer {
@@ -208,4 +319,52 @@ impl Store {
         self.db.close().await?;
         Ok(())
     }
+}
+
+/// Whether a SQLite connection coming back to its pool may serve again: the
+/// driver counts no open transaction, and SQLite agrees (it starts one).
+/// After a `COMMIT` that failed on a full disk, SQLite may have rolled the
+/// transaction back itself while the driver, whose `ROLLBACK` then failed,
+/// still counts it open; or the other way round. Either way the connection
+/// is closed (which rolls back whatever is open) and the pool opens a new
+/// one. Two statements per write; the reads' connections never begin
+/// transactions of their own and pay nothing but the count's check.
+async fn sqlite_connection_is_clean(
+    connection: &mut SqliteConnection,
+) -> Result<bool, SqlxError> {
+    if connection.is_in_transaction() {
+        tracing::warn!("closing a database connection left inside a transaction");
+        return Ok(false);
+    }
+    // `BEGIN` fails inside a transaction; the driver does not count a
+    // transaction begun by a plain statement, so this changes nothing.
+    if connection.execute("BEGIN").await.is_err() {
+        tracing::warn!("closing a database connection SQLite holds inside a transaction");
+        return Ok(false);
+    }
+    connection.execute("ROLLBACK").await?;
+    Ok(true)
+}
+
+/// The folder of a SQLite database file named by `url` (`sqlite://x.db?…`,
+/// `sqlite:x.db`); `None` for an in-memory database.
+fn sqlite_folder(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return None;
+    }
+    let parent = std::path::Path::new(path).parent()?;
+    Some(if parent.as_os_str().is_empty() {
+        std::path::PathBuf::from(".")
+    } else {
+        parent.to_path_buf()
+    })
+}
+
+/// The bytes an unprivileged program may still write on `folder`'s disk.
+fn disk_free_bytes(folder: &std::path::Path) -> StoreResult<u64> {
+    let stats = rustix::fs::statvfs(folder)
+        .map_err(|error| StoreError::Internal(format!("cannot read the free space of {}: {error}", folder.display())))?;
+    Ok(stats.f_bavail.saturating_mul(stats.f_frsize))
 }

@@ -2,7 +2,8 @@
 //! each case properly.
 
 use samverkan_domain::ValidationErrors;
-use sea_orm::{DbErr, SqlErr};
+use sea_orm::sqlx::{Error as SqlxError, sqlite::SqliteError};
+use sea_orm::{DbErr, RuntimeErr, SqlErr};
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -49,7 +50,18 @@ pub enum StoreError {
     #[error("internal error: {0}")]
     Internal(String),
 
-    /// The database failed or could not be reached.
+    /// The database has no room for the write (its disk, or on SQLite the
+    /// configured size limit, is full): nothing was written. Reads go on;
+    /// writes work again once there is room, without a restart.
+    #[error("the database's storage is full: {0}")]
+    StorageFull(String),
+
+    /// The database could not be reached (no connection could be had, or
+    /// the connection broke): try again shortly.
+    #[error("the database cannot be reached: {0}")]
+    Unavailable(String),
+
+    /// The database failed.
     #[error("database error: {0}")]
     Database(DbErr),
 }
@@ -64,9 +76,40 @@ impl From<DbErr> for StoreError {
                 message: format!("a record with the same unique value exists: {detail}"),
             };
         }
+        if is_storage_full(&error) {
+            return Self::StorageFull(error.to_string());
+        }
+        if matches!(error, DbErr::ConnectionAcquire(_) | DbErr::Conn(_)) {
+            return Self::Unavailable(error.to_string());
+        }
         Self::Database(error)
     }
 }
+
+/// Whether the database refused a write for want of room: SQLite's
+/// `SQLITE_FULL` (13; a full disk, or the size limit of `max_page_count`),
+/// PostgreSQL's class 53 "insufficient resources" for disk (`53100`
+/// `disk_full`).
+fn is_storage_full(error: &DbErr) -> bool {
+    let (DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error))) = error else {
+        return false;
+    };
+    let SqlxError::Database(error) = &**error else {
+        return false;
+    };
+    let Some(code) = error.code() else {
+        return false;
+    };
+    if error.try_downcast_ref::<SqliteError>().is_some() {
+        // The primary result code is the low byte of an extended one.
+        code.parse::<i32>().is_ok_and(|code| code & 0xff == SQLITE_FULL)
+    } else {
+        code == POSTGRES_DISK_FULL
+    }
+}
+
+const SQLITE_FULL: i32 = 13;
+const POSTGRES_DISK_FULL: &str = "53100";
 
 impl StoreError {
     pub(crate) fn corrupt(entity: &'static str, id: Uuid, reason: impl std::fmt::Display) -> Self {

@@ -27,7 +27,7 @@ mod support;
 
 pub use accounts::AuthFailure;
 pub use audit::{Actor, AuditEvent, AuditFilter};
-pub use connect::{DEFAULT_DATABASE_URL, MAX_CONCURRENT_EXPORTS, Store};
+pub use connect::{DEFAULT_DATABASE_URL, MAX_CONCURRENT_EXPORTS, Store, StoreOptions};
 pub use engagement::EngagementFilter;
 pub use error::{StoreError, StoreResult};
 pub use exports::DEFAULT_EXPORT_BATCH;

@@ -8,6 +8,7 @@ mod hardening;
 mod lists;
 mod meetings;
 mod reports;
+mod storage;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
