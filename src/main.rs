@@ -56,6 +56,14 @@ enum Command {
         /// `https://samverkan.example.se`; repeat for more. None: CORS off.
         #[arg(long = "cors-origin", env = "SAMVERKAN_CORS_ORIGINS", value_delimiter = ',')]
         cors_origins: Vec<String>,
+        /// Seconds a connection may take to send a request's headers (and
+        /// stay idle between requests) before it is closed.
+        #[arg(long, env = "SAMVERKAN_HEADER_TIMEOUT", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+        header_timeout: u64,
+        /// Connections one client address may hold at once; one more is
+        /// answered 503. 0: no cap (behind a proxy, which should cap them).
+        #[arg(long, env = "SAMVERKAN_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 64)]
+        max_connections_per_client: usize,
         #[command(flatten)]
         health: HealthArgs,
     },
@@ -223,6 +231,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             rate_limit,
             rate_burst,
             cors_origins,
+            header_timeout,
+            max_connections_per_client,
             health,
         } => {
             let health = health.thresholds()?;
@@ -236,6 +246,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     rate_per_second: std::num::NonZeroU32::new(rate_limit),
                     burst: std::num::NonZeroU32::new(rate_burst).unwrap_or(std::num::NonZeroU32::MIN),
                     cors_origins,
+                    connections: samverkan_api::listener::ConnectionLimits {
+                        header_timeout: std::time::Duration::from_secs(header_timeout),
+                        max_per_client: std::num::NonZeroUsize::new(max_connections_per_client),
+                    },
                 },
                 health,
             };

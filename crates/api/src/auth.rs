@@ -10,8 +10,8 @@
 //! expired, revoked tokens and disabled users (401), then checks the role
 //! against the permission (403).
 
-use poem::Request;
-use poem::http::StatusCode;
+use poem::http::{HeaderValue, StatusCode, header};
+use poem::{Endpoint, IntoResponse, Request, Response};
 use poem_openapi::SecurityScheme;
 use poem_openapi::auth::Bearer;
 use samverkan_domain::{Permission, TokenSecret, User};
@@ -36,8 +36,8 @@ pub fn unauthorized(detail: impl Into<String>) -> poem::Error {
     );
     let mut response = problem_response(StatusCode::UNAUTHORIZED, &problem);
     response.headers_mut().insert(
-        poem::http::header::WWW_AUTHENTICATE,
-        poem::http::HeaderValue::from_static(BEARER_CHALLENGE),
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static(BEARER_CHALLENGE),
     );
     poem::Error::from_response(response)
 }
@@ -50,12 +50,12 @@ fn forbidden(caller: &Caller, permission: Permission) -> poem::Error {
 }
 
 fn api_error(error: ApiError) -> poem::Error {
-    poem::Error::from_response(poem::IntoResponse::into_response(error))
+    poem::Error::from_response(IntoResponse::into_response(error))
 }
 
-/// Authenticates the bearer token and checks `permission`.
-async fn authorise(req: &Request, bearer: Bearer, permission: Permission) -> poem::Result<Caller> {
-    let secret = TokenSecret::parse(&bearer.token).map_err(|error| unauthorized(error.to_string()))?;
+/// Authenticates a bearer token (and counts it against its rate limit).
+async fn authenticate(req: &Request, token: &str) -> poem::Result<Caller> {
+    let secret = TokenSecret::parse(token).map_err(|error| unauthorized(error.to_string()))?;
     let store = req.data::<Store>().ok_or_else(|| {
         tracing::error!("the store is not attached to the request");
         poem::Error::from_status(StatusCode::INTERNAL_SERVER_ERROR)
@@ -68,11 +68,63 @@ async fn authorise(req: &Request, bearer: Bearer, permission: Permission) -> poe
     if let Some(Some(limit)) = req.data::<Option<TokenRateLimit>>() {
         limit.check(token.id).map_err(too_many_requests)?;
     }
-    let caller = Caller { user };
+    Ok(Caller { user })
+}
+
+/// Checks `permission` for the caller [`authenticate_first`] found, or
+/// (outside `/api/v1`) authenticates the bearer token first.
+async fn authorise(req: &Request, bearer: Bearer, permission: Permission) -> poem::Result<Caller> {
+    let caller = match req.extensions().get::<Caller>() {
+        Some(caller) => caller.clone(),
+        None => authenticate(req, &bearer.token).await?,
+    };
     if caller.user.details.role.allows(permission) {
         Ok(caller)
     } else {
         Err(forbidden(&caller, permission))
+    }
+}
+
+/// Authenticates every `/api/v1` request from its headers before a byte of
+/// its body is read: a request without a valid token is answered 401 at
+/// once, so a stranger can make the server neither buffer a body nor wait
+/// for one. (Its body left unread, such an answer closes the connection.)
+/// The caller found is left in the request for the operation's security
+/// scheme, which then checks only the role's permission.
+pub async fn authenticate_first<E: Endpoint>(next: E, mut request: Request) -> poem::Result<Response> {
+    if !request.uri().path().starts_with("/api/v1/") {
+        return next.call(request).await.map(IntoResponse::into_response);
+    }
+    let token = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim().to_owned());
+    let authenticated = match token {
+        Some(token) => authenticate(&request, &token).await,
+        None => Err(unauthorized("send an API token: Authorization: Bearer svk_…")),
+    };
+    match authenticated {
+        Ok(caller) => {
+            request.extensions_mut().insert(caller);
+            next.call(request).await.map(IntoResponse::into_response)
+        }
+        Err(error) => {
+            let announces_body = request.headers().contains_key(header::TRANSFER_ENCODING)
+                || request
+                    .headers()
+                    .get(header::CONTENT_LENGTH)
+                    .is_some_and(|length| length.as_bytes() != b"0");
+            let mut response = error.into_response();
+            if announces_body {
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            Ok(response)
+        }
     }
 }
 

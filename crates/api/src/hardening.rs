@@ -25,6 +25,8 @@ pub struct HttpLimits {
     pub burst: NonZeroU32,
     /// Origins allowed to call from a browser (CORS); empty: none.
     pub cors_origins: Vec<String>,
+    /// Deadlines and caps of the connections themselves.
+    pub connections: crate::listener::ConnectionLimits,
 }
 
 impl Default for HttpLimits {
@@ -34,6 +36,7 @@ impl Default for HttpLimits {
             rate_per_second: NonZeroU32::new(100),
             burst: NonZeroU32::new(200).unwrap_or(NonZeroU32::MIN),
             cors_origins: Vec::new(),
+            connections: crate::listener::ConnectionLimits::default(),
         }
     }
 }

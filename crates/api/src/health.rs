@@ -56,7 +56,9 @@ impl HealthApi {
                     StoreError::StorageFull(_) => "storage-full",
                     _ => "unavailable",
                 };
-                ReadyResponse::Unavailable(Json(Status { status: status.into() }))
+                ReadyResponse::Unavailable(Json(Status {
+                    status: status.into(),
+                }))
             }
         }
     }

@@ -14,6 +14,7 @@ mod engagement;
 mod follow_ups;
 pub mod hardening;
 mod health;
+pub mod listener;
 mod meetings;
 mod middleware;
 mod organisations;
@@ -110,10 +111,13 @@ pub fn app(store: Store, limits: &HttpLimits, thresholds: HealthThresholds) -> i
         .at("/api/openapi.json", spec)
         .nest("/docs", docs)
         // For the security schemes' checkers (`auth.rs`).
+        // Innermost first: the body is read (at most 1 MiB) only for a
+        // request whose token is valid, and within the request's time limit.
+        .around(middleware::limit_body)
+        .around(auth::authenticate_first)
+        .around(move |next, request| hardening::time_limit(next, request, timeout))
         .data(store)
         .data(TokenRateLimit::new(limits))
-        .around(move |next, request| hardening::time_limit(next, request, timeout))
-        .around(middleware::limit_body)
         .with_if(!limits.cors_origins.is_empty(), hardening::cors(limits))
         .catch_all_error(problem::into_problem)
         .around(hardening::security_headers)

@@ -1,10 +1,7 @@
 //! Running the server: bind, migrate, serve, shut down gracefully.
 
-use std::net::SocketAddr;
 use std::time::Duration;
 
-use poem::Server;
-use poem::listener::{Acceptor, Listener, TcpListener};
 use samverkan_domain::{Email, Role, TokenSecret, UserDetails, UserInput};
 use samverkan_store::Store;
 
@@ -56,12 +53,8 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
         eprintln!("samverkan: {advice}");
         tracing::warn!("{advice}");
     }
-    let acceptor = TcpListener::bind(config.bind.clone()).into_acceptor().await?;
-    let address = acceptor
-        .local_addr()
-        .first()
-        .and_then(|addr| addr.as_socket_addr().copied())
-        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+    let listener = tokio::net::TcpListener::bind(&config.bind).await?;
+    let address = crate::listener::bound_address(&listener);
     let shutdown = shutdown_signal()?;
     if let Some(secret) = demo_token {
         // Printed, never logged: it is a credential.
@@ -71,9 +64,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     println!("listening on http://{address}");
     tracing::info!(%address, "listening");
     let app = crate::app(store.clone(), &config.limits, config.health);
-    Server::new_with_acceptor(acceptor)
-        .run_with_graceful_shutdown(app, shutdown, Some(GRACE_PERIOD))
-        .await?;
+    crate::listener::serve(listener, app, &config.limits.connections, shutdown, GRACE_PERIOD).await?;
     tracing::info!("shutting down: closing the database");
     store.close().await?;
     Ok(())

@@ -285,7 +285,10 @@ impl Store {
         let pragma = |name: &'static str| async move {
             let row = self
                 .db
-                .query_one_raw(sea_orm::Statement::from_string(DbBackend::Sqlite, format!("PRAGMA {name}")))
+                .query_one_raw(sea_orm::Statement::from_string(
+                    DbBackend::Sqlite,
+                    format!("PRAGMA {name}"),
+                ))
                 .await?
                 .ok_or_else(|| StoreError::Internal(format!("PRAGMA {name} answered no row")))?;
             StoreResult::Ok(row.try_get_by_index::<i64>(0)?)
@@ -329,9 +332,7 @@ impl Store {
 /// is closed (which rolls back whatever is open) and the pool opens a new
 /// one. Two statements per write; the reads' connections never begin
 /// transactions of their own and pay nothing but the count's check.
-async fn sqlite_connection_is_clean(
-    connection: &mut SqliteConnection,
-) -> Result<bool, SqlxError> {
+async fn sqlite_connection_is_clean(connection: &mut SqliteConnection) -> Result<bool, SqlxError> {
     if connection.is_in_transaction() {
         tracing::warn!("closing a database connection left inside a transaction");
         return Ok(false);
@@ -349,7 +350,9 @@ async fn sqlite_connection_is_clean(
 /// The folder of a SQLite database file named by `url` (`sqlite://x.db?…`,
 /// `sqlite:x.db`); `None` for an in-memory database.
 fn sqlite_folder(url: &str) -> Option<std::path::PathBuf> {
-    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next().unwrap_or_default();
     if path.is_empty() || path == ":memory:" {
         return None;
@@ -364,7 +367,11 @@ fn sqlite_folder(url: &str) -> Option<std::path::PathBuf> {
 
 /// The bytes an unprivileged program may still write on `folder`'s disk.
 fn disk_free_bytes(folder: &std::path::Path) -> StoreResult<u64> {
-    let stats = rustix::fs::statvfs(folder)
-        .map_err(|error| StoreError::Internal(format!("cannot read the free space of {}: {error}", folder.display())))?;
+    let stats = rustix::fs::statvfs(folder).map_err(|error| {
+        StoreError::Internal(format!(
+            "cannot read the free space of {}: {error}",
+            folder.display()
+        ))
+    })?;
     Ok(stats.f_bavail.saturating_mul(stats.f_frsize))
 }

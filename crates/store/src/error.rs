@@ -91,7 +91,8 @@ impl From<DbErr> for StoreError {
 /// PostgreSQL's class 53 "insufficient resources" for disk (`53100`
 /// `disk_full`).
 fn is_storage_full(error: &DbErr) -> bool {
-    let (DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error))) = error else {
+    let (DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error))) = error
+    else {
         return false;
     };
     let SqlxError::Database(error) = &**error else {

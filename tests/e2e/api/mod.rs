@@ -8,6 +8,7 @@ mod hardening;
 mod lists;
 mod meetings;
 mod reports;
+mod slow_clients;
 mod storage;
 
 use reqwest::StatusCode;

@@ -52,7 +52,9 @@ async fn a_full_disk_acknowledges_nothing_unstored_and_recovers() {
         .await
         .unwrap();
     other
-        .execute_unprepared(&format!("INSERT INTO ballast VALUES (randomblob({BALLAST_BYTES}))"))
+        .execute_unprepared(&format!(
+            "INSERT INTO ballast VALUES (randomblob({BALLAST_BYTES}))"
+        ))
         .await
         .unwrap();
     let pages = scalar(&other, "PRAGMA page_count").await;
@@ -103,7 +105,11 @@ async fn a_full_disk_acknowledges_nothing_unstored_and_recovers() {
         stored.push(organisation.id);
     }
     let seen = scalar(&other, "SELECT COUNT(*) FROM organisations").await;
-    assert_eq!(seen, i64::try_from(stored.len()).unwrap(), "another connection sees every acknowledged write");
+    assert_eq!(
+        seen,
+        i64::try_from(stored.len()).unwrap(),
+        "another connection sees every acknowledged write"
+    );
     // Another connection can write too: the store holds no transaction open.
     other
         .execute_unprepared("INSERT INTO ballast VALUES (x'00')")
