@@ -33,6 +33,7 @@ pub struct ServeConfig {
 /// until SIGINT or SIGTERM; then lets in-flight requests finish and closes
 /// the database.
 pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
+    let started = samverkan_domain::time::now();
     let store = Store::open_with(&config.database_url, config.store_options.clone()).await?;
     if config.demo && store_is_empty(&store).await? {
         store.load_demo().await?;
@@ -42,7 +43,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     // whose token is printed; a real installation without users is told
     // how to make the first.
     let demo_token = if config.demo {
-        Some(demo_admin_token(&store).await?)
+        Some(demo_admin_token(&store, started).await?)
     } else {
         None
     };
@@ -76,9 +77,13 @@ pub const DEMO_ADMIN_EMAIL: &str = "demo-admin@example.org";
 const DEMO_TOKEN_NAME: &str = "demo";
 
 /// Makes sure the demo admin exists and gives it a fresh token, revoking the
-/// one an earlier `serve --demo` printed (so one demo token is valid at a
-/// time, and a lost one is replaced by restarting).
-async fn demo_admin_token(store: &Store) -> Result<TokenSecret, ServeError> {
+/// ones that `serve --demo`s started before this one printed (so a lost
+/// token is replaced by restarting). Servers started together each keep
+/// theirs: a token made after `started` is another server's of this start.
+async fn demo_admin_token(
+    store: &Store,
+    started: chrono::DateTime<chrono::Utc>,
+) -> Result<TokenSecret, ServeError> {
     let email = Email::parse("email", DEMO_ADMIN_EMAIL)
         .map_err(|error| samverkan_store::StoreError::Validation(error.into()))?;
     let admin = match store.user_by_email(&email).await? {
@@ -91,11 +96,19 @@ async fn demo_admin_token(store: &Store) -> Result<TokenSecret, ServeError> {
                 representative_id: None,
             })
             .map_err(samverkan_store::StoreError::Validation)?;
-            store.create_user(details).await?
+            match store.create_user(details).await {
+                Ok(admin) => admin,
+                // Another server starting at the same time made it first.
+                Err(samverkan_store::StoreError::Duplicate { .. }) => store
+                    .user_by_email(&email)
+                    .await?
+                    .ok_or_else(|| samverkan_store::StoreError::Internal("the demo admin vanished".into()))?,
+                Err(error) => return Err(error.into()),
+            }
         }
     };
     for token in store.tokens_of(admin.id).await? {
-        if token.name == DEMO_TOKEN_NAME && token.revoked_at.is_none() {
+        if token.name == DEMO_TOKEN_NAME && token.revoked_at.is_none() && token.created_at < started {
             store.revoke_token(token.id).await?;
         }
     }

@@ -14,10 +14,6 @@ use crate::error::{StoreError, StoreResult};
 /// directory, created when missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://samverkan.db?mode=rwc";
 
-/// The PostgreSQL advisory lock key that serialises migrations ("samverkn"
-/// in ASCII), chosen so as not to collide with other applications' keys.
-const MIGRATION_LOCK_KEY: i64 = 0x7361_6d76_6572_6b6e;
-
 /// How long a request waits for a pooled connection to read with; an
 /// unreachable server fails a command within it, too.
 const READ_ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -235,10 +231,7 @@ impl Store {
     /// transactional DDL, so a failed migration leaves nothing half-done.)
     pub async fn migrate(&self) -> StoreResult<()> {
         let txn = self.begin_unaudited_write().await?;
-        if self.backend() == DbBackend::Postgres {
-            txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})"))
-                .await?;
-        }
+        crate::support::SharedLock::Migrations.take(&txn).await?;
         Migrator::up(&txn, None).await?;
         txn.commit().await?;
         Ok(())

@@ -22,6 +22,7 @@ use samverkan_domain::{
 
 use crate::audit::Actor;
 use crate::error::StoreResult;
+use crate::support::SharedLock;
 use crate::{Store, meetings, organisations, partnerships, representatives};
 
 const HOST: &str = "Kunskapsförbundet Väst";
@@ -223,8 +224,11 @@ pub struct DemoOutcome {
 
 impl Store {
     /// Loads the seed partner day unless it is already there. All or nothing.
+    /// Servers starting together each call this: one loads it (under a
+    /// lock shared through the database), the others then find it there.
     pub async fn load_demo(&self) -> StoreResult<DemoOutcome> {
         let mut txn = self.acting_as(Actor::Process("demo")).begin_write().await?;
+        SharedLock::Demo.take(&txn).await?;
         let mut organisations_by_name = HashMap::new();
         for fact in ORGANISATIONS {
             let organisation = match organisations::find_by_name(&*txn, fact.name).await? {

@@ -15,6 +15,39 @@ use crate::Store;
 use crate::audit::{Actor, Write};
 use crate::error::{StoreError, StoreResult};
 
+/// What one server at a time does when several share a PostgreSQL database.
+/// Each is a transaction-scoped advisory lock (released at commit or
+/// rollback); on SQLite the write transaction's `BEGIN IMMEDIATE` already
+/// admits one writer at a time.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SharedLock {
+    /// Applying migrations.
+    Migrations,
+    /// Loading the demo partner day, and its users.
+    Demo,
+}
+
+impl SharedLock {
+    /// The lock's key: "samverkn" in ASCII, then one more per lock, chosen
+    /// so as not to collide with other applications' keys.
+    fn key(self) -> i64 {
+        const BASE: i64 = 0x7361_6d76_6572_6b6e;
+        match self {
+            Self::Migrations => BASE,
+            Self::Demo => BASE + 1,
+        }
+    }
+
+    /// Takes the lock for the rest of `txn`, waiting for whoever holds it.
+    pub(crate) async fn take(self, txn: &DatabaseTransaction) -> StoreResult<()> {
+        if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+            txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({})", self.key()))
+                .await?;
+        }
+        Ok(())
+    }
+}
+
 impl Store {
     /// Begins a transaction that will write, on SQLite on the one writer
     /// connection. On SQLite it takes the write lock at once

@@ -148,6 +148,40 @@ async fn the_demo_prints_a_working_admin_token_renewed_at_each_start() {
     .expect(StatusCode::OK);
 }
 
+/// Three `serve --demo` at once on a fresh database (servers scaling out
+/// start together) all start; the demo day is loaded once, and each
+/// server's printed token works.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_demo_servers_start_at_once() {
+    for backend in [Backend::Postgres, Backend::Sqlite] {
+        let Some(database) = TestDatabase::new(backend).await else {
+            continue;
+        };
+        let starting: Vec<_> = (0..3)
+            .map(|_| {
+                let url = database.url.clone();
+                std::thread::spawn(move || {
+                    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_samverkan"));
+                    command.args(["serve", "--demo", "--bind", "127.0.0.1:0"]);
+                    TestServer::spawn(command, &url, None)
+                })
+            })
+            .collect();
+        let servers: Vec<TestServer> = starting
+            .into_iter()
+            .map(|thread| thread.join().expect("every server starts"))
+            .collect();
+        for server in &servers {
+            let meetings = super::get(server, "/api/v1/meetings?include_archived=true")
+                .await
+                .expect(StatusCode::OK);
+            assert_eq!(meetings["items"].as_array().unwrap().len(), 1, "{backend:?}");
+        }
+        drop(servers);
+        database.drop_database().await;
+    }
+}
+
 /// Neither a valid token nor a refused one reaches the logs, even at the
 /// most verbose level the server has.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
