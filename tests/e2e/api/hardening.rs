@@ -172,7 +172,7 @@ async fn three_demo_servers_start_at_once() {
             .map(|thread| thread.join().expect("every server starts"))
             .collect();
         for server in &servers {
-            let meetings = super::get(server, "/api/v1/meetings?include_archived=true")
+            let meetings = get(server, "/api/v1/meetings?include_archived=true")
                 .await
                 .expect(StatusCode::OK);
             assert_eq!(meetings["items"].as_array().unwrap().len(), 1, "{backend:?}");
