@@ -103,6 +103,10 @@ pub fn openapi_json(store: &Store) -> String {
 /// The whole HTTP application: API, documentation, limits, logging.
 pub fn app(store: Store, limits: &HttpLimits, thresholds: HealthThresholds) -> impl Endpoint + use<> {
     let service = api_service(&store, thresholds);
+    let allowed = std::sync::Arc::new(middleware::AllowedMethods::from_spec(
+        &service.spec(),
+        &[("/api/openapi.json", "GET")],
+    ));
     let spec = service.spec_endpoint();
     let docs = service.swagger_ui();
     let timeout = limits.request_timeout;
@@ -120,6 +124,10 @@ pub fn app(store: Store, limits: &HttpLimits, thresholds: HealthThresholds) -> i
         .data(TokenRateLimit::new(limits))
         .with_if(!limits.cors_origins.is_empty(), hardening::cors(limits))
         .catch_all_error(problem::into_problem)
+        .around(move |next, request| {
+            let allowed = std::sync::Arc::clone(&allowed);
+            async move { middleware::allow_header(next, request, &allowed).await }
+        })
         .around(hardening::security_headers)
         .around(middleware::log_request)
 }

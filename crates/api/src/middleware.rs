@@ -74,3 +74,78 @@ pub async fn log_request<E: Endpoint>(next: E, request: Request) -> Result<Respo
     tracing::info!(target: "samverkan::http", %method, path, status, latency_ms, request_id, "request");
     Ok(response)
 }
+
+/// The methods each path of the API answers, read from the OpenAPI
+/// document, so that every 405 can say which are allowed (RFC 9110's
+/// `Allow`, which the answer must carry).
+#[derive(Debug, Clone, Default)]
+pub struct AllowedMethods {
+    /// Path templates as segments (`{id}` stands for any one segment), and
+    /// their methods as an `Allow` value.
+    routes: Vec<(Vec<String>, HeaderValue)>,
+}
+
+impl AllowedMethods {
+    /// From an OpenAPI document (`paths` → path → method), plus `extra`
+    /// routes that are not in it.
+    pub fn from_spec(spec: &str, extra: &[(&str, &str)]) -> Self {
+        let document: serde_json::Value = serde_json::from_str(spec).unwrap_or_default();
+        let mut routes: Vec<(String, Vec<String>)> = document["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(path, operations)| {
+                let methods = operations
+                    .as_object()
+                    .into_iter()
+                    .flatten()
+                    .map(|(method, _)| method.to_ascii_uppercase())
+                    .collect();
+                (path.clone(), methods)
+            })
+            .collect();
+        routes.extend(
+            extra
+                .iter()
+                .map(|(path, method)| ((*path).to_owned(), vec![(*method).to_owned()])),
+        );
+        let routes = routes
+            .into_iter()
+            .filter_map(|(path, mut methods)| {
+                // poem answers HEAD with the GET endpoint.
+                if methods.iter().any(|method| method == "GET") {
+                    methods.push("HEAD".into());
+                }
+                let value = HeaderValue::from_str(&methods.join(", ")).ok()?;
+                Some((path.split('/').map(ToOwned::to_owned).collect(), value))
+            })
+            .collect();
+        Self { routes }
+    }
+
+    fn for_path(&self, path: &str) -> Option<&HeaderValue> {
+        let segments: Vec<&str> = path.split('/').collect();
+        self.routes
+            .iter()
+            .find(|(template, _)| {
+                template.len() == segments.len()
+                    && template
+                        .iter()
+                        .zip(&segments)
+                        .all(|(expected, actual)| expected.starts_with('{') || expected == actual)
+            })
+            .map(|(_, allow)| allow)
+    }
+}
+
+/// Adds `Allow` to every 405.
+pub async fn allow_header<E: Endpoint>(next: E, request: Request, allowed: &AllowedMethods) -> Result<Response> {
+    let path = request.uri().path().to_owned();
+    let mut response = next.get_response(request).await;
+    if response.status() == StatusCode::METHOD_NOT_ALLOWED
+        && let Some(allow) = allowed.for_path(&path)
+    {
+        response.headers_mut().insert(poem::http::header::ALLOW, allow.clone());
+    }
+    Ok(response)
+}

@@ -138,6 +138,68 @@ async fn errors_are_problems_and_write_nothing(server: &TestServer) {
 
 /// The server stops on SIGTERM with exit status 0, and starts again on the
 /// same database (migrations already applied).
+/// Every 405 says which methods the path answers (RFC 9110 `Allow`), for
+/// every path of the OpenAPI document.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_405_carries_allow() {
+    let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let server = TestServer::start(&database.url, &[]);
+    let spec: serde_json::Value = server
+        .client
+        .get(server.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = "0190c2d4-6a8e-7d1c-9b7e-3f1f7d2a9c01";
+    let mut checked = 0;
+    for (path, operations) in spec["paths"].as_object().unwrap() {
+        let documented: Vec<String> = operations
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(|method| method.to_ascii_uppercase())
+            .collect();
+        let Some(unused) = ["PUT", "PATCH", "DELETE", "POST", "GET"]
+            .into_iter()
+            .find(|method| !documented.iter().any(|d| d == method))
+        else {
+            continue;
+        };
+        let concrete = path
+            .split('/')
+            .map(|segment| if segment.starts_with('{') { id } else { segment })
+            .collect::<Vec<_>>()
+            .join("/");
+        let answer = server
+            .client
+            .request(unused.parse().unwrap(), server.url(&concrete))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::METHOD_NOT_ALLOWED, "{unused} {concrete}");
+        let allow = answer
+            .headers()
+            .get("allow")
+            .unwrap_or_else(|| panic!("no Allow on {unused} {concrete}"))
+            .to_str()
+            .unwrap()
+            .to_owned();
+        let mut allowed: Vec<&str> = allow.split(", ").collect();
+        allowed.sort_unstable();
+        let mut expected: Vec<&str> = documented.iter().map(String::as_str).collect();
+        if expected.contains(&"GET") {
+            expected.push("HEAD");
+        }
+        expected.sort_unstable();
+        assert_eq!(allowed, expected, "{concrete}");
+        checked += 1;
+    }
+    assert!(checked > 30, "only {checked} paths were checked");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_stops_the_server_cleanly() {
     let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
