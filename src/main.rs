@@ -220,6 +220,7 @@ async fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let store_options = samverkan_store::StoreOptions {
         sqlite_max_bytes: cli.database_max_mib.map(|mib| mib.saturating_mul(1024 * 1024)),
+        ..samverkan_store::StoreOptions::default()
     };
     let database_url = cli.database_url;
     let open = || Store::open_with(&database_url, store_options.clone());

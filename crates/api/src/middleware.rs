@@ -139,13 +139,19 @@ impl AllowedMethods {
 }
 
 /// Adds `Allow` to every 405.
-pub async fn allow_header<E: Endpoint>(next: E, request: Request, allowed: &AllowedMethods) -> Result<Response> {
+pub async fn allow_header<E: Endpoint>(
+    next: E,
+    request: Request,
+    allowed: &AllowedMethods,
+) -> Result<Response> {
     let path = request.uri().path().to_owned();
     let mut response = next.get_response(request).await;
     if response.status() == StatusCode::METHOD_NOT_ALLOWED
         && let Some(allow) = allowed.for_path(&path)
     {
-        response.headers_mut().insert(poem::http::header::ALLOW, allow.clone());
+        response
+            .headers_mut()
+            .insert(poem::http::header::ALLOW, allow.clone());
     }
     Ok(response)
 }

@@ -248,6 +248,12 @@ impl From<StoreError> for ApiError {
                     "nothing was written; writes work again once space is freed on the database's disk",
                 )))
             }
+            StoreError::TimedOut(reason) => Self::Unavailable(Json(Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
+                "The request took too long",
+                reason,
+            ))),
             StoreError::Busy(reason) => Self::Unavailable(Json(Problem::new(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "busy",

@@ -71,7 +71,7 @@ const SQLITE_MIN_FREE_PAGES: i64 = 64;
 const SQLITE_PAGE_BYTES: u64 = 4096;
 
 /// How a store is opened, beyond where its database is.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct StoreOptions {
     /// SQLite only: the most the database file may grow to, in bytes (a
     /// quota, so that Samverkan's data cannot fill a disk other programs
@@ -79,6 +79,18 @@ pub struct StoreOptions {
     /// full disk does: [`crate::StoreError::StorageFull`]. `None`: no limit
     /// but the disk's.
     pub sqlite_max_bytes: Option<u64>,
+    /// An attendance export whose reader takes no batch for this long is
+    /// ended, and its place among the [`MAX_CONCURRENT_EXPORTS`] freed.
+    pub export_idle_limit: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            sqlite_max_bytes: None,
+            export_idle_limit: Duration::from_secs(30),
+        }
+    }
 }
 
 /// Samverkan's database: a pooled connection plus the operations on records.

@@ -56,6 +56,10 @@ pub enum StoreError {
     #[error("the database's storage is full: {0}")]
     StorageFull(String),
 
+    /// The work was ended for taking too long (an export nobody read from).
+    #[error("{0}")]
+    TimedOut(String),
+
     /// The database could not be reached (no connection could be had, or
     /// the connection broke): try again shortly.
     #[error("the database cannot be reached: {0}")]

@@ -19,6 +19,8 @@
 //! meetings are included: the export is history.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::{Stream, StreamExt};
@@ -384,6 +386,9 @@ impl Store {
         let store = self.clone();
         let (start, end) = (time::day_start(from), time::day_end(to));
         let (batches, received) = mpsc::channel(1);
+        let idle_limit = self.options.export_idle_limit;
+        let abandoned = Arc::new(AtomicBool::new(false));
+        let abandoned_by_task = Arc::clone(&abandoned);
         // Taken now, so that the count holds from the call; held by the
         // reading task until it ends.
         let permit = self.exports.clone().try_acquire_owned();
@@ -421,15 +426,44 @@ impl Store {
                     Ok(None) => return,
                     Err(error) => (Err(error), true),
                 };
-                // A closed channel: the consumer is gone, and so is the need.
-                if batches.send(item).await.is_err() || last {
-                    return;
+                match tokio::time::timeout(idle_limit, batches.send(item)).await {
+                    // A closed channel: the consumer is gone, and so is the need.
+                    Ok(Err(_)) => return,
+                    Ok(Ok(())) if last => return,
+                    Ok(Ok(())) => {}
+                    // A consumer that stopped reading (a client that reads
+                    // nothing more, but keeps its connection) would hold
+                    // its place among the few exports forever.
+                    Err(_) => {
+                        tracing::warn!(
+                            seconds = idle_limit.as_secs(),
+                            "ended an export that was not read from"
+                        );
+                        abandoned_by_task.store(true, Ordering::Release);
+                        return;
+                    }
                 }
             }
         });
         // Fused: a consumer may poll again after the end (poem's bodies do).
-        futures_util::stream::unfold(received, |mut received| async move {
-            received.recv().await.map(|item| (item, received))
+        // An export ended for want of a reader ends in an error, never in
+        // what would look like a complete file.
+        futures_util::stream::unfold(Some(received), move |received| {
+            let abandoned = Arc::clone(&abandoned);
+            async move {
+                let mut received = received?;
+                match received.recv().await {
+                    Some(item) => Some((item, Some(received))),
+                    None if abandoned.load(Ordering::Acquire) => Some((
+                        Err(StoreError::TimedOut(format!(
+                            "the export was not read from for {} s and was ended",
+                            idle_limit.as_secs()
+                        ))),
+                        None,
+                    )),
+                    None => None,
+                }
+            }
         })
         .fuse()
     }

@@ -179,7 +179,11 @@ async fn a_405_carries_allow() {
             .send()
             .await
             .unwrap();
-        assert_eq!(answer.status(), StatusCode::METHOD_NOT_ALLOWED, "{unused} {concrete}");
+        assert_eq!(
+            answer.status(),
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{unused} {concrete}"
+        );
         let allow = answer
             .headers()
             .get("allow")

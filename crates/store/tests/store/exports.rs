@@ -222,3 +222,56 @@ async fn only_a_few_exports_run_at_once(store: Store) {
     let mut next = export();
     assert!(next.next().await.unwrap().is_ok(), "room again");
 }
+
+/// Exports whose readers stop reading are ended after the idle limit, and
+/// their places are free again; an export so ended ends in an error, never
+/// in what would look like a whole file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_nobody_reads_from_is_ended() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("idle.db").display());
+    let store = Store::open_with(
+        &url,
+        samverkan_store::StoreOptions {
+            export_idle_limit: std::time::Duration::from_millis(300),
+            ..samverkan_store::StoreOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let host = organisation(&store, "Kunskapsförbundet Väst").await;
+    let presenter = person(&store, &host, "Maria Hildefors", "Förbundsdirektör").await;
+    for day in 1..=4 {
+        store
+            .log_meeting(workshop(&host, &presenter, date(2025, 2, day)))
+            .await
+            .unwrap();
+    }
+    let export = || Box::pin(store.attendance_export(date(2025, 2, 1), date(2025, 2, 28), 1));
+    let mut stalled = Vec::new();
+    for _ in 0..samverkan_store::MAX_CONCURRENT_EXPORTS {
+        let mut stream = export();
+        assert!(stream.next().await.unwrap().is_ok());
+        stalled.push(stream);
+    }
+    let mut refused = export();
+    assert!(matches!(
+        refused.next().await.unwrap(),
+        Err(samverkan_store::StoreError::Busy(_))
+    ));
+    tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+    let mut next = export();
+    assert!(
+        next.next().await.unwrap().is_ok(),
+        "the stalled exports still hold every place"
+    );
+    for mut stream in stalled {
+        // The batch read ahead before the limit, then the error.
+        let rest: Vec<_> = (&mut stream).collect().await;
+        assert!(
+            matches!(rest.last(), Some(Err(samverkan_store::StoreError::TimedOut(_)))),
+            "{rest:?}"
+        );
+    }
+    store.close().await.unwrap();
+}

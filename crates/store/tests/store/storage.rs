@@ -63,6 +63,7 @@ async fn a_full_disk_acknowledges_nothing_unstored_and_recovers() {
         &url,
         StoreOptions {
             sqlite_max_bytes: Some(limit),
+            ..StoreOptions::default()
         },
     )
     .await
