@@ -2,6 +2,7 @@
 
 mod access;
 mod basics;
+mod bodies;
 mod crash;
 mod engagement;
 mod hardening;
