@@ -17,3 +17,4 @@ mod organisations;
 mod partnerships;
 mod representatives;
 mod seed;
+mod unicode;
