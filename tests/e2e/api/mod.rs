@@ -9,6 +9,7 @@ mod hardening;
 mod lists;
 mod meetings;
 mod reports;
+mod text;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
