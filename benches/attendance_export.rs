@@ -9,7 +9,8 @@
 //!   CSV by `samverkan_report::export` into a sink that counts bytes;
 //! * `sqlx`: one hand-written `SELECT … JOIN … ORDER BY` streamed row by
 //!   row with sqlx's `fetch`, written as the same CSV with the `csv` crate
-//!   into the same kind of sink: the floor any export over this schema has.
+//!   (texts through the same `csv::text_field`) into the same kind of sink:
+//!   the floor any export over this schema has.
 //!
 //! Then the CLI, `samverkan report attendances --output FILE`, as a child
 //! under `/usr/bin/time`, for the end-to-end rate and its peak resident
@@ -38,6 +39,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::{StreamExt, TryStreamExt};
+use samverkan_report::csv::text_field;
 use samverkan_report::export::ExportFormat;
 use samverkan_store::{DEFAULT_EXPORT_BATCH, Store};
 use uuid::Uuid;
@@ -135,13 +137,13 @@ macro_rules! stream_baseline {
                 row.1,
                 date,
                 row.2.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
-                &row.3,
+                text_field(&row.3),
                 &row.4,
                 &row.5,
                 row.6,
-                &row.7,
+                text_field(&row.7),
                 row.8,
-                &row.9,
+                row.9.as_deref().map(text_field),
                 &row.10,
                 &row.11,
             ))

@@ -11,6 +11,7 @@ mod m20261130_000002_read_indexes;
 mod m20261130_000010_accounts;
 pub mod m20261130_000011_engagement_read_model;
 mod m20261130_000012_covering_indexes;
+pub mod m20261201_000001_composed_texts;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000010_accounts::Migration),
             Box::new(m20261130_000011_engagement_read_model::Migration),
             Box::new(m20261130_000012_covering_indexes::Migration),
+            Box::new(m20261201_000001_composed_texts::Migration),
         ]
     }
 }

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::ApiTags;
 use crate::auth;
+use crate::body::Body;
 use crate::common::{
     ArchivedResponse, FollowUpStatus, check_version, date_param, list_of, page_request, patch,
 };
@@ -222,7 +223,7 @@ impl FollowUpsApi {
     async fn create(
         &self,
         auth: auth::WriteRecords,
-        body: Json<NewFollowUp>,
+        body: Body<NewFollowUp>,
     ) -> Result<CreatedFollowUp, ApiError> {
         let body = body.0;
         let input = FollowUpInput {
@@ -262,7 +263,7 @@ impl FollowUpsApi {
         &self,
         auth: auth::UpdateFollowUpStatus,
         id: Path<Uuid>,
-        body: Json<FollowUpPatch>,
+        body: Body<FollowUpPatch>,
     ) -> Result<Json<FollowUp>, ApiError> {
         let id = FollowUpId::from(id.0);
         let body = body.0;

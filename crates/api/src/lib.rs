@@ -9,6 +9,7 @@
 
 mod audit;
 pub mod auth;
+mod body;
 mod common;
 mod engagement;
 mod follow_ups;

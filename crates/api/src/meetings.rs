@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::ApiTags;
 use crate::auth;
+use crate::body::Body;
 use crate::common::{
     ArchivedResponse, AttendanceRole, AttendanceStatus, FollowUpStatus, MeetingKind, MeetingStatus,
     OutcomeKind, check_version, date_param, list_of, page_request, patch,
@@ -616,7 +617,7 @@ impl MeetingsApi {
     async fn create(
         &self,
         auth: auth::WriteRecords,
-        body: Json<NewMeeting>,
+        body: Body<NewMeeting>,
     ) -> Result<CreatedMeeting, ApiError> {
         let input = body.0.into_input()?;
         let records = auth.store(&self.store).log_meeting(input).await?;
@@ -638,7 +639,7 @@ impl MeetingsApi {
         &self,
         auth: auth::WriteRecords,
         id: Path<Uuid>,
-        body: Json<MeetingPatch>,
+        body: Body<MeetingPatch>,
     ) -> Result<Json<MeetingRecord>, ApiError> {
         let id = MeetingId::from(id.0);
         let body = body.0;
@@ -697,7 +698,7 @@ impl MeetingsApi {
         &self,
         auth: auth::WriteRecords,
         id: Path<Uuid>,
-        body: Json<AttendeeAddition>,
+        body: Body<AttendeeAddition>,
     ) -> Result<CreatedAttendee, ApiError> {
         let input = body.0.attendee.to_input("attendee").map_err(invalid)?;
         let (attendance_id, records) = auth
@@ -725,7 +726,7 @@ impl MeetingsApi {
         auth: auth::WriteRecords,
         id: Path<Uuid>,
         attendee_id: Path<Uuid>,
-        body: Json<AttendeePatch>,
+        body: Body<AttendeePatch>,
     ) -> Result<Json<Attendee>, ApiError> {
         let attendance_id = AttendanceId::from(attendee_id.0);
         let body = body.0;
@@ -779,7 +780,7 @@ impl MeetingsApi {
         &self,
         auth: auth::WriteRecords,
         id: Path<Uuid>,
-        body: Json<AgendaItemAddition>,
+        body: Body<AgendaItemAddition>,
     ) -> Result<CreatedAgendaItem, ApiError> {
         let body = body.0;
         let (item_id, records) = auth
@@ -807,7 +808,7 @@ impl MeetingsApi {
         &self,
         auth: auth::WriteRecords,
         id: Path<Uuid>,
-        body: Json<AgendaOrder>,
+        body: Body<AgendaOrder>,
     ) -> Result<Json<Vec<AgendaItem>>, ApiError> {
         let body = body.0;
         let order = body.item_ids.into_iter().map(AgendaItemId::from).collect();
@@ -829,7 +830,7 @@ impl MeetingsApi {
         auth: auth::WriteRecords,
         id: Path<Uuid>,
         item_id: Path<Uuid>,
-        body: Json<AgendaItemPatch>,
+        body: Body<AgendaItemPatch>,
     ) -> Result<Json<AgendaItem>, ApiError> {
         let meeting_id = MeetingId::from(id.0);
         let item_id = AgendaItemId::from(item_id.0);
@@ -895,7 +896,7 @@ impl MeetingsApi {
         &self,
         auth: auth::WriteRecords,
         id: Path<Uuid>,
-        body: Json<OutcomeAddition>,
+        body: Body<OutcomeAddition>,
     ) -> Result<CreatedOutcome, ApiError> {
         let body = body.0;
         let (outcome_id, records) = auth
@@ -929,7 +930,7 @@ impl MeetingsApi {
         auth: auth::WriteRecords,
         id: Path<Uuid>,
         outcome_id: Path<Uuid>,
-        body: Json<OutcomePatch>,
+        body: Body<OutcomePatch>,
     ) -> Result<Json<Outcome>, ApiError> {
         let meeting_id = MeetingId::from(id.0);
         let outcome_id = OutcomeId::from(outcome_id.0);

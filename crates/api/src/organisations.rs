@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::ApiTags;
 use crate::auth;
+use crate::body::Body;
 use crate::common::{ArchivedResponse, OrganisationKind, check_version, list_of, page_request, patch};
 use crate::problem::ApiError;
 
@@ -231,7 +232,7 @@ impl OrganisationsApi {
     async fn create(
         &self,
         auth: auth::WriteRecords,
-        body: Json<NewOrganisation>,
+        body: Body<NewOrganisation>,
     ) -> Result<CreatedOrganisation, ApiError> {
         let body = body.0;
         let input = OrganisationInput {
@@ -269,7 +270,7 @@ impl OrganisationsApi {
         &self,
         auth: auth::WriteRecords,
         id: Path<Uuid>,
-        body: Json<OrganisationPatch>,
+        body: Body<OrganisationPatch>,
     ) -> Result<Json<Organisation>, ApiError> {
         let id = OrganisationId::from(id.0);
         let body = body.0;

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::ApiTags;
 use crate::auth;
+use crate::body::Body;
 use crate::common::{
     ArchivedResponse, PartnershipKind, PartnershipStatus, check_version, list_of, page_request, patch,
 };
@@ -234,7 +235,7 @@ impl PartnershipsApi {
     async fn create(
         &self,
         auth: auth::WriteRecords,
-        body: Json<NewPartnership>,
+        body: Body<NewPartnership>,
     ) -> Result<CreatedPartnership, ApiError> {
         let body = body.0;
         let input = PartnershipInput {
@@ -269,7 +270,7 @@ impl PartnershipsApi {
         &self,
         auth: auth::WriteRecords,
         id: Path<Uuid>,
-        body: Json<PartnershipPatch>,
+        body: Body<PartnershipPatch>,
     ) -> Result<Json<Partnership>, ApiError> {
         let id = PartnershipId::from(id.0);
         let body = body.0;

@@ -149,6 +149,12 @@ impl ApiError {
         ))
     }
 
+    /// A body whose values are not of the types its schema says (see
+    /// [`crate::body`]): a 400 naming every such field.
+    pub fn bad_body(errors: ValidationErrors) -> Self {
+        Self::bad_parameters(errors)
+    }
+
     pub fn validation(errors: ValidationErrors) -> Self {
         let detail = errors.to_string();
         Self::Unprocessable(Json(

@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::ApiTags;
 use crate::auth;
+use crate::body::Body;
 use crate::common::{ArchivedResponse, check_version, list_of, page_request, patch};
 use crate::problem::ApiError;
 
@@ -235,7 +236,7 @@ impl RepresentativesApi {
     async fn create(
         &self,
         auth: auth::WriteRecords,
-        body: Json<NewRepresentative>,
+        body: Body<NewRepresentative>,
     ) -> Result<CreatedRepresentative, ApiError> {
         let body = body.0;
         let input = RepresentativeInput {
@@ -276,7 +277,7 @@ impl RepresentativesApi {
         &self,
         auth: auth::WriteRecords,
         id: Path<Uuid>,
-        body: Json<RepresentativePatch>,
+        body: Body<RepresentativePatch>,
     ) -> Result<Json<Representative>, ApiError> {
         let id = RepresentativeId::from(id.0);
         let body = body.0;

@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::ApiTags;
 use crate::auth;
+use crate::body::Body;
 use crate::common::{api_enum, list_of, page_request};
 use crate::problem::ApiError;
 
@@ -165,7 +166,7 @@ impl UsersApi {
 
     /// Create a user
     #[oai(path = "/users", method = "post", operation_id = "create_user")]
-    async fn create(&self, auth: auth::ManageUsers, body: Json<NewUser>) -> Result<CreatedUser, ApiError> {
+    async fn create(&self, auth: auth::ManageUsers, body: Body<NewUser>) -> Result<CreatedUser, ApiError> {
         let body = body.0;
         let details = UserDetails::parse(&UserInput {
             email: body.email,
@@ -192,7 +193,7 @@ impl UsersApi {
         &self,
         auth: auth::ManageUsers,
         id: Path<Uuid>,
-        body: Json<UserPatch>,
+        body: Body<UserPatch>,
     ) -> Result<Json<User>, ApiError> {
         let user = auth
             .store(&self.store)
@@ -221,7 +222,7 @@ impl UsersApi {
         &self,
         auth: auth::ManageUsers,
         id: Path<Uuid>,
-        body: Json<NewToken>,
+        body: Body<NewToken>,
     ) -> Result<CreatedToken, ApiError> {
         let store = auth.store(&self.store);
         let user = store.user(UserId::from(id.0)).await?;

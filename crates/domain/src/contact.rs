@@ -4,6 +4,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use unicode_normalization::UnicodeNormalization;
+
 use crate::error::FieldError;
 use crate::text::normalize_line;
 
@@ -75,7 +77,10 @@ impl Email {
     pub const MAX_CHARS: usize = 254;
 
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        let trimmed = raw.trim();
+        // Composed like every other text, so that one address typed two ways
+        // is one user (`users.email_folded`).
+        let composed: String = raw.trim().nfc().collect();
+        let trimmed = composed.as_str();
         if trimmed.chars().count() > Self::MAX_CHARS {
             return Err(FieldError::new(field, "must be at most 254 characters"));
         }
@@ -182,6 +187,16 @@ mod tests {
         assert!(Email::parse("e", "not-an-email").is_err());
         assert!(Email::parse("e", "lena@localhost").is_err());
         assert!(Email::parse("e", "Lena <lena@hv.se>").is_err());
+    }
+
+    #[test]
+    fn emails_are_stored_composed() {
+        assert_eq!(
+            Email::parse("e", "A\u{030A}sa.Tho\u{0308}rn@exempel.se")
+                .unwrap()
+                .as_str(),
+            "Åsa.Thörn@exempel.se"
+        );
     }
 
     #[test]

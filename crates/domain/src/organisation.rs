@@ -215,6 +215,35 @@ mod tests {
     }
 
     #[test]
+    fn every_text_of_an_organisation_is_composed() {
+        let mut raw = input("Ho\u{0308}gskolan Va\u{0308}st");
+        raw.city = Some("Trollha\u{0308}ttan".into());
+        raw.description = Some("Lindhe\u{0301}s ho\u{0308}gskola".into());
+        raw.tags = vec!["kompetensfo\u{0308}rso\u{0308}rjning".into()];
+        let details = OrganisationDetails::parse(&raw).unwrap();
+        assert_eq!(details.name.to_string(), "Högskolan Väst");
+        assert_eq!(details.city.as_deref(), Some("Trollhättan"));
+        assert_eq!(details.description.as_deref(), Some("Lindhés högskola"));
+        assert_eq!(details.tags.to_strings(), ["kompetensförsörjning"]);
+        // 200 visible "é", typed decomposed (400 code points), fit.
+        assert!(OrganisationDetails::parse(&input(&"e\u{0301}".repeat(200))).is_ok());
+    }
+
+    #[test]
+    fn a_name_may_not_be_invisible_nor_turned_around() {
+        for name in [
+            "\u{200B}",
+            "\u{FEFF}\u{2060}",
+            "Högskolan \u{202E}tsäV",
+            "\u{2067}Väst\u{2069}",
+        ] {
+            let errors = OrganisationDetails::parse(&input(name)).unwrap_err();
+            let fields: Vec<&str> = errors.errors().iter().map(|e| e.field.as_str()).collect();
+            assert_eq!(fields, ["name"], "{name:?}");
+        }
+    }
+
+    #[test]
     fn overlong_names_are_rejected() {
         let long = "Å".repeat(OrganisationName::MAX_CHARS + 1);
         assert!(OrganisationDetails::parse(&input(&long)).is_err());

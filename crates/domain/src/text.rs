@@ -13,6 +13,18 @@
 //! * [`sort_key`] — an ASCII key whose byte order (and, being plain hex, its
 //!   order under any database collation) is Swedish alphabetical order:
 //!   a–z, then å, ä, ö.
+//!
+//! Every text enters in one form: [`normalize_line`] and [`normalize_block`]
+//! compose it (Unicode NFC), so "é" typed as one code point or as "e" and a
+//! combining accent is stored, compared, filtered and counted alike. Limits
+//! are in code points of that composed form (150 "é" are 150 characters
+//! however they were typed; a flag or an emoji with a skin tone counts as
+//! more than one). A text of nothing but white space and characters drawn
+//! as nothing (zero-width space, word joiner, byte order mark, …: Unicode's
+//! default-ignorable code points) is blank. Single-line texts — names,
+//! titles, places, tags — refuse the bidirectional embedding, override and
+//! isolate controls, which can make a name read as something other than
+//! what is stored.
 
 use std::fmt;
 
@@ -23,16 +35,74 @@ use crate::error::FieldError;
 const COMBINING_RING_ABOVE: char = '\u{030A}';
 const COMBINING_DIAERESIS: char = '\u{0308}';
 
-/// Trims, and folds every run of white space (newlines included) into one
-/// space. Single-line fields (names, titles) are stored in this form.
+/// Composes (NFC), trims, and folds every run of white space (newlines
+/// included) into one space. Single-line fields (names, titles) are stored
+/// in this form.
 pub fn normalize_line(raw: &str) -> String {
-    raw.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_white_space(&raw.nfc().collect::<String>())
 }
 
-/// Trims, and normalises line endings, for multi-line fields (notes,
-/// descriptions), whose inner line breaks are kept.
+/// Composes (NFC), trims, and normalises line endings, for multi-line fields
+/// (notes, descriptions), whose inner line breaks are kept.
 pub fn normalize_block(raw: &str) -> String {
-    raw.replace("\r\n", "\n").trim().to_owned()
+    raw.nfc()
+        .collect::<String>()
+        .replace("\r\n", "\n")
+        .trim()
+        .to_owned()
+}
+
+fn collapse_white_space(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether `c` is drawn as nothing: Unicode's Default_Ignorable_Code_Point
+/// (DerivedCoreProperties.txt), which the standard library does not know.
+pub fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'..='\u{1160}'
+            | '\u{17B4}'..='\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFF8}'
+            | '\u{1BCA0}'..='\u{1BCA3}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+/// The bidirectional embedding, override and isolate controls (LRE, RLE,
+/// PDF, LRO, RLO; LRI, RLI, FSI, PDI). The marks (LRM, RLM, ALM) only nudge
+/// neutral characters and are allowed.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Whether a normalised text shows nothing: empty, or only white space and
+/// invisible characters.
+fn is_blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || is_invisible(c))
+}
+
+fn blank_error(field: &str, value: &str) -> FieldError {
+    if value.is_empty() {
+        FieldError::new(field, "must not be empty")
+    } else {
+        FieldError::new(
+            field,
+            "must not be empty: it holds only invisible characters (such as zero-width spaces)",
+        )
+    }
 }
 
 /// The case- and accent-insensitive form of `text` for matching (see the
@@ -46,7 +116,9 @@ pub fn fold(text: &str) -> String {
         .filter(|c| !is_combining_mark(*c) || *c == COMBINING_RING_ABOVE || *c == COMBINING_DIAERESIS)
         .filter(|c| !c.is_control() || c.is_whitespace())
         .collect();
-    normalize_line(&stripped.nfc().collect::<String>().to_lowercase())
+    // Exactly the form stored before texts were composed at the door, so
+    // that stored folded columns and sort keys stay valid.
+    collapse_white_space(&stripped.nfc().collect::<String>().to_lowercase())
 }
 
 /// An ASCII key whose byte order is the Swedish alphabetical order of `text`:
@@ -84,7 +156,10 @@ pub fn escape_like(text: &str) -> String {
     escaped
 }
 
-fn check_length(field: &str, value: &str, max_chars: usize) -> Result<(), FieldError> {
+/// Checks a normalised text: at most `max_chars` code points, no control
+/// characters (save line breaks and tabs in blocks), and in a single line no
+/// bidirectional controls.
+fn check_text(field: &str, value: &str, max_chars: usize, line: bool) -> Result<(), FieldError> {
     let length = value.chars().count();
     if length > max_chars {
         return Err(FieldError::new(
@@ -95,25 +170,32 @@ fn check_length(field: &str, value: &str, max_chars: usize) -> Result<(), FieldE
     if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
         return Err(FieldError::new(field, "must not contain control characters"));
     }
+    if line && value.chars().any(is_bidi_control) {
+        return Err(FieldError::new(
+            field,
+            "must not contain bidirectional control characters (U+202A to U+202E, U+2066 to U+2069): \
+             they can make a name read otherwise than it is stored",
+        ));
+    }
     Ok(())
 }
 
-/// Validates a required single-line text: trimmed, white space folded,
-/// non-empty, at most `max_chars` characters.
+/// Validates a required single-line text: composed, trimmed, white space
+/// folded, not blank, at most `max_chars` characters.
 pub fn required_line(field: &str, raw: &str, max_chars: usize) -> Result<String, FieldError> {
     let value = normalize_line(raw);
-    if value.is_empty() {
-        return Err(FieldError::new(field, "must not be empty"));
+    if is_blank(&value) {
+        return Err(blank_error(field, &value));
     }
-    check_length(field, &value, max_chars)?;
+    check_text(field, &value, max_chars, true)?;
     Ok(value)
 }
 
 /// Validates an optional single-line text; blank counts as absent.
 pub fn optional_line(field: &str, raw: Option<&str>, max_chars: usize) -> Result<Option<String>, FieldError> {
     match raw.map(normalize_line) {
-        Some(value) if !value.is_empty() => {
-            check_length(field, &value, max_chars)?;
+        Some(value) if !is_blank(&value) => {
+            check_text(field, &value, max_chars, true)?;
             Ok(Some(value))
         }
         _ => Ok(None),
@@ -127,8 +209,8 @@ pub fn optional_block(
     max_chars: usize,
 ) -> Result<Option<String>, FieldError> {
     match raw.map(normalize_block) {
-        Some(value) if !value.is_empty() => {
-            check_length(field, &value, max_chars)?;
+        Some(value) if !is_blank(&value) => {
+            check_text(field, &value, max_chars, false)?;
             Ok(Some(value))
         }
         _ => Ok(None),
@@ -137,7 +219,12 @@ pub fn optional_block(
 
 /// Validates a required multi-line text.
 pub fn required_block(field: &str, raw: &str, max_chars: usize) -> Result<String, FieldError> {
-    optional_block(field, Some(raw), max_chars)?.ok_or_else(|| FieldError::new(field, "must not be empty"))
+    let value = normalize_block(raw);
+    if is_blank(&value) {
+        return Err(blank_error(field, &value));
+    }
+    check_text(field, &value, max_chars, false)?;
+    Ok(value)
 }
 
 /// A free-form label ("tillsammanskraft", "kompetensförsörjning"): one line,
@@ -149,8 +236,8 @@ impl Tag {
     pub const MAX_CHARS: usize = 50;
 
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        let value = required_line(field, raw, Self::MAX_CHARS)?.to_lowercase();
-        Ok(Self(value))
+        let value = required_line(field, raw, Self::MAX_CHARS)?;
+        Ok(Self(Self::lower(&value)))
     }
 
     /// The stored form of a tag someone types (in a filter, say), without
@@ -160,7 +247,13 @@ impl Tag {
             .chars()
             .filter(|c| !c.is_control() || c.is_whitespace())
             .collect();
-        normalize_line(&printable).to_lowercase()
+        Self::lower(&normalize_line(&printable))
+    }
+
+    /// Lower-cased, and composed again: lower-casing a composed text need
+    /// not leave it composed.
+    fn lower(text: &str) -> String {
+        text.to_lowercase().nfc().collect()
     }
 
     pub fn as_str(&self) -> &str {
@@ -299,6 +392,112 @@ mod tests {
     fn too_many_tags_are_rejected() {
         let raw: Vec<String> = (0..21).map(|i| format!("tag{i}")).collect();
         assert!(Tags::parse("tags", &raw).is_err());
+    }
+
+    /// "kompetensförsörjning" with each ö as o and a combining diaeresis.
+    const NFD_TAG: &str = "kompetensfo\u{0308}rso\u{0308}rjning";
+
+    #[test]
+    fn every_text_is_stored_composed() {
+        assert_eq!(required_line("name", "Lindhe\u{0301}", 20).unwrap(), "Lindhé");
+        assert_eq!(
+            optional_line("city", Some("Tro\u{0308}lhätta\u{0308}n"), 20)
+                .unwrap()
+                .as_deref(),
+            Some("Trölhättän")
+        );
+        assert_eq!(
+            required_block("text", "A\u{030A}sa\r\nÅsa", 20).unwrap(),
+            "Åsa\nÅsa"
+        );
+        assert_eq!(normalize_line(" Tho\u{0308}rn "), "Thörn");
+        assert_eq!(normalize_block(" Tho\u{0308}rn "), "Thörn");
+    }
+
+    #[test]
+    fn length_is_counted_in_composed_characters() {
+        let decomposed = "e\u{0301}".repeat(150);
+        let name = required_line("name", &decomposed, 200).unwrap();
+        assert_eq!(name, "é".repeat(150));
+        let error = required_line("name", &"e\u{0301}".repeat(201), 200).unwrap_err();
+        assert!(error.message.contains("(got 201)"), "{}", error.message);
+    }
+
+    #[test]
+    fn a_tag_typed_composed_or_decomposed_is_one_tag() {
+        let composed = "kompetensförsörjning";
+        assert_ne!(NFD_TAG, composed);
+        let tags = Tags::parse("tags", &[composed, NFD_TAG, "KOMPETENSFO\u{0308}RSÖRJNING"]).unwrap();
+        assert_eq!(tags.to_strings(), [composed]);
+        assert_eq!(Tag::normalize(NFD_TAG), composed);
+        assert_eq!(Tag::parse("tag", NFD_TAG).unwrap().as_str(), composed);
+    }
+
+    #[test]
+    fn derived_forms_do_not_depend_on_the_normal_form() {
+        for (composed, decomposed) in [
+            ("Lindhé", "Lindhe\u{0301}"),
+            ("Åsa Thörn", "A\u{030A}sa Tho\u{0308}rn"),
+        ] {
+            assert_eq!(fold(decomposed), fold(composed));
+            assert_eq!(sort_key(decomposed), sort_key(composed));
+        }
+    }
+
+    #[test]
+    fn a_text_of_only_invisible_characters_is_blank() {
+        for invisible in [
+            "\u{200B}",
+            "\u{2060}",
+            "\u{FEFF}",
+            " \u{200B} \u{00AD}\u{200D} ",
+            "\u{2060}\n\u{200B}",
+        ] {
+            let error = required_line("name", invisible, 20).unwrap_err();
+            assert!(
+                error.message.contains("invisible"),
+                "{invisible:?}: {}",
+                error.message
+            );
+            assert!(required_block("text", invisible, 20).is_err(), "{invisible:?}");
+            assert!(Tag::parse("tag", invisible).is_err(), "{invisible:?}");
+            assert_eq!(
+                optional_line("city", Some(invisible), 20),
+                Ok(None),
+                "{invisible:?}"
+            );
+            assert_eq!(
+                optional_block("notes", Some(invisible), 20),
+                Ok(None),
+                "{invisible:?}"
+            );
+        }
+        // Joiners and variation selectors within visible text are kept.
+        assert_eq!(
+            required_line("name", "Hjärta \u{2764}\u{FE0F}", 20).unwrap(),
+            "Hjärta \u{2764}\u{FE0F}"
+        );
+    }
+
+    #[test]
+    fn single_line_texts_refuse_bidirectional_controls() {
+        let controls = ('\u{202A}'..='\u{202E}').chain('\u{2066}'..='\u{2069}');
+        for control in controls {
+            let name = format!("Högskolan {control}tsäV");
+            let error = required_line("name", &name, 50).unwrap_err();
+            assert_eq!(error.field, "name");
+            assert!(
+                error.message.contains("bidirectional"),
+                "{control:?}: {}",
+                error.message
+            );
+            assert!(optional_line("title", Some(&name), 50).is_err(), "{control:?}");
+            assert!(Tag::parse("tag", &name).is_err(), "{control:?}");
+        }
+        // Free text may need them to set right-to-left text among Swedish.
+        assert!(optional_block("notes", Some("Namn: \u{2067}مرحبا\u{2069}."), 50).is_ok());
+        // Right-to-left letters themselves are welcome in names.
+        assert!(required_line("name", "مرحبا AB", 50).is_ok());
     }
 
     #[test]

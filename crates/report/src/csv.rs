@@ -10,6 +10,16 @@
 //! grouping, percentages as shares (0.25), dates as `YYYY-MM-DD`, instants
 //! as RFC 3339 in Stockholm time — so that a program parses back exactly the
 //! figures the other formats show.
+//!
+//! A spreadsheet runs a cell that begins with `=`, `+`, `-` or `@` (or a tab
+//! or carriage return before one) as a formula, so a partner named
+//! `=HYPERLINK("http://…")` would become a link, or worse, in whoever opens
+//! the file. Every text cell of every CSV goes through [`text_field`], which
+//! prefixes such a text with `'` as OWASP's guidance on CSV injection says;
+//! numbers are written from their values and never prefixed, so a change of
+//! -3 stays a number.
+
+use std::borrow::Cow;
 
 use samverkan_domain::time;
 
@@ -39,18 +49,28 @@ pub fn render(document: &Document) -> Result<Vec<u8>, ReportError> {
 }
 
 fn write_table<W: std::io::Write>(csv: &mut csv::Writer<W>, table: &Table) -> Result<(), ReportError> {
-    csv.write_record(&table.columns)?;
+    csv.write_record(table.columns.iter().map(|column| text_field(column).into_owned()))?;
     for row in &table.rows {
         csv.write_record(row.iter().map(field))?;
     }
     Ok(())
 }
 
+/// A text as a CSV field: prefixed with `'` when a spreadsheet would take
+/// it for a formula (see the module documentation).
+pub fn text_field(text: &str) -> Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{text}"))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// A value as a CSV field.
 pub fn field(value: &Value) -> String {
     match value {
         Value::Empty => String::new(),
-        Value::Text(text) => text.clone(),
+        Value::Text(text) => text_field(text).into_owned(),
         Value::Integer(number) => number.to_string(),
         Value::Decimal { number, places } => {
             let places = usize::from(*places);
@@ -99,6 +119,61 @@ mod tests {
         }
         assert_eq!(&records[0][3], "2024-04-26");
         assert_eq!(&records[0][4], "2024-04-26T09:30:00+02:00");
+    }
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_is_prefixed_and_numbers_are_not() {
+        let mut document = sample();
+        let texts = [
+            "=HYPERLINK(\"http://evil.example/\")",
+            "=1+2",
+            "+46 70 123 45 67",
+            "-3",
+            "@SUM(A1)",
+            "\tindraget",
+            "\rrad",
+        ];
+        let table = document
+            .sections
+            .iter_mut()
+            .flat_map(|section| &mut section.blocks)
+            .find_map(|block| match block {
+                crate::model::Block::Table(table) if table.primary => Some(table),
+                _ => None,
+            })
+            .unwrap();
+        let template = table.rows[0].clone();
+        table.rows = texts
+            .iter()
+            .map(|text| {
+                let mut row = template.clone();
+                row[0] = Value::text(*text);
+                row[1] = Value::Integer(-3);
+                row[2] = Value::Percent(-0.25);
+                row
+            })
+            .collect();
+        let mut last = template;
+        last[0] = Value::text("Högskolan Väst - Trollhättan");
+        last[1] = Value::Decimal {
+            number: -1.5,
+            places: 1,
+        };
+        table.rows.push(last);
+        let bytes = render(&document).unwrap();
+        let mut reader = ::csv::Reader::from_reader(&bytes[BOM.len()..]);
+        let records: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        for (record, text) in records.iter().zip(texts) {
+            assert_eq!(record[0], format!("'{text}"), "a text cell");
+            assert_eq!(&record[1], "-3", "a number stays a number");
+            assert_eq!(&record[2], "-0.25");
+        }
+        let last = &records[texts.len()];
+        assert_eq!(
+            &last[0], "Högskolan Väst - Trollhättan",
+            "only a leading character counts"
+        );
+        assert_eq!(&last[1], "-1.5");
     }
 
     #[test]

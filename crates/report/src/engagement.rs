@@ -631,6 +631,42 @@ mod tests {
     }
 
     #[test]
+    fn names_like_formulas_are_inert_in_the_csv_and_text_in_the_workbook() {
+        let hyperlink = "=HYPERLINK(\"http://evil.example/\")";
+        let fixture = Fixture::new(vec![row(1, hyperlink, 2, 5), row(2, "=1+2", 1, 0)]);
+        let document = fixture.document(Lang::En);
+
+        let bytes = render(&document, Format::Csv).unwrap();
+        let text = std::str::from_utf8(&bytes)
+            .unwrap()
+            .trim_start_matches('\u{feff}');
+        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+        let records: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let record = |name: &str| {
+            records
+                .iter()
+                .find(|record| record[0] == format!("'{name}"))
+                .unwrap_or_else(|| panic!("{name} prefixed with ' in {records:?}"))
+        };
+        assert_eq!(&record(hyperlink)[14], "-3", "a change figure stays a number");
+        assert_eq!(&record("=1+2")[14], "1");
+
+        let bytes = render(&document, Format::Xlsx).unwrap();
+        let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).unwrap();
+        let partners = workbook.worksheet_range("Partner").unwrap();
+        let names: Vec<&Data> = partners.rows().skip(2).map(|row| &row[0]).collect();
+        assert!(names.contains(&&Data::String(hyperlink.into())), "{names:?}");
+        assert!(names.contains(&&Data::String("=1+2".into())), "{names:?}");
+        for sheet in workbook.sheet_names() {
+            let formulas = workbook.worksheet_formula(&sheet).unwrap();
+            assert!(
+                formulas.used_cells().all(|(_, _, formula)| formula.is_empty()),
+                "{sheet} holds a formula"
+            );
+        }
+    }
+
+    #[test]
     fn partner_sheets_are_capped_and_unique() {
         let rows: Vec<EngagementRow> = (0..70)
             .map(|n| row(n, "Samma namn", 70 - i64::try_from(n).unwrap(), 0))

@@ -5,6 +5,8 @@
 //! spreadsheets that filter, not for reading aloud. Both formats share the
 //! columns of [`AttendanceLine`], in its order.
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use samverkan_domain::AttendanceExportRow;
 use serde::Serialize;
@@ -69,7 +71,7 @@ impl ExportFormat {
                     .terminator(csv::Terminator::CRLF)
                     .from_writer(&mut out);
                 for row in rows {
-                    csv.serialize(AttendanceLine::from(row))?;
+                    csv.serialize(AttendanceLine::from(row).for_spreadsheets())?;
                 }
                 csv.flush()?;
             }
@@ -109,15 +111,15 @@ pub struct AttendanceLine<'a> {
     /// The Stockholm date the meeting began on.
     pub meeting_date: NaiveDate,
     pub meeting_starts_at: DateTime<Utc>,
-    pub meeting_title: &'a str,
+    pub meeting_title: Cow<'a, str>,
     pub meeting_kind: &'static str,
     pub meeting_status: &'static str,
     pub organisation_id: Uuid,
-    pub organisation_name: &'a str,
+    pub organisation_name: Cow<'a, str>,
     /// Empty (CSV) or null (NDJSON) for an organisation whose people were
     /// not named.
     pub representative_id: Option<Uuid>,
-    pub representative_name: Option<&'a str>,
+    pub representative_name: Option<Cow<'a, str>>,
     pub role: &'static str,
     pub status: &'static str,
 }
@@ -129,15 +131,37 @@ impl<'a> From<&'a AttendanceExportRow> for AttendanceLine<'a> {
             meeting_id: row.meeting_id.as_uuid(),
             meeting_date: row.meeting_date(),
             meeting_starts_at: row.meeting_starts_at,
-            meeting_title: &row.meeting_title,
+            meeting_title: Cow::Borrowed(&row.meeting_title),
             meeting_kind: row.meeting_kind.as_str(),
             meeting_status: row.meeting_status.as_str(),
             organisation_id: row.organisation_id.as_uuid(),
-            organisation_name: &row.organisation_name,
+            organisation_name: Cow::Borrowed(&row.organisation_name),
             representative_id: row.representative_id.map(|id| id.as_uuid()),
-            representative_name: row.representative_name.as_deref(),
+            representative_name: row.representative_name.as_deref().map(Cow::Borrowed),
             role: row.role.as_str(),
             status: row.status.as_str(),
+        }
+    }
+}
+
+impl AttendanceLine<'_> {
+    /// The line with its texts made inert for a spreadsheet
+    /// ([`crate::csv::text_field`]); NDJSON, read by programs, keeps them
+    /// as they are.
+    #[must_use]
+    pub fn for_spreadsheets(self) -> Self {
+        fn inert(text: Cow<'_, str>) -> Cow<'_, str> {
+            if let Cow::Owned(prefixed) = crate::csv::text_field(&text) {
+                Cow::Owned(prefixed)
+            } else {
+                text
+            }
+        }
+        Self {
+            meeting_title: inert(self.meeting_title),
+            organisation_name: inert(self.organisation_name),
+            representative_name: self.representative_name.map(inert),
+            ..self
         }
     }
 }
@@ -194,6 +218,44 @@ mod tests {
         assert_eq!(&records[0][10], "Lena Lindhé");
         assert_eq!(&records[1][9], "", "no person named");
         assert_eq!(&records[1][12], "invited");
+    }
+
+    /// Rows whose texts a spreadsheet would run as formulas.
+    fn formula_rows() -> Vec<AttendanceExportRow> {
+        let mut rows = rows();
+        rows[0].meeting_title = "@SUM(1+1)".into();
+        rows[0].organisation_name = "=HYPERLINK(\"http://evil.example/\")".into();
+        rows[0].representative_name = Some("=1+2".into());
+        rows[1].organisation_name = "-Trollhättans stad".into();
+        rows
+    }
+
+    #[test]
+    fn csv_cells_that_begin_like_a_formula_are_prefixed() {
+        let rows = formula_rows();
+        let bytes = ExportFormat::Csv.rows(&rows).unwrap();
+        let mut reader = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(bytes.as_slice());
+        let records: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(&records[0][4], "'@SUM(1+1)");
+        assert_eq!(&records[0][8], "'=HYPERLINK(\"http://evil.example/\")");
+        assert_eq!(&records[0][10], "'=1+2");
+        assert_eq!(&records[1][8], "'-Trollhättans stad");
+        assert_eq!(&records[1][10], "", "no person named");
+    }
+
+    #[test]
+    fn ndjson_keeps_texts_as_they_are() {
+        let rows = formula_rows();
+        let bytes = ExportFormat::Ndjson.rows(&rows).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(
+            lines[0]["organisation_name"],
+            "=HYPERLINK(\"http://evil.example/\")"
+        );
+        assert_eq!(lines[0]["representative_name"], "=1+2");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 mod access;
 mod basics;
+mod bodies;
 mod crash;
 mod engagement;
 mod hardening;
@@ -10,6 +11,7 @@ mod meetings;
 mod reports;
 mod slow_clients;
 mod storage;
+mod text;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};

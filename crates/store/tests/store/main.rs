@@ -18,3 +18,4 @@ mod partnerships;
 mod representatives;
 mod seed;
 mod storage;
+mod unicode;
