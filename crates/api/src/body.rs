@@ -10,10 +10,12 @@
 //! problem naming its field path (`attendees[1].organisation_id`), and only
 //! a body that passes is parsed into `T`.
 //!
-//! `null` is refused where a value is required, as an item of a list, and
-//! as the body. A field that may be left out may also be `null`: poem-openapi
-//! reads it as left out (`Option`) or as "clear it" (`MaybeUndefined`, in a
-//! `PATCH`), and what that means is each operation's to say.
+//! `null` is refused wherever the schema does not say `nullable`: as the
+//! body, as an item of a list, and as a field, also one that may be left
+//! out (a `PATCH` of `{"name": null}` would otherwise read as "leave the
+//! name" and bump the version for nothing). The fields whose `null` means
+//! "clear it" (`MaybeUndefined`, in a `PATCH`) are `nullable` in the
+//! document.
 
 use std::any::TypeId;
 use std::collections::{BTreeMap, HashMap};
@@ -203,10 +205,6 @@ impl Checker<'_> {
             let Some(value) = object.get(*name) else {
                 continue;
             };
-            // Null for a field that may be left out is read as left out.
-            if value.is_null() && !schema.required.contains(name) {
-                continue;
-            }
             self.check_ref(&field(name), value, property);
         }
     }

@@ -147,9 +147,17 @@ pub struct FollowUpPatch {
     /// The version the client read; a stale one is answered 409.
     pub version: i32,
     pub title: Option<String>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub details: MaybeUndefined<String>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub owner_id: MaybeUndefined<Uuid>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub organisation_id: MaybeUndefined<Uuid>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub due_on: MaybeUndefined<NaiveDate>,
     pub status: Option<FollowUpStatus>,
 }

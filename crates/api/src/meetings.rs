@@ -434,11 +434,19 @@ pub struct MeetingPatch {
     pub title: Option<String>,
     pub kind: Option<MeetingKind>,
     pub starts_at: Option<DateTime<Utc>>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub ends_at: MaybeUndefined<DateTime<Utc>>,
     pub all_day: Option<bool>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub location: MaybeUndefined<String>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub host_organisation_id: MaybeUndefined<Uuid>,
     pub partnership_ids: Option<Vec<Uuid>>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub summary: MaybeUndefined<String>,
     pub tags: Option<Vec<String>>,
     pub status: Option<MeetingStatus>,
@@ -477,8 +485,12 @@ pub struct AgendaItemAddition {
 pub struct AgendaItemPatch {
     pub version: Option<i32>,
     pub title: Option<String>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub description: MaybeUndefined<String>,
     pub presenter_ids: Option<Vec<Uuid>>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub duration_minutes: MaybeUndefined<i64>,
     pub tags: Option<Vec<String>>,
 }
@@ -506,6 +518,8 @@ pub struct OutcomePatch {
     pub version: Option<i32>,
     pub kind: Option<OutcomeKind>,
     pub text: Option<String>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub agenda_item_id: MaybeUndefined<Uuid>,
 }
 

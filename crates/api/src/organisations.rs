@@ -123,11 +123,21 @@ pub struct OrganisationPatch {
     /// The version the client read; a stale one is answered 409.
     pub version: i32,
     pub name: Option<String>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub short_name: MaybeUndefined<String>,
     pub kind: Option<OrganisationKind>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub organisation_number: MaybeUndefined<String>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub website: MaybeUndefined<String>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub city: MaybeUndefined<String>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub description: MaybeUndefined<String>,
     pub tags: Option<Vec<String>>,
 }

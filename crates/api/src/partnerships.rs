@@ -138,9 +138,17 @@ pub struct PartnershipPatch {
     pub organisation_ids: Option<Vec<Uuid>>,
     pub kind: Option<PartnershipKind>,
     pub status: Option<PartnershipStatus>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub started_on: MaybeUndefined<NaiveDate>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub ended_on: MaybeUndefined<NaiveDate>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub responsible_representative_id: MaybeUndefined<Uuid>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub goals: MaybeUndefined<String>,
 }
 

@@ -176,9 +176,17 @@ pub struct RepresentativePatch {
     pub version: i32,
     pub full_name: Option<String>,
     pub organisation_id: Option<Uuid>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub title: MaybeUndefined<String>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub email: MaybeUndefined<String>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub phone: MaybeUndefined<String>,
+    /// `null` clears it.
+    #[oai(nullable)]
     pub notes: MaybeUndefined<String>,
     pub is_minor: Option<bool>,
 }

@@ -98,14 +98,41 @@ async fn scalars_and_nulls_are_not_taken_as_text_and_write_nothing(server: &Test
     .expect_problem(StatusCode::BAD_REQUEST, Some("name"));
     assert_eq!(fields(&problem), ["name", "tags[1]"], "{problem}");
 
-    // A field that may be left out may still be `null`, meaning left out.
+    // A field that may be left out is left out, not `null`: the document
+    // does not call it nullable.
     post(
         server,
         organisations,
         &json!({ "name": "Vattenfall", "kind": "company", "city": null }),
     )
     .await
+    .expect_problem(StatusCode::BAD_REQUEST, Some("city"));
+    let vattenfall = post(
+        server,
+        organisations,
+        &json!({ "name": "Vattenfall", "kind": "company", "city": "Trollhättan" }),
+    )
+    .await
     .expect(StatusCode::CREATED);
+    let path = format!("{organisations}/{}", vattenfall["id"].as_str().unwrap());
+
+    // In a PATCH, `null` clears what may be cleared (`nullable` in the
+    // document), and is refused for what may not: `{"name": null}` used
+    // to answer 200 and bump the version for nothing.
+    let problem = super::patch(
+        server,
+        &path,
+        &json!({ "version": 1, "name": null, "tags": null }),
+    )
+    .await
+    .expect_problem(StatusCode::BAD_REQUEST, Some("name"));
+    assert_eq!(fields(&problem), ["name", "tags"], "{problem}");
+    assert_eq!(get(server, &path).await.expect(StatusCode::OK)["version"], 1);
+    let cleared = super::patch(server, &path, &json!({ "version": 1, "city": null }))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(cleared["city"], Value::Null);
+    assert_eq!(cleared["version"], 2);
 
     // Only the two good organisations were written.
     let names: Vec<Value> = super::walk(server, organisations, 50)
