@@ -565,8 +565,12 @@ fn invalid(field: domain::FieldError) -> ApiError {
     ApiError::validation(field.into())
 }
 
+/// A part the store has just written and yet does not return: the store
+/// broke its own rule, a 500 that is logged (not a 404, which would tell
+/// the client its write failed).
 fn part_missing(part: &'static str, id: Uuid) -> ApiError {
-    samverkan_store::StoreError::NotFound { entity: part, id }.into()
+    samverkan_store::StoreError::Internal(format!("the {part} {id} just written is not in the meeting"))
+        .into()
 }
 
 pub struct MeetingsApi {

@@ -152,19 +152,25 @@ impl Write {
     }
 }
 
-pub(crate) fn event_from_row(row: audit_events::Model) -> AuditEvent {
-    let parse = |text: Option<String>| text.and_then(|text| serde_json::from_str(&text).ok());
-    AuditEvent {
+/// An audit event from its row; a snapshot that is not JSON is `Corrupt`.
+pub(crate) fn event_from_row(row: audit_events::Model) -> StoreResult<AuditEvent> {
+    let id = row.id;
+    let parse = |field: &str, text: Option<String>| {
+        text.map(|text| serde_json::from_str(&text))
+            .transpose()
+            .map_err(|error| StoreError::corrupt("audit event", id, format!("{field} is not JSON: {error}")))
+    };
+    Ok(AuditEvent {
         id: row.id.into(),
         occurred_at: row.occurred_at,
         user_id: row.user_id.map(Into::into),
+        before: parse("before", row.before)?,
+        after: parse("after", row.after)?,
         actor: row.actor,
         entity: row.entity,
         entity_id: row.entity_id,
         action: row.action,
-        before: parse(row.before),
-        after: parse(row.after),
-    }
+    })
 }
 
 /// Which audit events a list holds.
@@ -217,6 +223,6 @@ impl crate::Store {
             .all(&self.db)
             .await?;
         let cursor_of = |row: &audit_events::Model| crate::Cursor::new(SCOPE, String::new(), row.id);
-        crate::Page::from_rows(rows, page.limit, cursor_of, |row| Ok(event_from_row(row)))
+        crate::Page::from_rows(rows, page.limit, cursor_of, event_from_row)
     }
 }

@@ -630,9 +630,11 @@ fn organisation_counts(
 
 /// The row of `id` among `rows` (which [`Store::rows_for`] read for it).
 fn take_row(rows: &HashMap<Uuid, EngagementRow>, id: Uuid) -> StoreResult<EngagementRow> {
-    rows.get(&id)
-        .cloned()
-        .ok_or_else(|| StoreError::Database(sea_orm::DbErr::RecordNotFound(format!("organisation {id}"))))
+    rows.get(&id).cloned().ok_or_else(|| {
+        StoreError::Internal(format!(
+            "the engagement query answered no row for organisation {id}"
+        ))
+    })
 }
 
 fn read_counts(row: &QueryResult) -> Result<EngagementCounts, sea_orm::DbErr> {
@@ -1034,7 +1036,7 @@ impl Store {
         let median = median_x2(self.backend(), bounds, None, None);
 
         let one = |row: Option<QueryResult>| {
-            row.ok_or_else(|| StoreError::Database(sea_orm::DbErr::RecordNotFound("an aggregate row".into())))
+            row.ok_or_else(|| StoreError::Internal("an aggregate query answered no row".into()))
         };
         let (meeting_row, people_row, follow_up_row, median_row) = tokio::try_join!(
             db.query_one(&meetings_query),

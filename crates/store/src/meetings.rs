@@ -27,7 +27,7 @@ use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::support::{
     Db, check_version, folded_contains, guarded_update, keyset_after, meta, refuse_archived, search_text,
-    stored,
+    stored, stored_unsigned,
 };
 use crate::{Store, engagement_facts, follow_ups as follow_up_rows, representatives as representative_rows};
 
@@ -465,13 +465,14 @@ pub(crate) async fn load_records(db: &impl Db, id: MeetingId) -> StoreResult<Mee
             Ok(AgendaItem {
                 id: AgendaItemId::from(row.id),
                 meeting_id: id,
-                position: u32::try_from(row.position).unwrap_or_default(),
+                position: stored_unsigned("agenda item", row.id, "position", row.position)?,
                 title: row.title,
                 description: row.description,
                 presenter_ids: presenters.remove(&row.id).unwrap_or_default(),
                 duration_minutes: row
                     .duration_minutes
-                    .and_then(|minutes| u32::try_from(minutes).ok()),
+                    .map(|minutes| stored_unsigned("agenda item", row.id, "duration_minutes", minutes))
+                    .transpose()?,
                 tags,
             })
         })
@@ -487,7 +488,7 @@ pub(crate) async fn load_records(db: &impl Db, id: MeetingId) -> StoreResult<Mee
             Ok(Outcome {
                 id: row.id.into(),
                 meeting_id: id,
-                position: u32::try_from(row.position).unwrap_or_default(),
+                position: stored_unsigned("outcome", row.id, "position", row.position)?,
                 kind: stored("outcome", row.id, OutcomeKind::parse("kind", &row.kind))?,
                 text: row.text,
                 agenda_item_id: row.agenda_item_id.map(Into::into),

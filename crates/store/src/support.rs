@@ -187,6 +187,12 @@ pub(crate) fn stored<T>(entity: &'static str, id: Uuid, result: Result<T, FieldE
     result.map_err(|error| StoreError::corrupt(entity, id, error))
 }
 
+/// A stored count or position (never negative in a valid row), or
+/// `Corrupt` naming the field.
+pub(crate) fn stored_unsigned(entity: &'static str, id: Uuid, field: &str, value: i32) -> StoreResult<u32> {
+    u32::try_from(value).map_err(|_| StoreError::corrupt(entity, id, format!("{field} is {value}, below 0")))
+}
+
 pub(crate) fn meta(
     version: i32,
     created_at: DateTime<Utc>,

@@ -15,7 +15,30 @@ store_tests!(
     day_filters_follow_stockholm_days,
     meetings_are_found_by_organisation_person_and_text,
     a_meeting_update_names_its_version,
+    a_stored_negative_duration_is_corrupt,
 );
+
+/// A row no write of the store makes (a hand edit, a bug) is reported as
+/// `Corrupt`, never passed on as some other number or dropped.
+async fn a_stored_negative_duration_is_corrupt(store: Store) {
+    use sea_orm::ConnectionTrait;
+    let host = organisation(&store, "Kunskapsförbundet Väst").await;
+    let lisa = person(&store, &host, "Lisa Thörn", "Utvecklingschef").await;
+    let mut input = workshop(&host, &lisa, date(2024, 4, 26));
+    input.agenda[0].duration_minutes = Some(30);
+    let records = store.log_meeting(input).await.unwrap();
+    // The only agenda item of the database.
+    store
+        .connection()
+        .execute_unprepared("UPDATE agenda_items SET duration_minutes = -5")
+        .await
+        .unwrap();
+    let error = store.meeting_records(records.meeting.id).await.unwrap_err();
+    assert!(
+        matches!(&error, StoreError::Corrupt { entity: "agenda item", reason, .. } if reason.contains("duration_minutes")),
+        "{error:?}"
+    );
+}
 
 async fn a_logged_meeting_reads_back_whole(store: Store) {
     let host = organisation(&store, "Kunskapsförbundet Väst").await;
