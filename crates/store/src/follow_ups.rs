@@ -1,14 +1,13 @@
 //! Follow-ups: their own aggregate, versioned apart from their meeting.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
 
 use samverkan_domain::{
     FollowUp, FollowUpDetails, FollowUpId, FollowUpInput, FollowUpStatus, KnownRecords, MeetingId,
-    OrganisationId, OutcomeId, ReferencedIds, RepresentativeId, ValidationErrors, time,
+    OrganisationId, OutcomeId, RecordMeta, ReferencedIds, RepresentativeId, ValidationErrors, time,
 };
 
 use crate::Store;
@@ -16,9 +15,8 @@ use crate::audit::fields;
 use crate::entity::{follow_ups, meetings, outcomes};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{
-    Db, check_version, folded_contains, guarded_update, meta, refuse_archived, search_text, stored,
-};
+use crate::support::{Db, folded_contains, meta, search_text, stored};
+use crate::versioned::{Versioned, versioned_columns};
 
 const ENTITY: &str = "follow-up";
 /// The name on this list's cursors.
@@ -143,6 +141,49 @@ async fn check_people(db: &impl Db, details: &FollowUpDetails) -> StoreResult<()
     }
 }
 
+impl Versioned for FollowUp {
+    versioned_columns!(follow_ups);
+    type Id = FollowUpId;
+    type Change = FollowUpDetails;
+    const ENTITY: &'static str = ENTITY;
+
+    fn uuid(id: FollowUpId) -> Uuid {
+        id.as_uuid()
+    }
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+
+    async fn load(db: &impl Db, id: FollowUpId) -> StoreResult<Self> {
+        find(db, id).await
+    }
+
+    fn snapshot(&self) -> StoreResult<serde_json::Value> {
+        snapshot(self)
+    }
+
+    fn row(&self) -> follow_ups::ActiveModel {
+        row(self).into_active_model()
+    }
+
+    /// Only people who change are checked; moving to `done` stamps
+    /// `completed_at`, leaving it clears it.
+    async fn apply(&mut self, details: FollowUpDetails, now: DateTime<Utc>, db: &impl Db) -> StoreResult<()> {
+        if details.owner_id != self.details.owner_id
+            || details.organisation_id != self.details.organisation_id
+        {
+            check_people(db, &details).await?;
+        }
+        self.revise(details, now);
+        Ok(())
+    }
+}
+
 /// A follow-up as the audit trail keeps it.
 pub(crate) fn snapshot(follow_up: &FollowUp) -> StoreResult<serde_json::Value> {
     fields(&row(follow_up))
@@ -210,40 +251,7 @@ impl Store {
         expected_version: i32,
         details: FollowUpDetails,
     ) -> StoreResult<FollowUp> {
-        let mut txn = self.begin_write().await?;
-        let mut follow_up = find(&*txn, id).await?;
-        let before = snapshot(&follow_up)?;
-        check_version(ENTITY, id.as_uuid(), expected_version, &follow_up.meta)?;
-        refuse_archived(ENTITY, id.as_uuid(), &follow_up.meta)?;
-        if details.owner_id != follow_up.details.owner_id
-            || details.organisation_id != follow_up.details.organisation_id
-        {
-            check_people(&*txn, &details).await?;
-        }
-        let now = time::now();
-        follow_up.revise(details, now);
-        follow_up.meta.version += 1;
-        follow_up.meta.updated_at = now;
-        guarded_update(
-            &txn,
-            ENTITY,
-            follow_ups::Column::Id,
-            follow_ups::Column::Version,
-            id.as_uuid(),
-            expected_version,
-            row(&follow_up).into_active_model().reset_all(),
-        )
-        .await?;
-        txn.audit(
-            ENTITY,
-            id.as_uuid(),
-            "update",
-            Some(before),
-            Some(snapshot(&follow_up)?),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(follow_up)
+        self.revise(id, expected_version, details).await
     }
 
     pub async fn archive_follow_up(
@@ -251,44 +259,7 @@ impl Store {
         id: FollowUpId,
         expected_version: Option<i32>,
     ) -> StoreResult<FollowUp> {
-        let mut txn = self.begin_write().await?;
-        let mut follow_up = find(&*txn, id).await?;
-        let before = snapshot(&follow_up)?;
-        let version = expected_version.unwrap_or(follow_up.meta.version);
-        check_version(ENTITY, id.as_uuid(), version, &follow_up.meta)?;
-        if follow_up.meta.is_archived() {
-            return Ok(follow_up);
-        }
-        let now = time::now();
-        follow_up.meta.archived_at = Some(now);
-        follow_up.meta.updated_at = now;
-        follow_up.meta.version += 1;
-        let changes = follow_ups::ActiveModel {
-            archived_at: Set(Some(now)),
-            updated_at: Set(now),
-            version: Set(follow_up.meta.version),
-            ..Default::default()
-        };
-        guarded_update(
-            &txn,
-            ENTITY,
-            follow_ups::Column::Id,
-            follow_ups::Column::Version,
-            id.as_uuid(),
-            version,
-            changes,
-        )
-        .await?;
-        txn.audit(
-            ENTITY,
-            id.as_uuid(),
-            "archive",
-            Some(before),
-            Some(snapshot(&follow_up)?),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(follow_up)
+        self.archive(id, expected_version).await
     }
 
     pub async fn list_follow_ups(

@@ -24,6 +24,7 @@ mod page;
 mod partnerships;
 mod representatives;
 mod support;
+mod versioned;
 
 pub use accounts::AuthFailure;
 pub use audit::{Actor, AuditEvent, AuditFilter};

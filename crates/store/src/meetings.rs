@@ -6,16 +6,15 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::TryIntoModel as _;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, Condition, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
 use samverkan_domain::{
     AgendaItem, AgendaItemId, Attendance, AttendanceRole, AttendanceStatus, Attendee, FollowUp, KnownRecords,
     KnownRepresentative, Meeting, MeetingDetails, MeetingId, MeetingInput, MeetingKind, MeetingLog,
-    MeetingLogInput, MeetingRecords, MeetingStatus, OrganisationId, Outcome, OutcomeKind, ReferencedIds,
-    RepresentativeId, Tags, time,
+    MeetingLogInput, MeetingRecords, MeetingStatus, OrganisationId, Outcome, OutcomeKind, RecordMeta,
+    ReferencedIds, RepresentativeId, Tags, time,
 };
 
 use crate::audit::{Write, fields, fields_with};
@@ -25,10 +24,8 @@ use crate::entity::{
 };
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{
-    Db, check_version, folded_contains, guarded_update, keyset_after, meta, refuse_archived, search_text,
-    stored, stored_unsigned,
-};
+use crate::support::{Db, folded_contains, keyset_after, meta, search_text, stored, stored_unsigned};
+use crate::versioned::{Versioned, WriteKind, versioned_columns};
 use crate::{Store, engagement_facts, follow_ups as follow_up_rows, representatives as representative_rows};
 
 const ENTITY: &str = "meeting";
@@ -576,6 +573,57 @@ pub(crate) async fn audit_log(txn: &mut Write, records: &MeetingRecords) -> Stor
 }
 
 /// A meeting's own fields as the audit trail keeps them.
+impl Versioned for Meeting {
+    versioned_columns!(meetings);
+    type Id = MeetingId;
+    type Change = MeetingDetails;
+    const ENTITY: &'static str = ENTITY;
+
+    fn uuid(id: MeetingId) -> Uuid {
+        id.as_uuid()
+    }
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+
+    async fn load(db: &impl Db, id: MeetingId) -> StoreResult<Self> {
+        find_meeting(db, id).await
+    }
+
+    fn snapshot(&self) -> StoreResult<serde_json::Value> {
+        meeting_snapshot(self)
+    }
+
+    fn row(&self) -> meetings::ActiveModel {
+        meeting_row(self).into_active_model()
+    }
+
+    /// Only references that change are checked.
+    async fn apply(&mut self, details: MeetingDetails, _now: DateTime<Utc>, db: &impl Db) -> StoreResult<()> {
+        if details.host_organisation_id != self.details.host_organisation_id
+            || details.partnership_ids != self.details.partnership_ids
+        {
+            check_meeting_references(db, &details).await?;
+        }
+        self.details = details;
+        Ok(())
+    }
+
+    /// The partnership links and tags follow a revision; the engagement
+    /// read model follows both (an archived meeting counts no more).
+    async fn after_write(&self, kind: WriteKind, db: &impl Db) -> StoreResult<()> {
+        if kind == WriteKind::Revise {
+            replace_meeting_links(db, self, true).await?;
+        }
+        engagement_facts::refresh(db, self.id).await
+    }
+}
+
 fn meeting_snapshot(meeting: &Meeting) -> StoreResult<serde_json::Value> {
     let tags: Vec<&str> = meeting.details.tags.iter().map(|tag| tag.as_str()).collect();
     let partnerships: Vec<Uuid> = meeting
@@ -665,41 +713,7 @@ impl Store {
         expected_version: i32,
         details: MeetingDetails,
     ) -> StoreResult<Meeting> {
-        let mut txn = self.begin_write().await?;
-        let mut meeting = find_meeting(&*txn, id).await?;
-        let before = meeting_snapshot(&meeting)?;
-        check_version(ENTITY, id.as_uuid(), expected_version, &meeting.meta)?;
-        refuse_archived(ENTITY, id.as_uuid(), &meeting.meta)?;
-        let changed_references = details.host_organisation_id != meeting.details.host_organisation_id
-            || details.partnership_ids != meeting.details.partnership_ids;
-        if changed_references {
-            check_meeting_references(&*txn, &details).await?;
-        }
-        meeting.details = details;
-        meeting.meta.version += 1;
-        meeting.meta.updated_at = time::now();
-        guarded_update(
-            &txn,
-            ENTITY,
-            meetings::Column::Id,
-            meetings::Column::Version,
-            id.as_uuid(),
-            expected_version,
-            meeting_row(&meeting).into_active_model().reset_all(),
-        )
-        .await?;
-        replace_meeting_links(&*txn, &meeting, true).await?;
-        engagement_facts::refresh(&*txn, id).await?;
-        txn.audit(
-            ENTITY,
-            id.as_uuid(),
-            "update",
-            Some(before),
-            Some(meeting_snapshot(&meeting)?),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(meeting)
+        self.revise(id, expected_version, details).await
     }
 
     /// Archives a meeting: it stays in history and reports, out of lists.
@@ -708,45 +722,7 @@ impl Store {
         id: MeetingId,
         expected_version: Option<i32>,
     ) -> StoreResult<Meeting> {
-        let mut txn = self.begin_write().await?;
-        let mut meeting = find_meeting(&*txn, id).await?;
-        let before = meeting_snapshot(&meeting)?;
-        let version = expected_version.unwrap_or(meeting.meta.version);
-        check_version(ENTITY, id.as_uuid(), version, &meeting.meta)?;
-        if meeting.meta.is_archived() {
-            return Ok(meeting);
-        }
-        let now = time::now();
-        meeting.meta.archived_at = Some(now);
-        meeting.meta.updated_at = now;
-        meeting.meta.version += 1;
-        let changes = meetings::ActiveModel {
-            archived_at: Set(Some(now)),
-            updated_at: Set(now),
-            version: Set(meeting.meta.version),
-            ..Default::default()
-        };
-        guarded_update(
-            &txn,
-            ENTITY,
-            meetings::Column::Id,
-            meetings::Column::Version,
-            id.as_uuid(),
-            version,
-            changes,
-        )
-        .await?;
-        engagement_facts::refresh(&*txn, id).await?;
-        txn.audit(
-            ENTITY,
-            id.as_uuid(),
-            "archive",
-            Some(before),
-            Some(meeting_snapshot(&meeting)?),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(meeting)
+        self.archive(id, expected_version).await
     }
 
     /// Meetings, newest first.

@@ -2,11 +2,9 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use samverkan_domain::{
@@ -19,9 +17,8 @@ use crate::audit::fields_with;
 use crate::entity::{organisation_tags, organisations};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{
-    Db, check_version, folded_contains, guarded_update, meta, refuse_archived, search_text, stored,
-};
+use crate::support::{Db, folded_contains, meta, search_text, stored};
+use crate::versioned::{Versioned, WriteKind, versioned_columns};
 
 const ENTITY: &str = "organisation";
 /// The name on this list's cursors.
@@ -178,6 +175,55 @@ async fn replace_tags(db: &impl Db, organisation: &Organisation) -> StoreResult<
     Ok(())
 }
 
+impl Versioned for Organisation {
+    versioned_columns!(organisations);
+    type Id = OrganisationId;
+    type Change = OrganisationDetails;
+    const ENTITY: &'static str = ENTITY;
+
+    fn uuid(id: OrganisationId) -> Uuid {
+        id.as_uuid()
+    }
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+
+    async fn load(db: &impl Db, id: OrganisationId) -> StoreResult<Self> {
+        find(db, id).await
+    }
+
+    fn snapshot(&self) -> StoreResult<serde_json::Value> {
+        snapshot(self)
+    }
+
+    fn row(&self) -> organisations::ActiveModel {
+        row(self).into_active_model()
+    }
+
+    async fn apply(
+        &mut self,
+        details: OrganisationDetails,
+        _now: DateTime<Utc>,
+        db: &impl Db,
+    ) -> StoreResult<()> {
+        ensure_name_free(db, &details.name, Some(self.id)).await?;
+        self.details = details;
+        Ok(())
+    }
+
+    async fn after_write(&self, kind: WriteKind, db: &impl Db) -> StoreResult<()> {
+        if kind == WriteKind::Revise {
+            replace_tags(db, self).await?;
+        }
+        Ok(())
+    }
+}
+
 /// Creates an organisation within the caller's transaction.
 pub(crate) async fn insert(db: &impl Db, details: OrganisationDetails) -> StoreResult<Organisation> {
     let organisation = Organisation {
@@ -244,37 +290,7 @@ impl Store {
         expected_version: i32,
         details: OrganisationDetails,
     ) -> StoreResult<Organisation> {
-        let mut txn = self.begin_write().await?;
-        let mut organisation = find(&*txn, id).await?;
-        let before = snapshot(&organisation)?;
-        check_version(ENTITY, id.as_uuid(), expected_version, &organisation.meta)?;
-        refuse_archived(ENTITY, id.as_uuid(), &organisation.meta)?;
-        ensure_name_free(&*txn, &details.name, Some(id)).await?;
-        organisation.details = details;
-        organisation.meta.version += 1;
-        organisation.meta.updated_at = time::now();
-        let changes = row(&organisation).into_active_model().reset_all();
-        guarded_update(
-            &txn,
-            ENTITY,
-            organisations::Column::Id,
-            organisations::Column::Version,
-            id.as_uuid(),
-            expected_version,
-            changes,
-        )
-        .await?;
-        replace_tags(&*txn, &organisation).await?;
-        txn.audit(
-            ENTITY,
-            id.as_uuid(),
-            "update",
-            Some(before),
-            Some(snapshot(&organisation)?),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(organisation)
+        self.revise(id, expected_version, details).await
     }
 
     /// Archives an organisation: it keeps its history and frees its name,
@@ -285,44 +301,7 @@ impl Store {
         id: OrganisationId,
         expected_version: Option<i32>,
     ) -> StoreResult<Organisation> {
-        let mut txn = self.begin_write().await?;
-        let mut organisation = find(&*txn, id).await?;
-        let before = snapshot(&organisation)?;
-        let version = expected_version.unwrap_or(organisation.meta.version);
-        check_version(ENTITY, id.as_uuid(), version, &organisation.meta)?;
-        if organisation.meta.is_archived() {
-            return Ok(organisation);
-        }
-        let now = time::now();
-        organisation.meta.archived_at = Some(now);
-        organisation.meta.updated_at = now;
-        organisation.meta.version += 1;
-        let changes = organisations::ActiveModel {
-            archived_at: sea_orm::Set(Some(now)),
-            updated_at: sea_orm::Set(now),
-            version: sea_orm::Set(organisation.meta.version),
-            ..Default::default()
-        };
-        guarded_update(
-            &txn,
-            ENTITY,
-            organisations::Column::Id,
-            organisations::Column::Version,
-            id.as_uuid(),
-            version,
-            changes,
-        )
-        .await?;
-        txn.audit(
-            ENTITY,
-            id.as_uuid(),
-            "archive",
-            Some(before),
-            Some(snapshot(&organisation)?),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(organisation)
+        self.archive(id, expected_version).await
     }
 
     /// Organisations in Swedish alphabetical order of their names.

@@ -1,9 +1,9 @@
 //! Partnerships between two organisations.
 
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set,
-};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
+
+use uuid::Uuid;
 
 use samverkan_domain::{
     OrganisationId, Partnership, PartnershipDetails, PartnershipId, PartnershipInput, PartnershipKind,
@@ -15,7 +15,8 @@ use crate::audit::fields;
 use crate::entity::{organisations, partnerships, representatives};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{Db, check_version, guarded_update, meta, refuse_archived, stored};
+use crate::support::{Db, meta, stored};
+use crate::versioned::{Versioned, versioned_columns};
 
 const ENTITY: &str = "partnership";
 /// The name on this list's cursors.
@@ -129,6 +130,55 @@ async fn check_references(db: &impl Db, details: &PartnershipDetails) -> StoreRe
     }
 }
 
+impl Versioned for Partnership {
+    versioned_columns!(partnerships);
+    type Id = PartnershipId;
+    type Change = PartnershipDetails;
+    const ENTITY: &'static str = ENTITY;
+
+    fn uuid(id: PartnershipId) -> Uuid {
+        id.as_uuid()
+    }
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+
+    async fn load(db: &impl Db, id: PartnershipId) -> StoreResult<Self> {
+        find(db, id).await
+    }
+
+    fn snapshot(&self) -> StoreResult<serde_json::Value> {
+        snapshot(self)
+    }
+
+    fn row(&self) -> partnerships::ActiveModel {
+        row(self).into_active_model()
+    }
+
+    /// Only references that change are checked: a partnership whose party
+    /// was archived can still be ended.
+    async fn apply(
+        &mut self,
+        details: PartnershipDetails,
+        _now: DateTime<Utc>,
+        db: &impl Db,
+    ) -> StoreResult<()> {
+        let old = &self.details;
+        if details.organisation_ids != old.organisation_ids
+            || details.responsible_representative_id != old.responsible_representative_id
+        {
+            check_references(db, &details).await?;
+        }
+        self.details = details;
+        Ok(())
+    }
+}
+
 /// Creates a partnership within the caller's transaction.
 pub(crate) async fn insert(db: &impl Db, details: PartnershipDetails) -> StoreResult<Partnership> {
     let partnership = Partnership {
@@ -204,42 +254,7 @@ impl Store {
         expected_version: i32,
         details: PartnershipDetails,
     ) -> StoreResult<Partnership> {
-        let mut txn = self.begin_write().await?;
-        let mut partnership = find(&*txn, id).await?;
-        let before = snapshot(&partnership)?;
-        check_version(ENTITY, id.as_uuid(), expected_version, &partnership.meta)?;
-        refuse_archived(ENTITY, id.as_uuid(), &partnership.meta)?;
-        // Only references that change are checked: a partnership whose
-        // party was archived can still be ended.
-        let old = &partnership.details;
-        if details.organisation_ids != old.organisation_ids
-            || details.responsible_representative_id != old.responsible_representative_id
-        {
-            check_references(&*txn, &details).await?;
-        }
-        partnership.details = details;
-        partnership.meta.version += 1;
-        partnership.meta.updated_at = time::now();
-        guarded_update(
-            &txn,
-            ENTITY,
-            partnerships::Column::Id,
-            partnerships::Column::Version,
-            id.as_uuid(),
-            expected_version,
-            row(&partnership).into_active_model().reset_all(),
-        )
-        .await?;
-        txn.audit(
-            ENTITY,
-            id.as_uuid(),
-            "update",
-            Some(before),
-            Some(snapshot(&partnership)?),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(partnership)
+        self.revise(id, expected_version, details).await
     }
 
     pub async fn archive_partnership(
@@ -247,44 +262,7 @@ impl Store {
         id: PartnershipId,
         expected_version: Option<i32>,
     ) -> StoreResult<Partnership> {
-        let mut txn = self.begin_write().await?;
-        let mut partnership = find(&*txn, id).await?;
-        let before = snapshot(&partnership)?;
-        let version = expected_version.unwrap_or(partnership.meta.version);
-        check_version(ENTITY, id.as_uuid(), version, &partnership.meta)?;
-        if partnership.meta.is_archived() {
-            return Ok(partnership);
-        }
-        let now = time::now();
-        partnership.meta.archived_at = Some(now);
-        partnership.meta.updated_at = now;
-        partnership.meta.version += 1;
-        let changes = partnerships::ActiveModel {
-            archived_at: Set(Some(now)),
-            updated_at: Set(now),
-            version: Set(partnership.meta.version),
-            ..Default::default()
-        };
-        guarded_update(
-            &txn,
-            ENTITY,
-            partnerships::Column::Id,
-            partnerships::Column::Version,
-            id.as_uuid(),
-            version,
-            changes,
-        )
-        .await?;
-        txn.audit(
-            ENTITY,
-            id.as_uuid(),
-            "archive",
-            Some(before),
-            Some(snapshot(&partnership)?),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(partnership)
+        self.archive(id, expected_version).await
     }
 
     /// Partnerships, oldest first.

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
@@ -19,9 +20,8 @@ use crate::audit::{fields, fields_with};
 use crate::entity::{affiliations, organisations, representatives};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{
-    Db, check_version, folded_contains, guarded_update, meta, refuse_archived, search_text,
-};
+use crate::support::{Db, folded_contains, meta, search_text};
+use crate::versioned::{Versioned, versioned_columns};
 
 const ENTITY: &str = "representative";
 /// The name on this list's cursors.
@@ -170,13 +170,12 @@ pub(crate) async fn affiliations_of(
 
 /// Fails with a validation error unless `id` is a live organisation.
 async fn ensure_live_organisation(db: &impl Db, field: &str, id: OrganisationId) -> StoreResult<()> {
-    let archived_at: Option<Option<chrono::DateTime<chrono::Utc>>> =
-        organisations::Entity::find_by_id(id.as_uuid())
-            .select_only()
-            .column(organisations::Column::ArchivedAt)
-            .into_tuple()
-            .one(db)
-            .await?;
+    let archived_at: Option<Option<DateTime<Utc>>> = organisations::Entity::find_by_id(id.as_uuid())
+        .select_only()
+        .column(organisations::Column::ArchivedAt)
+        .into_tuple()
+        .one(db)
+        .await?;
     let mut errors = ValidationErrors::new();
     match archived_at {
         None => errors.add(field, format!("no organisation has the id {id}")),
@@ -187,6 +186,78 @@ async fn ensure_live_organisation(db: &impl Db, field: &str, id: OrganisationId)
 }
 
 /// Creates a representative, and their first affiliation, within the
+impl Versioned for Representative {
+    versioned_columns!(representatives);
+    type Id = RepresentativeId;
+    type Change = RepresentativeDraft;
+    const ENTITY: &'static str = ENTITY;
+
+    fn uuid(id: RepresentativeId) -> Uuid {
+        id.as_uuid()
+    }
+
+    fn meta(&self) -> &RecordMeta {
+        &self.meta
+    }
+
+    fn meta_mut(&mut self) -> &mut RecordMeta {
+        &mut self.meta
+    }
+
+    async fn load(db: &impl Db, id: RepresentativeId) -> StoreResult<Self> {
+        find(db, id).await
+    }
+
+    fn snapshot(&self) -> StoreResult<serde_json::Value> {
+        snapshot(self)
+    }
+
+    fn row(&self) -> representatives::ActiveModel {
+        row(self).into_active_model()
+    }
+
+    /// A new organisation or title ends the current affiliation on the day
+    /// of the change (Stockholm) and starts another, so past meetings keep
+    /// the old one.
+    async fn apply(
+        &mut self,
+        draft: RepresentativeDraft,
+        now: DateTime<Utc>,
+        db: &impl Db,
+    ) -> StoreResult<()> {
+        if draft.organisation_id != self.affiliation.organisation_id {
+            ensure_live_organisation(db, "organisation_id", draft.organisation_id).await?;
+        }
+        match self
+            .affiliation
+            .change_to(draft.organisation_id, draft.title, time::local_date(now))
+        {
+            AffiliationChange::Unchanged => {}
+            AffiliationChange::Corrected(corrected) => {
+                affiliations::Entity::update(affiliation_row(&corrected).into_active_model().reset_all())
+                    .exec(db)
+                    .await?;
+                self.affiliation = corrected;
+            }
+            AffiliationChange::Succeeded { ended, started } => {
+                affiliations::Entity::update(affiliations::ActiveModel {
+                    id: sea_orm::Unchanged(ended.id.as_uuid()),
+                    ended_on: Set(ended.ended_on),
+                    ..Default::default()
+                })
+                .exec(db)
+                .await?;
+                affiliations::Entity::insert(affiliation_row(&started).into_active_model())
+                    .exec_without_returning(db)
+                    .await?;
+                self.affiliation = started;
+            }
+        }
+        self.details = draft.details;
+        Ok(())
+    }
+}
+
 /// caller's transaction.
 pub(crate) async fn insert(db: &impl Db, draft: RepresentativeDraft) -> StoreResult<Representative> {
     let id = RepresentativeId::new();
@@ -274,62 +345,7 @@ impl Store {
         expected_version: i32,
         draft: RepresentativeDraft,
     ) -> StoreResult<Representative> {
-        let mut txn = self.begin_write().await?;
-        let mut representative = find(&*txn, id).await?;
-        let before = snapshot(&representative)?;
-        check_version(ENTITY, id.as_uuid(), expected_version, &representative.meta)?;
-        refuse_archived(ENTITY, id.as_uuid(), &representative.meta)?;
-        if draft.organisation_id != representative.affiliation.organisation_id {
-            ensure_live_organisation(&*txn, "organisation_id", draft.organisation_id).await?;
-        }
-        match representative
-            .affiliation
-            .change_to(draft.organisation_id, draft.title, time::today())
-        {
-            AffiliationChange::Unchanged => {}
-            AffiliationChange::Corrected(corrected) => {
-                affiliations::Entity::update(affiliation_row(&corrected).into_active_model().reset_all())
-                    .exec(&*txn)
-                    .await?;
-                representative.affiliation = corrected;
-            }
-            AffiliationChange::Succeeded { ended, started } => {
-                affiliations::Entity::update(affiliations::ActiveModel {
-                    id: sea_orm::Unchanged(ended.id.as_uuid()),
-                    ended_on: Set(ended.ended_on),
-                    ..Default::default()
-                })
-                .exec(&*txn)
-                .await?;
-                affiliations::Entity::insert(affiliation_row(&started).into_active_model())
-                    .exec_without_returning(&*txn)
-                    .await?;
-                representative.affiliation = started;
-            }
-        }
-        representative.details = draft.details;
-        representative.meta.version += 1;
-        representative.meta.updated_at = time::now();
-        guarded_update(
-            &txn,
-            ENTITY,
-            representatives::Column::Id,
-            representatives::Column::Version,
-            id.as_uuid(),
-            expected_version,
-            row(&representative).into_active_model().reset_all(),
-        )
-        .await?;
-        txn.audit(
-            ENTITY,
-            id.as_uuid(),
-            "update",
-            Some(before),
-            Some(snapshot(&representative)?),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(representative)
+        self.revise(id, expected_version, draft).await
     }
 
     /// Archives a representative: past meetings keep them; new ones cannot
@@ -339,44 +355,7 @@ impl Store {
         id: RepresentativeId,
         expected_version: Option<i32>,
     ) -> StoreResult<Representative> {
-        let mut txn = self.begin_write().await?;
-        let mut representative = find(&*txn, id).await?;
-        let before = snapshot(&representative)?;
-        let version = expected_version.unwrap_or(representative.meta.version);
-        check_version(ENTITY, id.as_uuid(), version, &representative.meta)?;
-        if representative.meta.is_archived() {
-            return Ok(representative);
-        }
-        let now = time::now();
-        representative.meta.archived_at = Some(now);
-        representative.meta.updated_at = now;
-        representative.meta.version += 1;
-        let changes = representatives::ActiveModel {
-            archived_at: Set(Some(now)),
-            updated_at: Set(now),
-            version: Set(representative.meta.version),
-            ..Default::default()
-        };
-        guarded_update(
-            &txn,
-            ENTITY,
-            representatives::Column::Id,
-            representatives::Column::Version,
-            id.as_uuid(),
-            version,
-            changes,
-        )
-        .await?;
-        txn.audit(
-            ENTITY,
-            id.as_uuid(),
-            "archive",
-            Some(before),
-            Some(snapshot(&representative)?),
-        )
-        .await?;
-        txn.commit().await?;
-        Ok(representative)
+        self.archive(id, expected_version).await
     }
 
     /// Representatives in Swedish alphabetical order of their names.
