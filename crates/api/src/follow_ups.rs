@@ -319,9 +319,16 @@ impl FollowUpsApi {
     ///
     /// Archived follow-ups leave the default lists but keep their history.
     #[oai(path = "/:id", method = "delete", operation_id = "archive_follow_up")]
-    async fn archive(&self, auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+    async fn archive(
+        &self,
+        auth: auth::WriteRecords,
+        id: Path<Uuid>,
+        /// The version the client read: a stale one is answered 409 and
+        /// nothing changes. Left out, whatever version it is at.
+        version: Query<Option<i32>>,
+    ) -> Result<ArchivedResponse, ApiError> {
         auth.store(&self.store)
-            .archive_follow_up(FollowUpId::from(id.0), None)
+            .archive_follow_up(FollowUpId::from(id.0), version.0)
             .await?;
         Ok(ArchivedResponse::Archived)
     }

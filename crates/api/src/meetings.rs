@@ -703,9 +703,16 @@ impl MeetingsApi {
     /// Meetings are history: archived, not deleted. An archived meeting
     /// leaves the lists (unless `include_archived`) and cannot be changed.
     #[oai(path = "/:id", method = "delete", operation_id = "archive_meeting")]
-    async fn archive(&self, auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+    async fn archive(
+        &self,
+        auth: auth::WriteRecords,
+        id: Path<Uuid>,
+        /// The version the client read: a stale one is answered 409 and
+        /// nothing changes. Left out, whatever version it is at.
+        version: Query<Option<i32>>,
+    ) -> Result<ArchivedResponse, ApiError> {
         auth.store(&self.store)
-            .archive_meeting(MeetingId::from(id.0), None)
+            .archive_meeting(MeetingId::from(id.0), version.0)
             .await?;
         Ok(ArchivedResponse::Archived)
     }

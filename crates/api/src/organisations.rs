@@ -343,9 +343,16 @@ impl OrganisationsApi {
     /// Organisations have history, so they are archived, not deleted: past
     /// meetings keep them; new meetings cannot add them; the name is freed.
     #[oai(path = "/:id", method = "delete", operation_id = "archive_organisation")]
-    async fn archive(&self, auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+    async fn archive(
+        &self,
+        auth: auth::WriteRecords,
+        id: Path<Uuid>,
+        /// The version the client read: a stale one is answered 409 and
+        /// nothing changes. Left out, whatever version it is at.
+        version: Query<Option<i32>>,
+    ) -> Result<ArchivedResponse, ApiError> {
         auth.store(&self.store)
-            .archive_organisation(OrganisationId::from(id.0), None)
+            .archive_organisation(OrganisationId::from(id.0), version.0)
             .await?;
         Ok(ArchivedResponse::Archived)
     }

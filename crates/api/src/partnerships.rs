@@ -317,9 +317,16 @@ impl PartnershipsApi {
     /// Partnerships have history, so they are archived, not deleted: past
     /// meetings keep them.
     #[oai(path = "/:id", method = "delete", operation_id = "archive_partnership")]
-    async fn archive(&self, auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+    async fn archive(
+        &self,
+        auth: auth::WriteRecords,
+        id: Path<Uuid>,
+        /// The version the client read: a stale one is answered 409 and
+        /// nothing changes. Left out, whatever version it is at.
+        version: Query<Option<i32>>,
+    ) -> Result<ArchivedResponse, ApiError> {
         auth.store(&self.store)
-            .archive_partnership(PartnershipId::from(id.0), None)
+            .archive_partnership(PartnershipId::from(id.0), version.0)
             .await?;
         Ok(ArchivedResponse::Archived)
     }

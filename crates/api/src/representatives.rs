@@ -319,9 +319,16 @@ impl RepresentativesApi {
     /// Representatives have history, so they are archived, not deleted: past
     /// meetings keep them; new meetings cannot add them.
     #[oai(path = "/:id", method = "delete", operation_id = "archive_representative")]
-    async fn archive(&self, auth: auth::WriteRecords, id: Path<Uuid>) -> Result<ArchivedResponse, ApiError> {
+    async fn archive(
+        &self,
+        auth: auth::WriteRecords,
+        id: Path<Uuid>,
+        /// The version the client read: a stale one is answered 409 and
+        /// nothing changes. Left out, whatever version it is at.
+        version: Query<Option<i32>>,
+    ) -> Result<ArchivedResponse, ApiError> {
         auth.store(&self.store)
-            .archive_representative(RepresentativeId::from(id.0), None)
+            .archive_representative(RepresentativeId::from(id.0), version.0)
             .await?;
         Ok(ArchivedResponse::Archived)
     }

@@ -1,5 +1,5 @@
 use reqwest::StatusCode;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::{get, post};
 use crate::api_tests;
@@ -7,8 +7,79 @@ use crate::server::{Backend, TestDatabase, TestServer};
 
 api_tests!(
     health_readiness_and_request_ids,
-    errors_are_problems_and_write_nothing
+    errors_are_problems_and_write_nothing,
+    a_stale_delete_archives_nothing
 );
+
+/// `DELETE ?version=` on every record: a stale version is a 409 and the
+/// record stays live; the version read archives it.
+async fn a_stale_delete_archives_nothing(server: &TestServer) {
+    let host = super::organisation(server, "Högskolan Väst", "university").await;
+    let partner = super::organisation(server, "Saab", "company").await;
+    let person = super::person(server, "Lena Lindhé", &host, "Samverkansstrateg", false).await;
+    let id = |body: Value| body["id"].as_str().unwrap().to_owned();
+    let partnership = id(post(
+        server,
+        "/api/v1/partnerships",
+        &json!({ "kind": "strategic", "organisation_ids": [host, partner] }),
+    )
+    .await
+    .expect(StatusCode::CREATED));
+    let meeting = id(post(
+        server,
+        "/api/v1/meetings",
+        &json!({ "title": "Styrgrupp", "kind": "steering_group", "starts_at": "2025-03-04T09:00:00+01:00", "status": "held" }),
+    )
+    .await
+    .expect(StatusCode::CREATED));
+    let follow_up = id(post(
+        server,
+        "/api/v1/follow-ups",
+        &json!({ "meeting_id": meeting, "title": "Skicka protokollet" }),
+    )
+    .await
+    .expect(StatusCode::CREATED));
+    for (path, change) in [
+        (
+            format!("/api/v1/organisations/{partner}"),
+            json!({ "city": "Linköping" }),
+        ),
+        (
+            format!("/api/v1/representatives/{person}"),
+            json!({ "phone": "0520-22 30 00" }),
+        ),
+        (
+            format!("/api/v1/partnerships/{partnership}"),
+            json!({ "goals": "Fler praktikplatser" }),
+        ),
+        (
+            format!("/api/v1/meetings/{meeting}"),
+            json!({ "location": "Trollhättan" }),
+        ),
+        (
+            format!("/api/v1/follow-ups/{follow_up}"),
+            json!({ "details": "Till alla deltagare" }),
+        ),
+    ] {
+        let mut change = change;
+        change["version"] = json!(1);
+        super::patch(server, &path, &change).await.expect(StatusCode::OK);
+        let stale = super::delete(server, &format!("{path}?version=1")).await;
+        let problem = stale.expect_problem(StatusCode::CONFLICT, None);
+        assert_eq!(problem["type"], "/problems/version-conflict", "{path}");
+        let live = get(server, &path).await.expect(StatusCode::OK);
+        let record = if live["meeting"].is_object() {
+            &live["meeting"]
+        } else {
+            &live
+        };
+        assert_eq!(record["archived_at"], Value::Null, "{path}");
+        assert_eq!(record["version"], 2, "{path}");
+        super::delete(server, &format!("{path}?version=2"))
+            .await
+            .expect(StatusCode::NO_CONTENT);
+    }
+}
 
 async fn health_readiness_and_request_ids(server: &TestServer) {
     let health = get(server, "/health").await;
