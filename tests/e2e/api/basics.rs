@@ -215,7 +215,7 @@ async fn errors_are_problems_and_write_nothing(server: &TestServer) {
 async fn a_405_carries_allow() {
     let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
     let server = TestServer::start(&database.url, &[]);
-    let spec: serde_json::Value = server
+    let spec: Value = server
         .client
         .get(server.url("/api/openapi.json"))
         .send()
@@ -302,7 +302,7 @@ async fn the_checked_in_openapi_document_is_current() {
         .text()
         .await
         .unwrap();
-    let served: serde_json::Value = serde_json::from_str(&served).unwrap();
+    let served: Value = serde_json::from_str(&served).unwrap();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/openapi.json");
     let pretty = serde_json::to_string_pretty(&served).unwrap() + "\n";
     if std::env::var_os("SAMVERKAN_UPDATE_OPENAPI").is_some() {
