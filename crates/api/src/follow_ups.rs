@@ -122,6 +122,10 @@ pub struct NewFollowUp {
     pub due_on: Option<NaiveDate>,
     /// `open` when absent; `done` stamps `completed_at`.
     pub status: Option<FollowUpStatus>,
+    /// For one that is done: the Stockholm day it was done, not after
+    /// today and not before its meeting's day (default: when it is set
+    /// done). Only with `status` `done`.
+    pub completed_on: Option<NaiveDate>,
 }
 
 impl poem_openapi::types::Example for NewFollowUp {
@@ -135,6 +139,7 @@ impl poem_openapi::types::Example for NewFollowUp {
             organisation_id: Some(EXAMPLE_UNIVERSITY),
             due_on: NaiveDate::from_ymd_opt(2024, 6, 14),
             status: Some(FollowUpStatus::Open),
+            completed_on: None,
         }
     }
 }
@@ -160,6 +165,10 @@ pub struct FollowUpPatch {
     #[oai(nullable)]
     pub due_on: MaybeUndefined<NaiveDate>,
     pub status: Option<FollowUpStatus>,
+    /// With `status` `done` (or for one that is done): the Stockholm day
+    /// it was done, not after today and not before its meeting's day.
+    /// Absent: now, for one set done; as it was, for one that stays done.
+    pub completed_on: Option<NaiveDate>,
 }
 
 list_of!(
@@ -241,6 +250,7 @@ impl FollowUpsApi {
             organisation_id: body.organisation_id.map(OrganisationId::from),
             due_on: body.due_on,
             status: body.status.map(Into::into),
+            completed_on: body.completed_on,
         };
         let details = FollowUpDetails::parse(&input)?;
         let created = auth
@@ -249,6 +259,7 @@ impl FollowUpsApi {
                 MeetingId::from(body.meeting_id),
                 body.outcome_id.map(OutcomeId::from),
                 details,
+                input.completed_on,
             )
             .await?;
         let location = format!("/api/v1/follow-ups/{}", created.id);
@@ -265,7 +276,9 @@ impl FollowUpsApi {
     ///
     /// The body names the `version` read; if the follow-up has changed
     /// since, the answer is 409 and nothing is written. Moving to `done`
-    /// stamps `completed_at`; leaving `done` clears it.
+    /// stamps `completed_at` (on `completed_on`, when given, or now);
+    /// leaving `done` clears it. Managers may change `status` and
+    /// `completed_on` only.
     #[oai(path = "/:id", method = "patch", operation_id = "update_follow_up")]
     async fn update(
         &self,
@@ -309,7 +322,7 @@ impl FollowUpsApi {
         let details = FollowUpDetails::parse(&input)?;
         Ok(Json(
             auth.store(&self.store)
-                .update_follow_up(id, body.version, details)
+                .update_follow_up(id, body.version, details, body.completed_on)
                 .await?
                 .into(),
         ))

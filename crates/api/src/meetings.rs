@@ -261,6 +261,10 @@ pub struct NewMeetingFollowUp {
     pub organisation_id: Option<Uuid>,
     pub due_on: Option<NaiveDate>,
     pub status: Option<FollowUpStatus>,
+    /// For one that is done: the Stockholm day it was done, not after
+    /// today and not before its meeting's day (default: when it is set
+    /// done). Only with `status` `done`.
+    pub completed_on: Option<NaiveDate>,
     /// 0-based index into the same request's `outcomes`: the outcome it
     /// came from.
     pub outcome_index: Option<u32>,
@@ -360,6 +364,7 @@ impl poem_openapi::types::Example for NewMeeting {
                 organisation_id: None,
                 due_on: NaiveDate::from_ymd_opt(2024, 9, 30),
                 status: None,
+                completed_on: None,
                 outcome_index: Some(0),
             }],
         }
@@ -412,6 +417,7 @@ impl NewMeeting {
                     organisation_id: follow_up.organisation_id.map(OrganisationId::from),
                     due_on: follow_up.due_on,
                     status: follow_up.status.map(Into::into),
+                    completed_on: follow_up.completed_on,
                 },
                 outcome_index: follow_up.outcome_index.and_then(|i| usize::try_from(i).ok()),
             })

@@ -3,11 +3,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::error::ValidationErrors;
+use crate::error::{FieldError, ValidationErrors};
 use crate::ids::{FollowUpId, MeetingId, OrganisationId, OutcomeId, RepresentativeId};
 use crate::kinds::FollowUpStatus;
 use crate::record::RecordMeta;
-use crate::text;
+use crate::{text, time};
 
 /// What a client sends to create or replace a follow-up's own fields.
 #[derive(Debug, Clone, Default)]
@@ -18,6 +18,11 @@ pub struct FollowUpInput {
     pub organisation_id: Option<OrganisationId>,
     pub due_on: Option<NaiveDate>,
     pub status: Option<FollowUpStatus>,
+    /// For one that is done: the Stockholm day it was done, when that was
+    /// not today (a strategist logging last spring's meetings). Not one of
+    /// its fields: it says when `completed_at` is (see
+    /// [`FollowUp::stated_completion`]).
+    pub completed_on: Option<NaiveDate>,
 }
 
 /// A follow-up's validated fields.
@@ -46,7 +51,7 @@ impl FollowUpDetails {
             Self::DETAILS_MAX,
         ));
         if let Some(due_on) = input.due_on {
-            errors.collect(crate::time::check_date("due_on", due_on));
+            errors.collect(time::check_date("due_on", due_on));
         }
         let (Some(title), Some(details)) = (title, details) else {
             return Err(errors);
@@ -72,6 +77,7 @@ impl FollowUpDetails {
             organisation_id: self.organisation_id,
             due_on: self.due_on,
             status: Some(self.status),
+            completed_on: None,
         }
     }
 }
@@ -90,13 +96,16 @@ pub struct FollowUp {
 }
 
 impl FollowUp {
+    /// A follow-up of `meeting_id`; one created done was completed at
+    /// `stated_completion` (see [`FollowUp::stated_completion`]) or now.
     pub fn new(
         meeting_id: MeetingId,
         outcome_id: Option<OutcomeId>,
         details: FollowUpDetails,
+        stated_completion: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Self {
-        let completed_at = (details.status == FollowUpStatus::Done).then_some(now);
+        let completed_at = (details.status == FollowUpStatus::Done).then(|| stated_completion.unwrap_or(now));
         Self {
             id: FollowUpId::new(),
             meeting_id,
@@ -108,17 +117,67 @@ impl FollowUp {
     }
 
     /// Replaces the fields, keeping `completed_at` true to the status: a
-    /// follow-up that becomes done is completed now, one that is reopened is
-    /// no longer completed, and one that stays done keeps its date.
-    pub fn revise(&mut self, details: FollowUpDetails, now: DateTime<Utc>) {
+    /// follow-up that becomes done is completed at `stated_completion` or
+    /// now, one that is reopened is no longer completed, and one that stays
+    /// done keeps its date unless another is stated.
+    pub fn revise(
+        &mut self,
+        details: FollowUpDetails,
+        stated_completion: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) {
         let was_done = self.details.status == FollowUpStatus::Done;
         let is_done = details.status == FollowUpStatus::Done;
         self.completed_at = match (was_done, is_done) {
-            (false, true) => Some(now),
-            (true, true) => self.completed_at.or(Some(now)),
+            (false, true) => Some(stated_completion.unwrap_or(now)),
+            (true, true) => stated_completion.or(self.completed_at).or(Some(now)),
             (_, false) => None,
         };
         self.details = details;
+    }
+
+    /// When a follow-up with `status` was completed, as its input says:
+    /// `completed_on`, a Stockholm day not after today and not before the
+    /// day of its meeting (which began at `meeting_starts_at`). Today is
+    /// now; an earlier day is its first instant, or the meeting's start when
+    /// the meeting began later that day (done, at the earliest, when the
+    /// meeting was). `None` when the input names no day; refused for a
+    /// follow-up that is not done.
+    pub fn stated_completion(
+        completed_on: Option<NaiveDate>,
+        status: FollowUpStatus,
+        meeting_starts_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<DateTime<Utc>>, FieldError> {
+        let Some(day) = completed_on else {
+            return Ok(None);
+        };
+        const FIELD: &str = "completed_on";
+        if status != FollowUpStatus::Done {
+            return Err(FieldError::new(
+                FIELD,
+                "only a follow-up that is done has a completion day",
+            ));
+        }
+        let today = time::local_date(now);
+        if day > today {
+            return Err(FieldError::new(
+                FIELD,
+                format!("{day} is in the future (today is {today})"),
+            ));
+        }
+        let meeting_day = time::local_date(meeting_starts_at);
+        if day < meeting_day {
+            return Err(FieldError::new(
+                FIELD,
+                format!("{day} is before the follow-up's meeting ({meeting_day})"),
+            ));
+        }
+        Ok(Some(if day == today {
+            now
+        } else {
+            time::day_start(day).max(meeting_starts_at)
+        }))
     }
 
     /// Open or in progress, and due before `today` (a Stockholm date).
@@ -157,18 +216,23 @@ mod tests {
             MeetingId::new(),
             None,
             details(FollowUpStatus::Open),
+            None,
             at("2024-04-26T10:00:00Z"),
         );
         assert_eq!(follow_up.completed_at, None);
-        follow_up.revise(details(FollowUpStatus::Done), at("2024-05-02T09:00:00Z"));
+        follow_up.revise(details(FollowUpStatus::Done), None, at("2024-05-02T09:00:00Z"));
         assert_eq!(follow_up.completed_at, Some(at("2024-05-02T09:00:00Z")));
-        follow_up.revise(details(FollowUpStatus::Done), at("2024-05-03T09:00:00Z"));
+        follow_up.revise(details(FollowUpStatus::Done), None, at("2024-05-03T09:00:00Z"));
         assert_eq!(
             follow_up.completed_at,
             Some(at("2024-05-02T09:00:00Z")),
             "staying done keeps the date"
         );
-        follow_up.revise(details(FollowUpStatus::InProgress), at("2024-05-04T09:00:00Z"));
+        follow_up.revise(
+            details(FollowUpStatus::InProgress),
+            None,
+            at("2024-05-04T09:00:00Z"),
+        );
         assert_eq!(follow_up.completed_at, None);
     }
 
@@ -178,6 +242,7 @@ mod tests {
             MeetingId::new(),
             None,
             details(FollowUpStatus::Done),
+            None,
             at("2024-04-26T10:00:00Z"),
         );
         assert_eq!(follow_up.completed_at, Some(at("2024-04-26T10:00:00Z")));
@@ -190,6 +255,7 @@ mod tests {
             MeetingId::new(),
             None,
             details(FollowUpStatus::Open),
+            None,
             at("2024-04-26T10:00:00Z"),
         );
         assert!(!open.is_overdue(due), "due today is not overdue");
@@ -198,8 +264,58 @@ mod tests {
             MeetingId::new(),
             None,
             details(FollowUpStatus::Done),
+            None,
             at("2024-04-26T10:00:00Z"),
         );
         assert!(!done.is_overdue(due.succ_opt().unwrap()));
+    }
+
+    #[test]
+    fn a_stated_completion_day_is_checked_and_kept() {
+        let meeting = at("2024-04-26T07:00:00Z"); // 09:00 in Stockholm
+        let now = at("2024-12-01T10:00:00Z");
+        let day = |d: &str| Some(d.parse::<NaiveDate>().unwrap());
+        let stated = |on| FollowUp::stated_completion(on, FollowUpStatus::Done, meeting, now);
+        assert_eq!(stated(None), Ok(None));
+        // A later day: its first instant in Stockholm.
+        assert_eq!(stated(day("2024-05-14")), Ok(Some(at("2024-05-13T22:00:00Z"))));
+        // The meeting's own day: not before the meeting began.
+        assert_eq!(stated(day("2024-04-26")), Ok(Some(meeting)));
+        // Today: now.
+        assert_eq!(stated(day("2024-12-01")), Ok(Some(now)));
+        for refused in ["2024-12-02", "2024-04-25"] {
+            assert_eq!(
+                stated(day(refused)).unwrap_err().field,
+                "completed_on",
+                "{refused}"
+            );
+        }
+        let open = FollowUp::stated_completion(day("2024-05-14"), FollowUpStatus::Open, meeting, now);
+        assert_eq!(open.unwrap_err().field, "completed_on");
+
+        let mut follow_up = FollowUp::new(
+            MeetingId::new(),
+            None,
+            details(FollowUpStatus::Open),
+            None,
+            meeting,
+        );
+        let may = at("2024-05-13T22:00:00Z");
+        follow_up.revise(details(FollowUpStatus::Done), Some(may), now);
+        assert_eq!(follow_up.completed_at, Some(may));
+        follow_up.revise(details(FollowUpStatus::Done), None, now);
+        assert_eq!(
+            follow_up.completed_at,
+            Some(may),
+            "staying done keeps the stated day"
+        );
+        let created = FollowUp::new(
+            MeetingId::new(),
+            None,
+            details(FollowUpStatus::Done),
+            Some(may),
+            now,
+        );
+        assert_eq!(created.completed_at, Some(may));
     }
 }

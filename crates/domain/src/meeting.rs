@@ -368,7 +368,9 @@ pub struct MeetingLog {
     attendees: Vec<AttendeeInput>,
     agenda: Vec<AgendaItemFields>,
     outcomes: Vec<(OutcomeInput, String)>,
-    follow_ups: Vec<(Option<usize>, FollowUpDetails)>,
+    /// The outcome each came from, its fields, and when it was done as
+    /// stated (see `FollowUp::stated_completion`).
+    follow_ups: Vec<(Option<usize>, FollowUpDetails, Option<DateTime<Utc>>)>,
 }
 
 /// Every record of one logged meeting, ready to be written in one transaction.
@@ -457,9 +459,20 @@ impl MeetingLog {
                     format!("there is no outcome at index {index} (0-based)"),
                 );
             }
-            match FollowUpDetails::parse(&follow_up.follow_up) {
-                Ok(details) if follow_up_errors.is_empty() => {
-                    follow_ups.push((follow_up.outcome_index, details))
+            let parsed = FollowUpDetails::parse(&follow_up.follow_up);
+            // Judged against the meeting's start, when the meeting has one.
+            let completion = match (&parsed, &details) {
+                (Ok(fields), Some(meeting)) => follow_up_errors.collect(FollowUp::stated_completion(
+                    follow_up.follow_up.completed_on,
+                    fields.status,
+                    meeting.starts_at,
+                    now,
+                )),
+                _ => None,
+            };
+            match parsed {
+                Ok(fields) if follow_up_errors.is_empty() => {
+                    follow_ups.push((follow_up.outcome_index, fields, completion.flatten()))
                 }
                 Ok(_) => errors.extend_under(&path, follow_up_errors),
                 Err(more) => {
@@ -493,7 +506,7 @@ impl MeetingLog {
                 Attendee::Organisation(id) => ids.organisations.insert(id),
             };
         }
-        for (_, details) in &self.follow_ups {
+        for (_, details, _) in &self.follow_ups {
             ids.representatives.extend(details.owner_id);
             ids.organisations.extend(details.organisation_id);
         }
@@ -537,7 +550,7 @@ impl MeetingLog {
                 });
             }
         }
-        for (i, (_, details)) in self.follow_ups.iter().enumerate() {
+        for (i, (_, details, _)) in self.follow_ups.iter().enumerate() {
             if let Some(owner) = details.owner_id {
                 errors.collect(known.live_representative(&format!("follow_ups[{i}].owner_id"), owner));
             }
@@ -576,11 +589,11 @@ impl MeetingLog {
         let follow_ups = self
             .follow_ups
             .into_iter()
-            .map(|(outcome_index, details)| {
+            .map(|(outcome_index, details, completion)| {
                 let outcome_id = outcome_index
                     .and_then(|index| outcomes.get(index))
                     .map(|outcome| outcome.id);
-                FollowUp::new(meeting_id, outcome_id, details, now)
+                FollowUp::new(meeting_id, outcome_id, details, completion, now)
             })
             .collect();
         Ok(MeetingRecords {

@@ -82,6 +82,7 @@ pub(crate) fn from_row(row: follow_ups::Model) -> StoreResult<FollowUp> {
             row.id,
             FollowUpStatus::parse("status", &row.status),
         )?),
+        completed_on: None,
     };
     let details =
         FollowUpDetails::parse(&input).map_err(|error| StoreError::corrupt(ENTITY, row.id, error))?;
@@ -144,7 +145,8 @@ async fn check_people(db: &impl Db, details: &FollowUpDetails) -> StoreResult<()
 impl Versioned for FollowUp {
     versioned_columns!(follow_ups);
     type Id = FollowUpId;
-    type Change = FollowUpDetails;
+    /// Its fields, and the day it was done when that is stated.
+    type Change = (FollowUpDetails, Option<NaiveDate>);
     const ENTITY: &'static str = ENTITY;
 
     fn uuid(id: FollowUpId) -> Uuid {
@@ -172,14 +174,30 @@ impl Versioned for FollowUp {
     }
 
     /// Only people who change are checked; moving to `done` stamps
-    /// `completed_at`, leaving it clears it.
-    async fn apply(&mut self, details: FollowUpDetails, now: DateTime<Utc>, db: &impl Db) -> StoreResult<()> {
+    /// `completed_at` (on the day stated, or now), leaving it clears it.
+    async fn apply(
+        &mut self,
+        (details, completed_on): (FollowUpDetails, Option<NaiveDate>),
+        now: DateTime<Utc>,
+        db: &impl Db,
+    ) -> StoreResult<()> {
         if details.owner_id != self.details.owner_id
             || details.organisation_id != self.details.organisation_id
         {
             check_people(db, &details).await?;
         }
-        self.revise(details, now);
+        let stated = match completed_on {
+            None => None,
+            Some(_) => {
+                let meeting = meetings::Entity::find_by_id(self.meeting_id.as_uuid())
+                    .one(db)
+                    .await?
+                    .ok_or_else(|| StoreError::Internal(format!("follow-up {} has no meeting", self.id)))?;
+                FollowUp::stated_completion(completed_on, details.status, meeting.starts_at, now)
+                    .map_err(ValidationErrors::from)?
+            }
+        };
+        self.revise(details, stated, now);
         Ok(())
     }
 }
@@ -192,15 +210,19 @@ pub(crate) fn snapshot(follow_up: &FollowUp) -> StoreResult<serde_json::Value> {
 impl Store {
     /// Adds a follow-up to a logged meeting, optionally from one of its
     /// outcomes.
+    /// A follow-up created done was completed on `completed_on` (a
+    /// Stockholm day, see `FollowUp::stated_completion`) or now.
     pub async fn create_follow_up(
         &self,
         meeting_id: MeetingId,
         outcome_id: Option<OutcomeId>,
         details: FollowUpDetails,
+        completed_on: Option<NaiveDate>,
     ) -> StoreResult<FollowUp> {
-        let follow_up = FollowUp::new(meeting_id, outcome_id, details, time::now());
+        let now = time::now();
         let mut txn = self.begin_write().await?;
         let mut errors = ValidationErrors::new();
+        let mut stated = None;
         match meetings::Entity::find_by_id(meeting_id.as_uuid())
             .one(&*txn)
             .await?
@@ -209,8 +231,18 @@ impl Store {
             Some(meeting) if meeting.archived_at.is_some() => {
                 errors.add("meeting_id", format!("meeting {meeting_id} is archived"));
             }
-            Some(_) => {}
+            Some(meeting) => {
+                stated = errors
+                    .collect(FollowUp::stated_completion(
+                        completed_on,
+                        details.status,
+                        meeting.starts_at,
+                        now,
+                    ))
+                    .flatten();
+            }
         }
+        let follow_up = FollowUp::new(meeting_id, outcome_id, details, stated, now);
         if let Some(outcome_id) = outcome_id {
             let outcome = outcomes::Entity::find_by_id(outcome_id.as_uuid())
                 .one(&*txn)
@@ -245,13 +277,18 @@ impl Store {
 
     /// Replaces a follow-up's fields, if still at `expected_version`; moving
     /// to `done` stamps `completed_at`, leaving it clears it.
+    ///
+    /// `completed_on` names the day it was done (for one set done, or to
+    /// correct the day of one that is done; see
+    /// `FollowUp::stated_completion`); `None`: now, or as it was.
     pub async fn update_follow_up(
         &self,
         id: FollowUpId,
         expected_version: i32,
         details: FollowUpDetails,
+        completed_on: Option<NaiveDate>,
     ) -> StoreResult<FollowUp> {
-        self.revise(id, expected_version, details).await
+        self.revise(id, expected_version, (details, completed_on)).await
     }
 
     pub async fn archive_follow_up(

@@ -546,6 +546,23 @@ impl Generator {
         }
     }
 
+    /// The day a follow-up that is done was done: most on time (between the
+    /// meeting and the due date, or a month after the meeting), some up to
+    /// six weeks late; never after today. (Logged through the store as a
+    /// strategist back-filling history would, with that day stated: done
+    /// "now" would make every past period look unfinished.)
+    fn completion_day(&mut self, meeting_date: NaiveDate, due_on: Option<NaiveDate>) -> NaiveDate {
+        let due = due_on.unwrap_or(meeting_date + Days::new(30));
+        let last = if self.ratio(7, 10) {
+            due
+        } else {
+            due + Days::new(self.rng.random_range(1..=45))
+        };
+        let span = u64::try_from((last - meeting_date).num_days()).unwrap_or(0);
+        let day = meeting_date + Days::new(self.rng.random_range(0..=span));
+        day.min(self.today).max(meeting_date)
+    }
+
     /// The next meeting, among the world's organisations and people.
     pub fn meeting(&mut self, world: &World) -> MeetingLogInput {
         let kind = self.weighted(&[
@@ -741,6 +758,8 @@ impl Generator {
                 let due_in = self.rng.random_range(7..=60);
                 let due_on = has_due.then(|| date + Days::new(due_in));
                 let status = self.follow_up_status(date, due_on);
+                let completed_on =
+                    (status == FollowUpStatus::Done).then(|| self.completion_day(date, due_on));
                 let from_outcome = self.ratio(1, 2);
                 let outcome_index = self.rng.random_range(0..outcome_count.max(1));
                 MeetingFollowUpInput {
@@ -751,6 +770,7 @@ impl Generator {
                         organisation_id: organisation.map(|o| world.organisations[o].id),
                         due_on,
                         status: Some(status),
+                        completed_on,
                     },
                     outcome_index: (from_outcome && outcome_count > 0).then_some(outcome_index),
                 }

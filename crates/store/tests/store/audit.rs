@@ -159,7 +159,7 @@ async fn every_write_records_who_what_before_and_after(store: Store) {
     let mut input = follow_up.details.to_input();
     input.status = Some(samverkan_domain::FollowUpStatus::Done);
     as_lena
-        .update_follow_up(follow_up.id, 1, FollowUpDetails::parse(&input).unwrap())
+        .update_follow_up(follow_up.id, 1, FollowUpDetails::parse(&input).unwrap(), None)
         .await
         .unwrap();
     let actions: Vec<String> = history(&as_lena, follow_up.id.as_uuid())

@@ -6,6 +6,7 @@ use crate::store_tests;
 
 store_tests!(
     done_sets_completed_at_and_reopening_clears_it,
+    history_logged_later_keeps_its_completion_days,
     overdue_means_pending_and_past_due,
     a_follow_up_belongs_to_a_live_meeting
 );
@@ -23,7 +24,7 @@ async fn done_sets_completed_at_and_reopening_clears_it(store: Store) {
     let mut input = follow_up.details.to_input();
     input.status = Some(FollowUpStatus::Done);
     let done = store
-        .update_follow_up(follow_up.id, 1, FollowUpDetails::parse(&input).unwrap())
+        .update_follow_up(follow_up.id, 1, FollowUpDetails::parse(&input).unwrap(), None)
         .await
         .unwrap();
     assert!(done.completed_at.is_some());
@@ -31,16 +32,83 @@ async fn done_sets_completed_at_and_reopening_clears_it(store: Store) {
 
     input.status = Some(FollowUpStatus::Open);
     let reopened = store
-        .update_follow_up(follow_up.id, 2, FollowUpDetails::parse(&input).unwrap())
+        .update_follow_up(follow_up.id, 2, FollowUpDetails::parse(&input).unwrap(), None)
         .await
         .unwrap();
     assert_eq!(reopened.completed_at, None);
     assert_eq!(reopened.meta.version, 3);
     let stale = store
-        .update_follow_up(follow_up.id, 2, FollowUpDetails::parse(&input).unwrap())
+        .update_follow_up(follow_up.id, 2, FollowUpDetails::parse(&input).unwrap(), None)
         .await
         .unwrap_err();
     assert!(matches!(stale, StoreError::VersionConflict { .. }));
+}
+
+/// A strategist logging last spring's meetings today states the days their
+/// follow-ups were done; a day in the future, before the meeting, or for a
+/// follow-up not done is refused and writes nothing.
+async fn history_logged_later_keeps_its_completion_days(store: Store) {
+    let host = organisation(&store, "Högskolan Väst").await;
+    let lena = person(&store, &host, "Lena Lindhé", "Samverkansstrateg").await;
+    let mut input = workshop(&host, &lena, date(2024, 4, 26));
+    input.follow_ups[0].follow_up.status = Some(FollowUpStatus::Done);
+    input.follow_ups[0].follow_up.completed_on = Some(date(2024, 5, 10));
+    let logged = store.log_meeting(input.clone()).await.unwrap();
+    let follow_up = &logged.follow_ups[0];
+    assert_eq!(follow_up.completed_at, Some(time::day_start(date(2024, 5, 10))));
+
+    // Corrected later, under its version.
+    let details = follow_up.details.clone();
+    let corrected = store
+        .update_follow_up(follow_up.id, 1, details.clone(), Some(date(2024, 5, 20)))
+        .await
+        .unwrap();
+    assert_eq!(corrected.completed_at, Some(time::day_start(date(2024, 5, 20))));
+    // Left out, the day stays.
+    let kept = store
+        .update_follow_up(follow_up.id, 2, details.clone(), None)
+        .await
+        .unwrap();
+    assert_eq!(kept.completed_at, corrected.completed_at);
+
+    let before = crate::fixtures::row_counts(&store).await;
+    for (day, status) in [
+        (time::today().succ_opt().unwrap(), FollowUpStatus::Done),
+        (date(2024, 4, 25), FollowUpStatus::Done),
+        (date(2024, 5, 10), FollowUpStatus::Open),
+    ] {
+        let mut refused = input.clone();
+        refused.follow_ups[0].follow_up.status = Some(status);
+        refused.follow_ups[0].follow_up.completed_on = Some(day);
+        let error = store.log_meeting(refused).await.unwrap_err();
+        let StoreError::Validation(errors) = error else {
+            panic!("{day}: {error:?}")
+        };
+        assert_eq!(errors.errors()[0].field, "follow_ups[0].completed_on", "{day}");
+        let mut changed = details.clone();
+        changed.status = status;
+        let error = store
+            .update_follow_up(follow_up.id, 3, changed.clone(), Some(day))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, StoreError::Validation(e) if e.errors()[0].field == "completed_on"),
+            "{error:?}"
+        );
+        let error = store
+            .create_follow_up(logged.meeting.id, None, changed, Some(day))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, StoreError::Validation(e) if e.errors()[0].field == "completed_on"),
+            "{error:?}"
+        );
+    }
+    assert_eq!(
+        crate::fixtures::row_counts(&store).await,
+        before,
+        "a refused day wrote something"
+    );
 }
 
 async fn overdue_means_pending_and_past_due(store: Store) {
@@ -102,18 +170,18 @@ async fn a_follow_up_belongs_to_a_live_meeting(store: Store) {
         .unwrap();
     let details = logged.follow_ups[0].details.clone();
     let added = store
-        .create_follow_up(logged.meeting.id, None, details.clone())
+        .create_follow_up(logged.meeting.id, None, details.clone(), None)
         .await
         .unwrap();
     assert_eq!(added.meeting_id, logged.meeting.id);
     let error = store
-        .create_follow_up(samverkan_domain::MeetingId::new(), None, details.clone())
+        .create_follow_up(samverkan_domain::MeetingId::new(), None, details.clone(), None)
         .await
         .unwrap_err();
     assert!(matches!(error, StoreError::Validation(_)), "{error:?}");
     let foreign_outcome = samverkan_domain::OutcomeId::new();
     let error = store
-        .create_follow_up(logged.meeting.id, Some(foreign_outcome), details)
+        .create_follow_up(logged.meeting.id, Some(foreign_outcome), details, None)
         .await
         .unwrap_err();
     assert!(matches!(error, StoreError::Validation(_)), "{error:?}");
