@@ -9,10 +9,9 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use futures_util::StreamExt as _;
 use samverkan_domain::{HealthThresholds, MeetingId, Period, time};
-use samverkan_report::engagement::EngagementData;
 use samverkan_report::export::ExportFormat;
 use samverkan_report::{Format, Lang};
-use samverkan_store::{DEFAULT_EXPORT_BATCH, MAX_PAGE_SIZE, Store};
+use samverkan_store::{DEFAULT_EXPORT_BATCH, Store};
 use uuid::Uuid;
 
 #[derive(Debug, Subcommand)]
@@ -142,20 +141,12 @@ async fn engagement_report(
 ) -> anyhow::Result<Vec<u8>> {
     let shown = to_file && std::io::stderr().is_terminal();
     let bar = crate::progress_bar(shown, "{spinner} {human_pos} partners ({elapsed})");
-    let today = time::today();
-    let rows = store
-        .engagement_all(period, today, thresholds, MAX_PAGE_SIZE, |read| {
+    let data = store
+        .engagement_report(period, time::today(), thresholds, |read| {
             bar.set_position(u64::try_from(read).unwrap_or(u64::MAX));
         })
         .await?;
-    let summary = store.engagement_summary(period, today, thresholds).await?;
-    let follow_ups = store.follow_up_summary(summary.as_of, MAX_PAGE_SIZE).await?;
-    let data = EngagementData {
-        rows: &rows,
-        summary: &summary,
-        follow_ups: &follow_ups,
-    };
-    let bytes = samverkan_report::render(&samverkan_report::engagement::engagement(data, lang), format)?;
+    let bytes = samverkan_report::render(&samverkan_report::engagement::engagement(&data, lang), format)?;
     bar.finish_and_clear();
     Ok(bytes)
 }

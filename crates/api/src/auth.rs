@@ -18,7 +18,7 @@ use samverkan_domain::{Permission, TokenSecret, User};
 use samverkan_store::{Actor, Store};
 
 use crate::hardening::{TokenRateLimit, too_many_requests};
-use crate::problem::{ApiError, BEARER_CHALLENGE, Problem, problem_response};
+use crate::problem::{ApiError, ProblemKind};
 
 /// Who is calling: the token's user.
 #[derive(Debug, Clone)]
@@ -26,20 +26,9 @@ pub struct Caller {
     pub user: User,
 }
 
-/// A 401 answer: RFC 9457 problem plus the RFC 6750 challenge.
+/// A 401 answer (with the bearer challenge, as every 401).
 pub fn unauthorized(detail: impl Into<String>) -> poem::Error {
-    let problem = Problem::new(
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-        "A valid API token is required",
-        detail,
-    );
-    let mut response = problem_response(StatusCode::UNAUTHORIZED, &problem);
-    response.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static(BEARER_CHALLENGE),
-    );
-    poem::Error::from_response(response)
+    poem::Error::from_response(ProblemKind::Unauthorized.response(detail))
 }
 
 fn forbidden(caller: &Caller, permission: Permission) -> poem::Error {

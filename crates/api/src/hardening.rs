@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota};
-use poem::http::{HeaderValue, StatusCode, header};
+use poem::http::{HeaderValue, header};
 use poem::{Endpoint, IntoResponse, Request, Response, Result};
 use samverkan_domain::TokenId;
 
-use crate::problem::{Problem, problem_response};
+use crate::problem::ProblemKind;
 
 /// The server's limits, from `samverkan serve`'s options.
 #[derive(Debug, Clone)]
@@ -71,13 +71,8 @@ impl TokenRateLimit {
 pub fn too_many_requests(wait: Duration) -> poem::Error {
     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
     let seconds = seconds.max(1);
-    let problem = Problem::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate-limited",
-        "Too many requests",
-        format!("this token is over its rate limit; retry in {seconds} s"),
-    );
-    let mut response = problem_response(StatusCode::TOO_MANY_REQUESTS, &problem);
+    let mut response =
+        ProblemKind::RateLimited.response(format!("this token is over its rate limit; retry in {seconds} s"));
     if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
         response.headers_mut().insert(header::RETRY_AFTER, value);
     }
@@ -89,15 +84,10 @@ pub fn too_many_requests(wait: Duration) -> poem::Error {
 pub async fn time_limit<E: Endpoint>(next: E, request: Request, timeout: Duration) -> Result<Response> {
     match tokio::time::timeout(timeout, next.call(request)).await {
         Ok(result) => result.map(IntoResponse::into_response),
-        Err(_) => {
-            let problem = Problem::new(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "timeout",
-                "The request took too long",
-                format!("no answer within {} s; nothing was written", timeout.as_secs()),
-            );
-            Ok(problem_response(StatusCode::SERVICE_UNAVAILABLE, &problem))
-        }
+        Err(_) => Ok(ProblemKind::Timeout.response(format!(
+            "no answer within {} s; nothing was written",
+            timeout.as_secs()
+        ))),
     }
 }
 
@@ -147,6 +137,8 @@ pub fn cors(limits: &HttpLimits) -> poem::middleware::Cors {
 
 #[cfg(test)]
 mod tests {
+    use poem::http::StatusCode;
+
     use super::*;
 
     #[tokio::test]

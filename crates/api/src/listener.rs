@@ -24,6 +24,8 @@ use poem::{Addr, Endpoint};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
 
+use crate::problem::{PROBLEM_CONTENT_TYPE, ProblemKind, problem_body};
+
 /// The limits of one server's connections, from `samverkan serve`'s options.
 #[derive(Debug, Clone)]
 pub struct ConnectionLimits {
@@ -85,14 +87,20 @@ impl Drop for Slot {
 /// Answers a connection over its client's cap with a 503 problem, written
 /// straight to the socket (no request of it is read), and closes it.
 async fn refuse(mut stream: TcpStream) {
-    let body = r#"{"type":"/problems/too-many-connections","title":"Too many connections","status":503,"detail":"this client address holds as many connections as it may; reuse one, or retry"}"#;
-    let answer = format!(
-        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/problem+json\r\n\
-         connection: close\r\nretry-after: 1\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
+    let kind = ProblemKind::TooManyConnections;
+    let body = problem_body(
+        &kind.problem("this client address holds as many connections as it may; reuse one, or retry"),
     );
+    let mut answer = format!(
+        "HTTP/1.1 {}\r\ncontent-type: {PROBLEM_CONTENT_TYPE}\r\n\
+         connection: close\r\nretry-after: 1\r\ncontent-length: {}\r\n\r\n",
+        kind.status(),
+        body.len()
+    )
+    .into_bytes();
+    answer.extend(body);
     let write = async {
-        stream.write_all(answer.as_bytes()).await?;
+        stream.write_all(&answer).await?;
         stream.shutdown().await
     };
     // A client that does not even read its refusal is not waited for.

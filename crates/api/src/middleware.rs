@@ -5,7 +5,7 @@ use std::time::Instant;
 use poem::http::{HeaderValue, StatusCode};
 use poem::{Endpoint, IntoResponse, Request, Response, Result};
 
-use crate::problem::{Problem, problem_response};
+use crate::problem::ProblemKind;
 
 /// The largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -35,13 +35,8 @@ pub async fn limit_body<E: Endpoint>(next: E, mut request: Request) -> Result<Re
 }
 
 fn too_large() -> Response {
-    let problem = Problem::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "payload-too-large",
-        "The request body is too large",
-        format!("the body may be at most {MAX_BODY_BYTES} bytes"),
-    );
-    let mut response = problem_response(StatusCode::PAYLOAD_TOO_LARGE, &problem);
+    let mut response =
+        ProblemKind::PayloadTooLarge.response(format!("the body may be at most {MAX_BODY_BYTES} bytes"));
     // The rest of the body is left unread, so the connection cannot carry
     // another request: say so, or a client reusing it meets a broken pipe.
     response

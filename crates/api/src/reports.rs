@@ -3,10 +3,9 @@
 //!
 //! Reports are built by `samverkan-report` as a document and written in the
 //! format asked for; this module only parses the request, reads the store
-//! and sets the headers. A report in a new format or a new report (the
-//! engagement report) is a handler that builds a `Document`, renders it
-//! with `samverkan_report::render` and answers a [`File`] whose [`FileKind`]
-//! lists the formats it offers.
+//! and sets the headers. A new report is a handler that reads the store,
+//! builds and writes its `Document` with [`render_off_workers`] and answers
+//! a [`File`] whose [`FileKind`] lists the formats it offers.
 
 use std::marker::PhantomData;
 
@@ -21,10 +20,9 @@ use poem_openapi::registry::{
 use poem_openapi::types::Type;
 use poem_openapi::{ApiResponse, Enum, OpenApi};
 use samverkan_domain::{HealthThresholds, MeetingId, Period, time};
-use samverkan_report::engagement::EngagementData;
 use samverkan_report::export::ExportFormat;
-use samverkan_report::{Format, Lang};
-use samverkan_store::{DEFAULT_EXPORT_BATCH, MAX_PAGE_SIZE, Store};
+use samverkan_report::{Document, Format, Lang};
+use samverkan_store::{DEFAULT_EXPORT_BATCH, Store};
 use uuid::Uuid;
 
 use crate::ApiTags;
@@ -234,6 +232,23 @@ fn report_failed(error: &samverkan_report::ReportError) -> ApiError {
     ApiError::internal()
 }
 
+/// Builds a report and writes it in `format` on a blocking thread: the
+/// workbook or page of thousands of partners is seconds of CPU, which on an
+/// async worker would hold up every other request on it. (A request that
+/// times out meanwhile is answered; the thread finishes its work unread.)
+async fn render_off_workers(
+    build: impl FnOnce() -> Document + Send + 'static,
+    format: Format,
+) -> Result<Vec<u8>, ApiError> {
+    tokio::task::spawn_blocking(move || samverkan_report::render(&build(), format))
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "writing a report failed");
+            ApiError::internal()
+        })?
+        .map_err(|e| report_failed(&e))
+}
+
 pub struct ReportsApi {
     pub store: Store,
     /// When an organisation counts as new, active, cooling or dormant.
@@ -261,13 +276,16 @@ impl ReportsApi {
     ) -> Result<File<MinutesKind>, ApiError> {
         let lang = Lang::from(lang.0.unwrap_or_default());
         let (records, names) = self.store.meeting_with_names(MeetingId::from(id.0)).await?;
-        let document = samverkan_report::minutes::minutes(&records, &names, lang);
         let stem = samverkan_report::minutes::file_stem(&records, lang);
         let format = match format.0.unwrap_or_default() {
             MinutesFormat::Html => Format::Html,
             MinutesFormat::Md => Format::Md,
         };
-        let bytes = samverkan_report::render(&document, format).map_err(|e| report_failed(&e))?;
+        let bytes = render_off_workers(
+            move || samverkan_report::minutes::minutes(&records, &names, lang),
+            format,
+        )
+        .await?;
         Ok(File::new(format.content_type(), &stem, format.as_str(), bytes))
     }
 
@@ -298,23 +316,15 @@ impl ReportsApi {
         let period = Period::parse(from.0, to.0).map_err(ApiError::bad_parameters)?;
         let lang = Lang::from(lang.0.unwrap_or_default());
         let format = Format::from(format.0.unwrap_or_default());
-        let today = time::today();
-        let rows = self
+        let data = self
             .store
-            .engagement_all(&period, today, &self.thresholds, MAX_PAGE_SIZE, |_| ())
+            .engagement_report(&period, time::today(), &self.thresholds, |_| ())
             .await?;
-        let summary = self
-            .store
-            .engagement_summary(&period, today, &self.thresholds)
-            .await?;
-        let follow_ups = self.store.follow_up_summary(summary.as_of, MAX_PAGE_SIZE).await?;
-        let data = EngagementData {
-            rows: &rows,
-            summary: &summary,
-            follow_ups: &follow_ups,
-        };
-        let document = samverkan_report::engagement::engagement(data, lang);
-        let bytes = samverkan_report::render(&document, format).map_err(|e| report_failed(&e))?;
+        let bytes = render_off_workers(
+            move || samverkan_report::engagement::engagement(&data, lang),
+            format,
+        )
+        .await?;
         let stem = samverkan_report::engagement::file_stem(period.from(), period.to(), lang);
         Ok(File::new(format.content_type(), &stem, format.as_str(), bytes))
     }

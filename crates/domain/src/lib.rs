@@ -51,7 +51,7 @@ pub use meeting::{
 pub use meeting_edit::MeetingEditError;
 pub use organisation::{Organisation, OrganisationDetails, OrganisationInput, OrganisationName};
 pub use partnership::{Partnership, PartnershipDetails, PartnershipInput};
-pub use read_models::{AttendanceExportRow, Names};
+pub use read_models::{AttendanceExportRow, EngagementReportData, Names};
 pub use record::RecordMeta;
 pub use representative::{
     Affiliation, AffiliationChange, PersonName, Representative, RepresentativeDetails, RepresentativeDraft,

@@ -1,14 +1,15 @@
 //! Values read across records for reports: the names a meeting's minutes
-//! print, and one row of the attendance export. Plain data: the store fills
-//! them, the report crate writes them.
+//! print, what the engagement report is made of, and one row of the
+//! attendance export. Plain data: the store fills them, the report crate
+//! writes them.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{
-    AttendanceId, AttendanceRole, AttendanceStatus, MeetingId, MeetingKind, MeetingRecords, MeetingStatus,
-    OrganisationId, RepresentativeId,
+    AttendanceId, AttendanceRole, AttendanceStatus, EngagementRow, EngagementSummary, FollowUpSummary,
+    MeetingId, MeetingKind, MeetingRecords, MeetingStatus, OrganisationId, RepresentativeId,
 };
 
 /// The names of the organisations and representatives some records refer
@@ -36,6 +37,16 @@ impl Names {
             .cloned()
             .unwrap_or_else(|| id.to_string())
     }
+}
+
+/// What the engagement report of a period is made of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngagementReportData {
+    /// Every live organisation of the period, most engaged first.
+    pub rows: Vec<EngagementRow>,
+    pub summary: EngagementSummary,
+    /// Follow-ups as they stand on the summary's as-of day.
+    pub follow_ups: FollowUpSummary,
 }
 
 /// Every organisation and representative a meeting's records name: the

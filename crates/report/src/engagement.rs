@@ -21,7 +21,9 @@
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
-use samverkan_domain::{EngagementFigures, EngagementRow, EngagementSummary, FollowUpSummary};
+use samverkan_domain::{
+    EngagementFigures, EngagementReportData, EngagementRow, EngagementSummary, FollowUpSummary,
+};
 
 use crate::labels::{self, Label, Lang, Translated};
 use crate::model::{Block, Chart, ChartKind, Document, Figure, Section, Series, Table, Value};
@@ -35,26 +37,17 @@ pub const CHART_PARTNERS: usize = 15;
 /// them all.
 pub const PARTNER_SHEETS: usize = 50;
 
-/// What the engagement report is made of, as the store reads it.
-#[derive(Debug, Clone, Copy)]
-pub struct EngagementData<'a> {
-    /// Every organisation of the period, most engaged first.
-    pub rows: &'a [EngagementRow],
-    pub summary: &'a EngagementSummary,
-    /// Follow-ups as they stand on the summary's as-of day.
-    pub follow_ups: &'a FollowUpSummary,
-}
-
-/// The engagement report, in `lang`.
-pub fn engagement(data: EngagementData<'_>, lang: Lang) -> Document {
-    let summary = data.summary;
+/// The engagement report, in `lang`, of what the store read
+/// (`Store::engagement_report`).
+pub fn engagement(data: &EngagementReportData, lang: Lang) -> Document {
+    let summary = &data.summary;
     let mut document = Document::new(lang, Label::EngagementReport.text(lang));
     document.subtitle = Some(labels::period(lang, summary.from, summary.to));
     document.figures = figures(summary, lang);
     document.sections.push(meetings_per_month(summary, lang));
-    document.sections.push(by_partner(data.rows, lang));
-    document.sections.push(open_follow_ups(data.follow_ups, lang));
-    document.sections.extend(partner_sheets(data.rows, lang));
+    document.sections.push(by_partner(&data.rows, lang));
+    document.sections.push(open_follow_ups(&data.follow_ups, lang));
+    document.sections.extend(partner_sheets(&data.rows, lang));
     document
 }
 
@@ -501,14 +494,12 @@ mod tests {
         }
 
         fn document(&self, lang: Lang) -> Document {
-            engagement(
-                EngagementData {
-                    rows: &self.rows,
-                    summary: &self.summary,
-                    follow_ups: &self.follow_ups,
-                },
-                lang,
-            )
+            let data = EngagementReportData {
+                rows: self.rows.clone(),
+                summary: self.summary.clone(),
+                follow_ups: self.follow_ups.clone(),
+            };
+            engagement(&data, lang)
         }
     }
 

@@ -1,5 +1,6 @@
-//! What reports and exports read: the names a meeting's minutes print, and
-//! the attendance export as a stream of bounded batches.
+//! What reports and exports read: the names a meeting's minutes print, what
+//! the engagement report is made of, and the attendance export as a stream
+//! of bounded batches.
 //!
 //! The export pages through the period's meetings by `(starts_at, id)` (the
 //! `ix_meetings_starts_at` order) and reads each page's attendances by
@@ -33,15 +34,16 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use samverkan_domain::{
-    AttendanceExportRow, AttendanceRole, AttendanceStatus, MeetingId, MeetingKind, MeetingRecords,
-    MeetingStatus, Names, OrganisationId, RepresentativeId, read_models, time,
+    AttendanceExportRow, AttendanceRole, AttendanceStatus, EngagementReportData, HealthThresholds, MeetingId,
+    MeetingKind, MeetingRecords, MeetingStatus, Names, OrganisationId, Period, RepresentativeId, read_models,
+    time,
 };
 
 use crate::entity::{attendances, meetings, organisations, representatives};
 use crate::error::{StoreError, StoreResult};
 use crate::meetings::attendance_role_and_status;
 use crate::support::{Db, keyset_after, stored};
-use crate::{MAX_CONCURRENT_EXPORTS, Store};
+use crate::{MAX_CONCURRENT_EXPORTS, MAX_PAGE_SIZE, Store};
 
 /// How many rows an export batch aims at, unless the caller says otherwise.
 pub const DEFAULT_EXPORT_BATCH: usize = 5_000;
@@ -485,5 +487,29 @@ impl Store {
         let (organisation_ids, representative_ids) = read_models::referenced_by(&records);
         let names = self.names(&organisation_ids, &representative_ids).await?;
         Ok((records, names))
+    }
+
+    /// What the engagement report of `period` is made of, judged on the
+    /// as-of day as [`Self::engagement`] is: every live organisation's row
+    /// (read in pages of [`MAX_PAGE_SIZE`]; `on_page` hears how many rows
+    /// have been read so far: thousands of partners take a while), the
+    /// summary, and the follow-ups as they stand on its as-of day.
+    pub async fn engagement_report(
+        &self,
+        period: &Period,
+        today: NaiveDate,
+        thresholds: &HealthThresholds,
+        on_page: impl FnMut(usize),
+    ) -> StoreResult<EngagementReportData> {
+        let rows = self
+            .engagement_all(period, today, thresholds, MAX_PAGE_SIZE, on_page)
+            .await?;
+        let summary = self.engagement_summary(period, today, thresholds).await?;
+        let follow_ups = self.follow_up_summary(summary.as_of, MAX_PAGE_SIZE).await?;
+        Ok(EngagementReportData {
+            rows,
+            summary,
+            follow_ups,
+        })
     }
 }
