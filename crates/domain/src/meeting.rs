@@ -65,6 +65,27 @@ pub struct MeetingDetails {
 }
 
 impl MeetingDetails {
+    /// The records a meeting's own fields refer to: its host and its
+    /// partnerships.
+    pub fn referenced_ids(&self) -> ReferencedIds {
+        ReferencedIds {
+            organisations: self.host_organisation_id.into_iter().collect(),
+            representatives: BTreeSet::new(),
+            partnerships: self.partnership_ids.iter().copied().collect(),
+        }
+    }
+
+    /// Checks the host and the partnerships against what the database
+    /// holds: each must exist and be live.
+    pub fn check_references(&self, known: &KnownRecords, errors: &mut ValidationErrors) {
+        if let Some(host) = self.host_organisation_id {
+            errors.collect(known.live_organisation("host_organisation_id", host));
+        }
+        for (i, id) in self.partnership_ids.iter().enumerate() {
+            errors.collect(known.live_partnership(&format!("partnership_ids[{i}]"), *id));
+        }
+    }
+
     pub const TITLE_MAX: usize = 300;
     pub const LOCATION_MAX: usize = 300;
     pub const SUMMARY_MAX: usize = 20_000;
@@ -496,10 +517,7 @@ impl MeetingLog {
 
     /// Every record id the log refers to.
     pub fn referenced_ids(&self) -> ReferencedIds {
-        let mut ids = ReferencedIds::default();
-        ids.organisations.extend(self.details.host_organisation_id);
-        ids.partnerships
-            .extend(self.details.partnership_ids.iter().copied());
+        let mut ids = self.details.referenced_ids();
         for attendee in &self.attendees {
             match attendee.attendee {
                 Attendee::Representative(id) => ids.representatives.insert(id),
@@ -521,12 +539,7 @@ impl MeetingLog {
         now: DateTime<Utc>,
     ) -> Result<MeetingRecords, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        if let Some(host) = self.details.host_organisation_id {
-            errors.collect(known.live_organisation("host_organisation_id", host));
-        }
-        for (i, id) in self.details.partnership_ids.iter().enumerate() {
-            errors.collect(known.live_partnership(&format!("partnership_ids[{i}]"), *id));
-        }
+        self.details.check_references(known, &mut errors);
         let meeting_id = MeetingId::new();
         let date = self.details.date();
         let mut attendances = Vec::with_capacity(self.attendees.len());

@@ -1,6 +1,6 @@
 //! Meetings: logged whole in one transaction, read back whole.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::TryIntoModel as _;
@@ -114,58 +114,69 @@ fn meeting_from_row(
 
 /// Looks up, in the writing transaction, every record a meeting refers to.
 pub(crate) async fn known_records(db: &impl Db, ids: &ReferencedIds) -> StoreResult<KnownRecords> {
-    let mut known = KnownRecords::default();
-    if !ids.organisations.is_empty() {
-        let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = organisations::Entity::find()
+    let organisation_ids = ids.organisations.iter().map(|id| id.as_uuid());
+    let person_ids: Vec<Uuid> = ids.representatives.iter().map(|id| id.as_uuid()).collect();
+    let partnership_ids = ids.partnerships.iter().map(|id| id.as_uuid());
+    let mut affiliations = representative_rows::affiliations_of(db, &person_ids).await?;
+    Ok(KnownRecords {
+        organisations: archived_by_id::<organisations::Entity>(
+            db,
+            organisations::Column::Id,
+            organisations::Column::ArchivedAt,
+            organisation_ids,
+        )
+        .await?
+        .map(|(id, archived)| (id.into(), archived))
+        .collect(),
+        representatives: archived_by_id::<representatives::Entity>(
+            db,
+            representatives::Column::Id,
+            representatives::Column::ArchivedAt,
+            person_ids.iter().copied(),
+        )
+        .await?
+        .map(|(id, archived)| {
+            let known = KnownRepresentative {
+                archived,
+                affiliations: affiliations.remove(&id).unwrap_or_default(),
+            };
+            (id.into(), known)
+        })
+        .collect(),
+        partnerships: archived_by_id::<partnerships::Entity>(
+            db,
+            partnerships::Column::Id,
+            partnerships::Column::ArchivedAt,
+            partnership_ids,
+        )
+        .await?
+        .map(|(id, archived)| (id.into(), archived))
+        .collect(),
+    })
+}
+
+/// Which of `ids` exist in `id`'s table, and whether each is archived (no
+/// query for none).
+async fn archived_by_id<E: EntityTrait>(
+    db: &impl Db,
+    id: E::Column,
+    archived_at: E::Column,
+    ids: impl Iterator<Item = Uuid>,
+) -> StoreResult<impl Iterator<Item = (Uuid, bool)>> {
+    let ids: Vec<Uuid> = ids.collect();
+    let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = if ids.is_empty() {
+        Vec::new()
+    } else {
+        E::find()
             .select_only()
-            .column(organisations::Column::Id)
-            .column(organisations::Column::ArchivedAt)
-            .filter(organisations::Column::Id.is_in(ids.organisations.iter().map(|id| id.as_uuid())))
+            .column(id)
+            .column(archived_at)
+            .filter(id.is_in(ids))
             .into_tuple()
             .all(db)
-            .await?;
-        known.organisations = rows
-            .into_iter()
-            .map(|(id, archived)| (id.into(), archived.is_some()))
-            .collect();
-    }
-    if !ids.representatives.is_empty() {
-        let person_ids: Vec<Uuid> = ids.representatives.iter().map(|id| id.as_uuid()).collect();
-        let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = representatives::Entity::find()
-            .select_only()
-            .column(representatives::Column::Id)
-            .column(representatives::Column::ArchivedAt)
-            .filter(representatives::Column::Id.is_in(person_ids.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await?;
-        let mut affiliations = representative_rows::affiliations_of(db, &person_ids).await?;
-        known.representatives = rows
-            .into_iter()
-            .map(|(id, archived)| {
-                let known = KnownRepresentative {
-                    archived: archived.is_some(),
-                    affiliations: affiliations.remove(&id).unwrap_or_default(),
-                };
-                (id.into(), known)
-            })
-            .collect();
-    }
-    if !ids.partnerships.is_empty() {
-        let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = partnerships::Entity::find()
-            .select_only()
-            .column(partnerships::Column::Id)
-            .column(partnerships::Column::ArchivedAt)
-            .filter(partnerships::Column::Id.is_in(ids.partnerships.iter().map(|id| id.as_uuid())))
-            .into_tuple()
-            .all(db)
-            .await?;
-        known.partnerships = rows
-            .into_iter()
-            .map(|(id, archived)| (id.into(), archived.is_some()))
-            .collect();
-    }
-    Ok(known)
+            .await?
+    };
+    Ok(rows.into_iter().map(|(id, archived)| (id, archived.is_some())))
 }
 
 /// Writes the meeting's own row, its tags and its partnerships.
@@ -514,19 +525,9 @@ pub(crate) async fn load_records(db: &impl Db, id: MeetingId) -> StoreResult<Mee
 
 /// Checks that the host and the partnerships a meeting names are live.
 async fn check_meeting_references(db: &impl Db, details: &MeetingDetails) -> StoreResult<()> {
-    let ids = ReferencedIds {
-        organisations: details.host_organisation_id.into_iter().collect(),
-        representatives: BTreeSet::new(),
-        partnerships: details.partnership_ids.iter().copied().collect(),
-    };
-    let known = known_records(db, &ids).await?;
+    let known = known_records(db, &details.referenced_ids()).await?;
     let mut errors = samverkan_domain::ValidationErrors::new();
-    if let Some(host) = details.host_organisation_id {
-        errors.collect(known.live_organisation("host_organisation_id", host));
-    }
-    for (i, id) in details.partnership_ids.iter().enumerate() {
-        errors.collect(known.live_partnership(&format!("partnership_ids[{i}]"), *id));
-    }
+    details.check_references(&known, &mut errors);
     if errors.is_empty() {
         Ok(())
     } else {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use samverkan_domain::{
@@ -17,7 +17,7 @@ use crate::audit::fields_with;
 use crate::entity::{organisation_tags, organisations};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{Db, folded_contains, meta, search_text, stored};
+use crate::support::{Db, folded_contains, keyset_after, meta, search_text, stored};
 use crate::versioned::{Versioned, WriteKind, versioned_columns};
 
 const ENTITY: &str = "organisation";
@@ -335,15 +335,12 @@ impl Store {
             );
         }
         if let Some(after) = page.after(SCOPE)? {
-            query = query.filter(
-                Condition::any()
-                    .add(organisations::Column::NameSort.gt(after.key.clone()))
-                    .add(
-                        Condition::all()
-                            .add(organisations::Column::NameSort.eq(after.key.clone()))
-                            .add(organisations::Column::Id.gt(after.id)),
-                    ),
-            );
+            query = query.filter(keyset_after(
+                Order::Asc,
+                organisations::Column::NameSort,
+                organisations::Column::Id,
+                Some(&(after.key.clone(), after.id)),
+            ));
         }
         let rows = query
             .order_by_asc(organisations::Column::NameSort)

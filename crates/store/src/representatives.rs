@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, QuerySelect,
+    Set,
 };
 use uuid::Uuid;
 
@@ -20,7 +20,7 @@ use crate::audit::{fields, fields_with};
 use crate::entity::{affiliations, organisations, representatives};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{Db, folded_contains, meta, search_text};
+use crate::support::{Db, folded_contains, keyset_after, meta, search_text};
 use crate::versioned::{Versioned, versioned_columns};
 
 const ENTITY: &str = "representative";
@@ -386,15 +386,12 @@ impl Store {
             );
         }
         if let Some(after) = page.after(SCOPE)? {
-            query = query.filter(
-                Condition::any()
-                    .add(representatives::Column::FullNameSort.gt(after.key.clone()))
-                    .add(
-                        Condition::all()
-                            .add(representatives::Column::FullNameSort.eq(after.key.clone()))
-                            .add(representatives::Column::Id.gt(after.id)),
-                    ),
-            );
+            query = query.filter(keyset_after(
+                Order::Asc,
+                representatives::Column::FullNameSort,
+                representatives::Column::Id,
+                Some(&(after.key.clone(), after.id)),
+            ));
         }
         let rows = query
             .order_by_asc(representatives::Column::FullNameSort)

@@ -207,29 +207,38 @@ pub(crate) fn meta(
     }
 }
 
-/// The rows after `(at, id)` in a keyset walk ordered by `(at, id)` in
-/// `order` (everything when there is no `after`).
-pub(crate) fn keyset_after<C: ColumnTrait>(
+/// The rows after `(key, id)` in a keyset walk ordered by `(key, id)` in
+/// `order` (everything when there is no `after`); the key is an instant or
+/// a sort key.
+pub(crate) fn keyset_after<C: ColumnTrait, K: Into<sea_orm::Value> + Clone>(
     order: Order,
-    at: C,
+    key: C,
     id: C,
-    after: Option<&(DateTime<Utc>, Uuid)>,
+    after: Option<&(K, Uuid)>,
 ) -> Condition {
-    let Some((at_key, id_key)) = after else {
+    let Some((key_after, id_after)) = after else {
         return Condition::all();
     };
-    let (at_from, at_beyond, id_beyond) = match order {
-        Order::Asc => (at.gte(*at_key), at.gt(*at_key), id.gt(*id_key)),
-        _ => (at.lte(*at_key), at.lt(*at_key), id.lt(*id_key)),
+    let (key_from, key_beyond, id_beyond) = match order {
+        Order::Asc => (
+            key.gte(key_after.clone()),
+            key.gt(key_after.clone()),
+            id.gt(*id_after),
+        ),
+        _ => (
+            key.lte(key_after.clone()),
+            key.lt(key_after.clone()),
+            id.lt(*id_after),
+        ),
     };
-    // `at_from` is implied by the rest, but it is what lets the database
+    // `key_from` is implied by the rest, but it is what lets the database
     // start the index range at the cursor: without it PostgreSQL read the
     // index from the start of the list and filtered (68,000 rows for a page
     // in the middle of 100,000 meetings).
-    Condition::all().add(at_from).add(
+    Condition::all().add(key_from).add(
         Condition::any()
-            .add(at_beyond)
-            .add(Condition::all().add(at.eq(*at_key)).add(id_beyond)),
+            .add(key_beyond)
+            .add(Condition::all().add(key.eq(key_after.clone())).add(id_beyond)),
     )
 }
 
