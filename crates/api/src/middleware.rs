@@ -1,6 +1,8 @@
 //! Cross-cutting request handling: body size limit, request ids, logging.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
 
 use poem::http::{HeaderValue, StatusCode};
 use poem::{Endpoint, IntoResponse, Request, Response, Result};
@@ -12,33 +14,69 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 const REQUEST_ID: &str = "x-request-id";
 
+/// After a body goes over the limit, how much more of it is read and thrown
+/// away, and for how long, before the 413 is sent: a client still sending
+/// then reads the answer, where closing at once would reset its connection
+/// (the unread bytes make the kernel send a reset) and lose the answer
+/// (nginx's "lingering close"). Past either bound the 413 is sent anyway.
+const DRAIN_BYTES: usize = 16 * 1024 * 1024;
+const DRAIN_TIME: Duration = Duration::from_secs(10);
+
 /// Reads the body up to [`MAX_BODY_BYTES`] and answers 413 beyond it,
-/// whether or not the client announced a length.
+/// whether or not the client announced a length; the rest of a body too
+/// large is drained first (see [`DRAIN_BYTES`]). Nothing past the limit is
+/// kept in memory.
 pub async fn limit_body<E: Endpoint>(next: E, mut request: Request) -> Result<Response> {
     let announced = request
         .headers()
         .get(poem::http::header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok());
-    if announced.is_some_and(|length| length > MAX_BODY_BYTES) {
+    let mut over = announced.is_some_and(|length| length > MAX_BODY_BYTES);
+    let mut chunks = std::pin::pin!(request.take_body().into_bytes_stream());
+    let mut kept = Vec::new();
+    let mut drained = 0;
+    let drain_until = tokio::time::Instant::now() + DRAIN_TIME;
+    loop {
+        let chunk = if over {
+            match tokio::time::timeout_at(drain_until, chunks.next()).await {
+                // Whatever the client does now (even resetting), it is
+                // answered 413.
+                Ok(Some(Ok(chunk))) => chunk,
+                _ => break,
+            }
+        } else {
+            match chunks.next().await {
+                Some(chunk) => chunk.map_err(poem::error::ReadBodyError::Io)?,
+                None => break,
+            }
+        };
+        if over {
+            drained += chunk.len();
+            if drained > DRAIN_BYTES {
+                break;
+            }
+        } else if kept.len() + chunk.len() > MAX_BODY_BYTES {
+            over = true;
+            drained = kept.len() + chunk.len();
+            kept = Vec::new();
+        } else {
+            kept.extend_from_slice(&chunk);
+        }
+    }
+    if over {
         return Ok(too_large());
     }
-    let body = request.take_body();
-    match body.into_bytes_limit(MAX_BODY_BYTES).await {
-        Ok(bytes) => {
-            request.set_body(bytes);
-            next.call(request).await.map(IntoResponse::into_response)
-        }
-        Err(poem::error::ReadBodyError::PayloadTooLarge) => Ok(too_large()),
-        Err(error) => Err(error.into()),
-    }
+    request.set_body(kept);
+    next.call(request).await.map(IntoResponse::into_response)
 }
 
 fn too_large() -> Response {
     let mut response =
         ProblemKind::PayloadTooLarge.response(format!("the body may be at most {MAX_BODY_BYTES} bytes"));
-    // The rest of the body is left unread, so the connection cannot carry
-    // another request: say so, or a client reusing it meets a broken pipe.
+    // The rest of the body may be left unread (past the drain's bounds), so
+    // the connection cannot carry another request: say so, or a client
+    // reusing it meets a broken pipe.
     response
         .headers_mut()
         .insert(poem::http::header::CONNECTION, HeaderValue::from_static("close"));

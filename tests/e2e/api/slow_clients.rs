@@ -241,3 +241,34 @@ async fn one_client_holds_only_so_many_connections() {
         String::from_utf8_lossy(&buffer[..n])
     );
 }
+
+/// A client sending 2 MiB slowly, as a script posting a file would: it reads
+/// the 413 problem, not a reset connection, every time.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_too_large_is_answered_413_while_it_is_still_sent() {
+    let (_database, server) = start(&[]).await;
+    let token = server.token_with_role("admin");
+    let body = vec![b' '; 2 * 1024 * 1024];
+    for attempt in 0..20 {
+        let mut stream = TcpStream::connect(address(&server)).await.unwrap();
+        stream
+            .write_all(post_head(body.len(), Some(&token)).as_bytes())
+            .await
+            .unwrap();
+        for chunk in body.chunks(128 * 1024) {
+            stream.write_all(chunk).await.unwrap_or_else(|error| {
+                panic!("attempt {attempt}: the server stopped reading mid-body: {error}")
+            });
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        let (answer, _) = read_until_closed(&mut stream, Duration::from_secs(5)).await;
+        assert!(
+            answer.starts_with("HTTP/1.1 413"),
+            "attempt {attempt}: {answer:?}"
+        );
+        assert!(
+            answer.contains("/problems/payload-too-large"),
+            "attempt {attempt}: {answer}"
+        );
+    }
+}
