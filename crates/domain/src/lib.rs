@@ -23,6 +23,7 @@ mod partnership;
 pub mod read_models;
 mod record;
 mod representative;
+pub mod seed;
 pub mod text;
 pub mod time;
 

@@ -1,23 +1,15 @@
-//! The demo data: the strategic partner day of 2024-04-26 this project
-//! started from (a news item by Kunskapsförbundet Väst, 2024-04-29).
-//!
-//! Every organisation, person, title, agenda topic and outcome below is read
-//! off that article; nothing else is invented, except the follow-ups, which
-//! the article does not name and which are therefore marked as examples.
-//! Loading is idempotent and atomic: what exists already (matched by name)
-//! is reused, the rest is written in one transaction.
+//! Loading the demo data: the seed partner day (its facts are the domain's,
+//! `samverkan_domain::seed`). Loading is idempotent and atomic: what exists
+//! already (matched by name) is reused, the rest is written in one
+//! transaction.
 
 use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 
-use chrono::NaiveDate;
-
 use samverkan_domain::{
-    AgendaItemInput, AttendanceRole, AttendanceStatus, Attendee, AttendeeInput, FollowUpInput,
-    FollowUpStatus, MeetingFollowUpInput, MeetingInput, MeetingKind, MeetingLog, MeetingLogInput,
-    MeetingRecords, MeetingStatus, Organisation, OrganisationDetails, OrganisationId, OrganisationInput,
-    OrganisationKind, OutcomeInput, OutcomeKind, PartnershipDetails, PartnershipInput, PartnershipKind,
-    PartnershipStatus, Representative, RepresentativeDraft, RepresentativeId, RepresentativeInput, time,
+    Attendee, MeetingLog, MeetingRecords, Organisation, OrganisationDetails, OrganisationId,
+    OrganisationInput, PartnershipDetails, PartnershipInput, PartnershipKind, PartnershipStatus,
+    Representative, RepresentativeDraft, RepresentativeId, RepresentativeInput, time,
 };
 
 use crate::audit::Actor;
@@ -25,192 +17,8 @@ use crate::error::StoreResult;
 use crate::support::SharedLock;
 use crate::{Store, meetings, organisations, partnerships, representatives};
 
-const HOST: &str = "Kunskapsförbundet Väst";
-const UNIVERSITY: &str = "Högskolan Väst";
-pub const MEETING_TITLE: &str = "Strategisk partnerträff";
-
-/// The seed's date: Friday 2024-04-26 ("i fredags" in an article of Monday
-/// 2024-04-29). No times are given, so the meeting is all day.
-pub fn meeting_date() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2024, 4, 26).unwrap_or_default()
-}
-
-struct OrganisationFact {
-    name: &'static str,
-    kind: OrganisationKind,
-    city: Option<&'static str>,
-    description: Option<&'static str>,
-    /// Attended without any named person (organisation-level attendance).
-    attendance: Option<AttendanceStatus>,
-}
-
-const ORGANISATIONS: &[OrganisationFact] = &[
-    OrganisationFact {
-        name: HOST,
-        kind: OrganisationKind::EducationProvider,
-        city: Some("Trollhättan"),
-        description: Some("Gymnasie- och vuxenutbildning i Trollhättan och Vänersborg."),
-        attendance: None,
-    },
-    OrganisationFact {
-        name: UNIVERSITY,
-        kind: OrganisationKind::University,
-        city: None,
-        description: None,
-        attendance: None,
-    },
-    OrganisationFact {
-        name: "GKN Aerospace",
-        kind: OrganisationKind::Company,
-        city: None,
-        description: None,
-        attendance: Some(AttendanceStatus::Attended),
-    },
-    OrganisationFact {
-        name: "NU-sjukvården",
-        kind: OrganisationKind::Healthcare,
-        city: None,
-        description: Some("Regional hälso- och sjukvård."),
-        attendance: Some(AttendanceStatus::Attended),
-    },
-    OrganisationFact {
-        name: "Vattenfall",
-        kind: OrganisationKind::Company,
-        city: None,
-        description: Some("Energiföretag."),
-        attendance: Some(AttendanceStatus::Attended),
-    },
-    // Named in the article's first paragraph, missing from its second list:
-    // invited, attendance unconfirmed.
-    OrganisationFact {
-        name: "Trollhättans stad",
-        kind: OrganisationKind::Municipality,
-        city: None,
-        description: None,
-        attendance: Some(AttendanceStatus::Invited),
-    },
-    OrganisationFact {
-        name: "Support Group Network",
-        kind: OrganisationKind::Association,
-        city: None,
-        description: None,
-        attendance: Some(AttendanceStatus::Attended),
-    },
-];
-
-struct PersonFact {
-    name: &'static str,
-    organisation: &'static str,
-    title: &'static str,
-    role: AttendanceRole,
-    /// Pupils, likely minors: first name only, nothing else kept.
-    is_minor: bool,
-}
-
-const PEOPLE: &[PersonFact] = &[
-    PersonFact {
-        name: "Maria Hildefors",
-        organisation: HOST,
-        title: "Förbundsdirektör",
-        role: AttendanceRole::Host,
-        is_minor: false,
-    },
-    PersonFact {
-        name: "Lisa Thörn",
-        organisation: HOST,
-        title: "Utvecklingschef",
-        role: AttendanceRole::Presenter,
-        is_minor: false,
-    },
-    PersonFact {
-        name: "Jan-Erik Aronsson",
-        organisation: HOST,
-        title: "Förbundsstrateg",
-        role: AttendanceRole::Presenter,
-        is_minor: false,
-    },
-    PersonFact {
-        name: "Tilde",
-        organisation: HOST,
-        title: "Elev",
-        role: AttendanceRole::Presenter,
-        is_minor: true,
-    },
-    PersonFact {
-        name: "Arsema",
-        organisation: HOST,
-        title: "Elev",
-        role: AttendanceRole::Presenter,
-        is_minor: true,
-    },
-    PersonFact {
-        name: "Maria Derner",
-        organisation: UNIVERSITY,
-        title: "Kommunikationschef",
-        role: AttendanceRole::Presenter,
-        is_minor: false,
-    },
-    PersonFact {
-        name: "Jan Theliander",
-        organisation: UNIVERSITY,
-        title: "Senior advisor",
-        role: AttendanceRole::Presenter,
-        is_minor: false,
-    },
-    PersonFact {
-        name: "Lena Lindhé",
-        organisation: UNIVERSITY,
-        title: "Samverkansstrateg",
-        role: AttendanceRole::Presenter,
-        is_minor: false,
-    },
-];
-
-struct AgendaFact {
-    title: &'static str,
-    description: Option<&'static str>,
-    presenters: &'static [&'static str],
-}
-
-const AGENDA: &[AgendaFact] = &[
-    AgendaFact {
-        title: "Kunskapsförbundets mål och organisation",
-        description: None,
-        presenters: &["Maria Hildefors"],
-    },
-    AgendaFact {
-        title: "Nya reformer för gymnasie- och vuxenutbildningen",
-        description: Some(
-            "Reformer som påverkar gymnasie- och vuxenutbildningen och i förlängningen näringslivet och högskolan.",
-        ),
-        presenters: &["Lisa Thörn", "Jan-Erik Aronsson"],
-    },
-    AgendaFact {
-        title: "Diskussion: samhällets kompetensbehov",
-        description: Some(
-            "Hur utbildningen möter samhällets kompetensbehov, vad som påverkar ungas val, och hur arbetsgivare \
-             och utbildningsanordnare kan ge unga hopp.",
-        ),
-        presenters: &[],
-    },
-    AgendaFact {
-        title: "Ungdomsbarometern",
-        description: None,
-        presenters: &["Maria Derner"],
-    },
-    AgendaFact {
-        title: "Wexus – en samverkansarena för hållbar utveckling",
-        description: None,
-        presenters: &["Jan Theliander", "Lena Lindhé"],
-    },
-    AgendaFact {
-        title: "Elevernas framtidsdrömmar",
-        description: Some(
-            "Elevernas drömmar om framtiden, deras erfarenheter av arbetsplatsförlagt lärande (APL) och förväntningar på arbetslivet.",
-        ),
-        presenters: &["Tilde", "Arsema"],
-    },
-];
+use samverkan_domain::seed::{HOST, ORGANISATIONS, PARTNERSHIP_GOALS, PEOPLE, UNIVERSITY, partner_day};
+pub use samverkan_domain::seed::{MEETING_TITLE, meeting_date};
 
 /// What loading the demo did.
 #[derive(Debug)]
@@ -307,10 +115,7 @@ impl Store {
                             organisation_ids: [Some(university), Some(partner)],
                             kind: Some(PartnershipKind::Strategic),
                             status: Some(PartnershipStatus::Active),
-                            goals: Some(
-                                "Ömsesidighet och gemensam samhällsnytta; ledningen för varje part deltar aktivt."
-                                    .into(),
-                            ),
+                            goals: Some(PARTNERSHIP_GOALS.into()),
                             ..PartnershipInput::default()
                         };
                         let created = partnerships::insert(&*txn, PartnershipDetails::parse(&input)?).await?;
@@ -356,111 +161,6 @@ impl Store {
             organisations: organisations_by_name.into_values().map(|o| (o.id, o)).collect(),
             people: people_by_name.into_values().map(|p| (p.id, p)).collect(),
         })
-    }
-}
-
-fn partner_day(
-    starts_at: chrono::DateTime<chrono::Utc>,
-    host: Option<OrganisationId>,
-    partnership_ids: Vec<samverkan_domain::PartnershipId>,
-    organisation_id: &impl Fn(&str) -> Option<OrganisationId>,
-    person_id: &impl Fn(&str) -> Option<RepresentativeId>,
-) -> MeetingLogInput {
-    let mut attendees: Vec<AttendeeInput> = PEOPLE
-        .iter()
-        .filter_map(|fact| {
-            person_id(fact.name).map(|id| AttendeeInput {
-                attendee: Attendee::Representative(id),
-                role: fact.role,
-                status: AttendanceStatus::Attended,
-            })
-        })
-        .collect();
-    attendees.extend(ORGANISATIONS.iter().filter_map(|fact| {
-        let status = fact.attendance?;
-        organisation_id(fact.name).map(|id| AttendeeInput {
-            attendee: Attendee::Organisation(id),
-            role: AttendanceRole::Participant,
-            status,
-        })
-    }));
-    let agenda = AGENDA
-        .iter()
-        .map(|fact| AgendaItemInput {
-            title: fact.title.into(),
-            description: fact.description.map(Into::into),
-            presenter_ids: fact
-                .presenters
-                .iter()
-                .filter_map(|name| person_id(name))
-                .collect(),
-            ..AgendaItemInput::default()
-        })
-        .collect();
-    let outcomes = vec![
-        OutcomeInput {
-            kind: OutcomeKind::Insight,
-            text: "Det strategiska partnerskapet är mycket viktigt för Kunskapsförbundet: att mötas bygger broar \
-                   mellan utbildning och arbetsliv. (Lisa Thörn)"
-                .into(),
-            agenda_index: None,
-        },
-        OutcomeInput {
-            kind: OutcomeKind::Agreement,
-            text: "Partnerskapen bygger på ömsesidighet och syftar till gemensam samhällsnytta; ledningen för varje \
-                   part deltar aktivt; studenternas framtida arbete ska integreras bättre i undervisningen. \
-                   (Högskolan Västs beskrivning av partnerskapet)"
-                .into(),
-            agenda_index: None,
-        },
-    ];
-    let example = "Exempel i demodata: artikeln nämner inga uppföljningar.";
-    let follow_ups = vec![
-        MeetingFollowUpInput {
-            follow_up: FollowUpInput {
-                title: "Exempel: dela ungdomsbarometerns resultat med partnerna".into(),
-                details: Some(example.into()),
-                owner_id: person_id("Maria Derner"),
-                organisation_id: organisation_id(UNIVERSITY),
-                due_on: NaiveDate::from_ymd_opt(2024, 6, 14),
-                status: Some(FollowUpStatus::Open),
-                completed_on: None,
-            },
-            outcome_index: None,
-        },
-        MeetingFollowUpInput {
-            follow_up: FollowUpInput {
-                title: "Exempel: boka nästa strategiska partnerträff".into(),
-                details: Some(example.into()),
-                owner_id: person_id("Lena Lindhé"),
-                organisation_id: organisation_id(UNIVERSITY),
-                due_on: NaiveDate::from_ymd_opt(2024, 9, 30),
-                status: Some(FollowUpStatus::InProgress),
-                completed_on: None,
-            },
-            outcome_index: Some(1),
-        },
-    ];
-    MeetingLogInput {
-        meeting: MeetingInput {
-            title: MEETING_TITLE.into(),
-            kind: Some(MeetingKind::PartnerDay),
-            starts_at: Some(starts_at),
-            ends_at: None,
-            all_day: true,
-            location: Some("Drömfabriken, Kunskapsförbundet Västs förbundskontor, Trollhättan".into()),
-            host_organisation_id: host,
-            partnership_ids,
-            summary: Some(
-                "Heldag för Högskolan Västs strategiska partner, med temat Tillsammanskraft.".into(),
-            ),
-            tags: vec!["tillsammanskraft".into()],
-            status: Some(MeetingStatus::Held),
-        },
-        attendees,
-        agenda,
-        outcomes,
-        follow_ups,
     }
 }
 
