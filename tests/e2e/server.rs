@@ -1,87 +1,13 @@
 //! A `samverkan serve` process per test, on a fresh database, on SQLite or
-//! PostgreSQL (see `SAMVERKAN_TEST_POSTGRES_URL`, as for the store tests).
+//! PostgreSQL (`samverkan-test-support`, shared with the store tests: see
+//! `SAMVERKAN_TEST_POSTGRES_URL`; the database goes with the test, also
+//! when it panics).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use sqlx::Connection;
-
-pub const POSTGRES_URL_VARIABLE: &str = "SAMVERKAN_TEST_POSTGRES_URL";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// A fresh, empty database for one test.
-pub struct TestDatabase {
-    pub url: String,
-    _dir: Option<tempfile::TempDir>,
-    postgres: Option<(String, String)>,
-}
-
-impl TestDatabase {
-    /// `None` when PostgreSQL is not configured (and this is not CI).
-    pub async fn new(backend: Backend) -> Option<Self> {
-        match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("a temporary folder");
-                let url = format!("sqlite://{}?mode=rwc", dir.path().join("samverkan.db").display());
-                Some(Self {
-                    url,
-                    _dir: Some(dir),
-                    postgres: None,
-                })
-            }
-            Backend::Postgres => {
-                let admin_url = match std::env::var(POSTGRES_URL_VARIABLE) {
-                    Ok(url) if !url.is_empty() => url,
-                    _ => {
-                        assert!(
-                            std::env::var("CI").map_or(true, |ci| ci != "true"),
-                            "{POSTGRES_URL_VARIABLE} must be set in CI"
-                        );
-                        eprintln!("skipping the PostgreSQL half: {POSTGRES_URL_VARIABLE} is not set");
-                        return None;
-                    }
-                };
-                let name = format!("samverkan_e2e_{}", uuid::Uuid::now_v7().simple());
-                let mut admin = sqlx::PgConnection::connect(&admin_url)
-                    .await
-                    .expect("PostgreSQL is reachable");
-                sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
-                    .execute(&mut admin)
-                    .await
-                    .expect("CREATE DATABASE");
-                admin.close().await.expect("close");
-                let mut url = url::Url::parse(&admin_url).expect("a PostgreSQL URL");
-                url.set_path(&format!("/{name}"));
-                Some(Self {
-                    url: url.to_string(),
-                    _dir: None,
-                    postgres: Some((admin_url, name)),
-                })
-            }
-        }
-    }
-
-    pub async fn drop_database(self) {
-        if let Some((admin_url, name)) = &self.postgres {
-            let mut admin = sqlx::PgConnection::connect(admin_url)
-                .await
-                .expect("PostgreSQL is reachable");
-            sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
-            )))
-            .execute(&mut admin)
-            .await
-            .expect("DROP DATABASE");
-            admin.close().await.expect("close");
-        }
-    }
-}
+pub use samverkan_test_support::{Backend, TestDatabase};
 
 /// A running server, killed when dropped.
 pub struct TestServer {
@@ -256,7 +182,7 @@ macro_rules! api_tests {
                 let server = TestServer::start(&database.url, &[$($arg),*]);
                 super::$test(&server).await;
                 drop(server);
-                database.drop_database().await;
+                drop(database);
             }
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

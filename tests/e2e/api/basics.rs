@@ -337,7 +337,7 @@ async fn a_lost_database_makes_the_server_unready_not_broken() {
     };
     let server = TestServer::start(&database.url, &[]);
     get(&server, "/ready").await.expect(StatusCode::OK);
-    database.drop_database().await;
+    drop(database);
     let ready = get(&server, "/ready").await;
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE, "{}", ready.body);
     get(&server, "/api/v1/organisations")
