@@ -3,11 +3,10 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
-use uuid::Uuid;
 
 use samverkan_domain::{
     FollowUp, FollowUpDetails, FollowUpId, FollowUpInput, FollowUpStatus, KnownRecords, MeetingId,
-    OrganisationId, OutcomeId, RecordMeta, ReferencedIds, RepresentativeId, ValidationErrors, time,
+    OrganisationId, OutcomeId, ReferencedIds, RepresentativeId, ValidationErrors, time,
 };
 
 use crate::Store;
@@ -16,7 +15,7 @@ use crate::entity::{follow_ups, meetings, outcomes};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::support::{Db, folded_contains, meta, search_text, stored};
-use crate::versioned::{Versioned, versioned_columns};
+use crate::versioned::{Versioned, versioned_record};
 
 const ENTITY: &str = "follow-up";
 /// The name on this list's cursors.
@@ -143,35 +142,10 @@ async fn check_people(db: &impl Db, details: &FollowUpDetails) -> StoreResult<()
 }
 
 impl Versioned for FollowUp {
-    versioned_columns!(follow_ups);
-    type Id = FollowUpId;
+    versioned_record!(follow_ups, FollowUpId, find: find, snapshot: snapshot, row: row);
     /// Its fields, and the day it was done when that is stated.
     type Change = (FollowUpDetails, Option<NaiveDate>);
     const ENTITY: &'static str = ENTITY;
-
-    fn uuid(id: FollowUpId) -> Uuid {
-        id.as_uuid()
-    }
-
-    fn meta(&self) -> &RecordMeta {
-        &self.meta
-    }
-
-    fn meta_mut(&mut self) -> &mut RecordMeta {
-        &mut self.meta
-    }
-
-    async fn load(db: &impl Db, id: FollowUpId) -> StoreResult<Self> {
-        find(db, id).await
-    }
-
-    fn snapshot(&self) -> StoreResult<serde_json::Value> {
-        snapshot(self)
-    }
-
-    fn row(&self) -> follow_ups::ActiveModel {
-        row(self).into_active_model()
-    }
 
     /// Only people who change are checked; moving to `done` stamps
     /// `completed_at` (on the day stated, or now), leaving it clears it.

@@ -13,8 +13,8 @@ use uuid::Uuid;
 use samverkan_domain::{
     AgendaItem, AgendaItemId, Attendance, AttendanceRole, AttendanceStatus, Attendee, FollowUp, KnownRecords,
     KnownRepresentative, Meeting, MeetingDetails, MeetingId, MeetingInput, MeetingKind, MeetingLog,
-    MeetingLogInput, MeetingRecords, MeetingStatus, OrganisationId, Outcome, OutcomeKind, RecordMeta,
-    ReferencedIds, RepresentativeId, Tags, time,
+    MeetingLogInput, MeetingRecords, MeetingStatus, OrganisationId, Outcome, OutcomeKind, ReferencedIds,
+    RepresentativeId, Tags, time,
 };
 
 use crate::audit::{Write, fields, fields_with};
@@ -25,7 +25,7 @@ use crate::entity::{
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::support::{Db, folded_contains, keyset_after, meta, search_text, stored, stored_unsigned};
-use crate::versioned::{Versioned, WriteKind, versioned_columns};
+use crate::versioned::{Versioned, WriteKind, versioned_record};
 use crate::{Store, engagement_facts, follow_ups as follow_up_rows, representatives as representative_rows};
 
 const ENTITY: &str = "meeting";
@@ -575,34 +575,9 @@ pub(crate) async fn audit_log(txn: &mut Write, records: &MeetingRecords) -> Stor
 
 /// A meeting's own fields as the audit trail keeps them.
 impl Versioned for Meeting {
-    versioned_columns!(meetings);
-    type Id = MeetingId;
+    versioned_record!(meetings, MeetingId, find: find_meeting, snapshot: meeting_snapshot, row: meeting_row);
     type Change = MeetingDetails;
     const ENTITY: &'static str = ENTITY;
-
-    fn uuid(id: MeetingId) -> Uuid {
-        id.as_uuid()
-    }
-
-    fn meta(&self) -> &RecordMeta {
-        &self.meta
-    }
-
-    fn meta_mut(&mut self) -> &mut RecordMeta {
-        &mut self.meta
-    }
-
-    async fn load(db: &impl Db, id: MeetingId) -> StoreResult<Self> {
-        find_meeting(db, id).await
-    }
-
-    fn snapshot(&self) -> StoreResult<serde_json::Value> {
-        meeting_snapshot(self)
-    }
-
-    fn row(&self) -> meetings::ActiveModel {
-        meeting_row(self).into_active_model()
-    }
 
     /// Only references that change are checked.
     async fn apply(&mut self, details: MeetingDetails, _now: DateTime<Utc>, db: &impl Db) -> StoreResult<()> {

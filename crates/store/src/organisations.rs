@@ -18,7 +18,7 @@ use crate::entity::{organisation_tags, organisations};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::support::{Db, folded_contains, keyset_after, meta, search_text, stored};
-use crate::versioned::{Versioned, WriteKind, versioned_columns};
+use crate::versioned::{Versioned, WriteKind, versioned_record};
 
 const ENTITY: &str = "organisation";
 /// The name on this list's cursors.
@@ -176,34 +176,9 @@ async fn replace_tags(db: &impl Db, organisation: &Organisation) -> StoreResult<
 }
 
 impl Versioned for Organisation {
-    versioned_columns!(organisations);
-    type Id = OrganisationId;
+    versioned_record!(organisations, OrganisationId, find: find, snapshot: snapshot, row: row);
     type Change = OrganisationDetails;
     const ENTITY: &'static str = ENTITY;
-
-    fn uuid(id: OrganisationId) -> Uuid {
-        id.as_uuid()
-    }
-
-    fn meta(&self) -> &RecordMeta {
-        &self.meta
-    }
-
-    fn meta_mut(&mut self) -> &mut RecordMeta {
-        &mut self.meta
-    }
-
-    async fn load(db: &impl Db, id: OrganisationId) -> StoreResult<Self> {
-        find(db, id).await
-    }
-
-    fn snapshot(&self) -> StoreResult<serde_json::Value> {
-        snapshot(self)
-    }
-
-    fn row(&self) -> organisations::ActiveModel {
-        row(self).into_active_model()
-    }
 
     async fn apply(
         &mut self,

@@ -3,8 +3,6 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
 
-use uuid::Uuid;
-
 use samverkan_domain::{
     OrganisationId, Partnership, PartnershipDetails, PartnershipId, PartnershipInput, PartnershipKind,
     PartnershipStatus, RecordMeta, ValidationErrors, time,
@@ -16,7 +14,7 @@ use crate::entity::{organisations, partnerships, representatives};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::support::{Db, meta, stored};
-use crate::versioned::{Versioned, versioned_columns};
+use crate::versioned::{Versioned, versioned_record};
 
 const ENTITY: &str = "partnership";
 /// The name on this list's cursors.
@@ -131,34 +129,9 @@ async fn check_references(db: &impl Db, details: &PartnershipDetails) -> StoreRe
 }
 
 impl Versioned for Partnership {
-    versioned_columns!(partnerships);
-    type Id = PartnershipId;
+    versioned_record!(partnerships, PartnershipId, find: find, snapshot: snapshot, row: row);
     type Change = PartnershipDetails;
     const ENTITY: &'static str = ENTITY;
-
-    fn uuid(id: PartnershipId) -> Uuid {
-        id.as_uuid()
-    }
-
-    fn meta(&self) -> &RecordMeta {
-        &self.meta
-    }
-
-    fn meta_mut(&mut self) -> &mut RecordMeta {
-        &mut self.meta
-    }
-
-    async fn load(db: &impl Db, id: PartnershipId) -> StoreResult<Self> {
-        find(db, id).await
-    }
-
-    fn snapshot(&self) -> StoreResult<serde_json::Value> {
-        snapshot(self)
-    }
-
-    fn row(&self) -> partnerships::ActiveModel {
-        row(self).into_active_model()
-    }
 
     /// Only references that change are checked: a partnership whose party
     /// was archived can still be ended.

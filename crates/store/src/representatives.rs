@@ -21,7 +21,7 @@ use crate::entity::{affiliations, organisations, representatives};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::support::{Db, folded_contains, keyset_after, meta, search_text};
-use crate::versioned::{Versioned, versioned_columns};
+use crate::versioned::{Versioned, versioned_record};
 
 const ENTITY: &str = "representative";
 /// The name on this list's cursors.
@@ -187,34 +187,9 @@ async fn ensure_live_organisation(db: &impl Db, field: &str, id: OrganisationId)
 
 /// Creates a representative, and their first affiliation, within the
 impl Versioned for Representative {
-    versioned_columns!(representatives);
-    type Id = RepresentativeId;
+    versioned_record!(representatives, RepresentativeId, find: find, snapshot: snapshot, row: row);
     type Change = RepresentativeDraft;
     const ENTITY: &'static str = ENTITY;
-
-    fn uuid(id: RepresentativeId) -> Uuid {
-        id.as_uuid()
-    }
-
-    fn meta(&self) -> &RecordMeta {
-        &self.meta
-    }
-
-    fn meta_mut(&mut self) -> &mut RecordMeta {
-        &mut self.meta
-    }
-
-    async fn load(db: &impl Db, id: RepresentativeId) -> StoreResult<Self> {
-        find(db, id).await
-    }
-
-    fn snapshot(&self) -> StoreResult<serde_json::Value> {
-        snapshot(self)
-    }
-
-    fn row(&self) -> representatives::ActiveModel {
-        row(self).into_active_model()
-    }
 
     /// A new organisation or title ends the current affiliation on the day
     /// of the change (Stockholm) and starts another, so past meetings keep

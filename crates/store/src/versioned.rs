@@ -14,6 +14,7 @@ use uuid::Uuid;
 use samverkan_domain::{RecordMeta, time};
 
 use crate::Store;
+use crate::audit::Write;
 use crate::error::StoreResult;
 use crate::support::{Db, check_version, guarded_update, refuse_archived};
 
@@ -38,6 +39,8 @@ pub(crate) trait Versioned: Sized + Send + Sync {
     const ENTITY: &'static str;
 
     fn uuid(id: Self::Id) -> Uuid;
+    /// This record's id.
+    fn uuid_of(&self) -> Uuid;
     fn meta(&self) -> &RecordMeta;
     fn meta_mut(&mut self) -> &mut RecordMeta;
 
@@ -72,11 +75,14 @@ pub(crate) trait Versioned: Sized + Send + Sync {
     }
 }
 
-/// Implements the column accessors of [`Versioned`] for an entity module
-/// whose table has the usual `id`, `version`, `updated_at`, `archived_at`.
-macro_rules! versioned_columns {
-    ($entity:ident) => {
+/// Implements what every [`Versioned`] record has alike: its table's usual
+/// columns (`id`, `version`, `updated_at`, `archived_at`), its id type (a
+/// typed UUID), its `meta` field, and its module's `find`, `snapshot` and
+/// `row` functions (each record's own mapping).
+macro_rules! versioned_record {
+    ($entity:ident, $id:ty, find: $find:path, snapshot: $snapshot:path, row: $row:path) => {
         type Entity = $entity::Entity;
+        type Id = $id;
 
         fn id_column() -> $entity::Column {
             $entity::Column::Id
@@ -93,9 +99,37 @@ macro_rules! versioned_columns {
         fn archived_at_column() -> $entity::Column {
             $entity::Column::ArchivedAt
         }
+
+        fn uuid(id: $id) -> uuid::Uuid {
+            id.as_uuid()
+        }
+
+        fn uuid_of(&self) -> uuid::Uuid {
+            self.id.as_uuid()
+        }
+
+        fn meta(&self) -> &samverkan_domain::RecordMeta {
+            &self.meta
+        }
+
+        fn meta_mut(&mut self) -> &mut samverkan_domain::RecordMeta {
+            &mut self.meta
+        }
+
+        async fn load(db: &impl $crate::support::Db, id: $id) -> $crate::error::StoreResult<Self> {
+            $find(db, id).await
+        }
+
+        fn snapshot(&self) -> $crate::error::StoreResult<serde_json::Value> {
+            $snapshot(self)
+        }
+
+        fn row(&self) -> $entity::ActiveModel {
+            sea_orm::IntoActiveModel::into_active_model($row(self))
+        }
     };
 }
-pub(crate) use versioned_columns;
+pub(crate) use versioned_record;
 
 impl Store {
     /// Applies `change` to the record `id` if it is still at
@@ -108,7 +142,7 @@ impl Store {
         change: R::Change,
     ) -> StoreResult<R> {
         let uuid = R::uuid(id);
-        let mut txn = self.begin_write().await?;
+        let txn = self.begin_write().await?;
         let mut record = R::load(&*txn, id).await?;
         check_version(R::ENTITY, uuid, expected_version, record.meta())?;
         refuse_archived(R::ENTITY, uuid, record.meta())?;
@@ -118,20 +152,8 @@ impl Store {
         let meta = record.meta_mut();
         meta.version += 1;
         meta.updated_at = now;
-        guarded_update(
-            &txn,
-            R::ENTITY,
-            R::id_column(),
-            R::version_column(),
-            uuid,
-            expected_version,
-            record.row().reset_all(),
-        )
-        .await?;
-        record.after_write(WriteKind::Revise, &*txn).await?;
-        txn.audit(R::ENTITY, uuid, "update", Some(before), Some(record.snapshot()?))
-            .await?;
-        txn.commit().await?;
+        let changes = record.row().reset_all();
+        write(txn, &record, expected_version, changes, WriteKind::Revise, before).await?;
         Ok(record)
     }
 
@@ -144,7 +166,7 @@ impl Store {
         expected_version: Option<i32>,
     ) -> StoreResult<R> {
         let uuid = R::uuid(id);
-        let mut txn = self.begin_write().await?;
+        let txn = self.begin_write().await?;
         let mut record = R::load(&*txn, id).await?;
         let version = expected_version.unwrap_or(record.meta().version);
         check_version(R::ENTITY, uuid, version, record.meta())?;
@@ -161,20 +183,39 @@ impl Store {
         changes.set(R::archived_at_column(), Value::from(Some(now)));
         changes.set(R::updated_at_column(), Value::from(now));
         changes.set(R::version_column(), Value::from(record.meta().version));
-        guarded_update(
-            &txn,
-            R::ENTITY,
-            R::id_column(),
-            R::version_column(),
-            uuid,
-            version,
-            changes,
-        )
-        .await?;
-        record.after_write(WriteKind::Archive, &*txn).await?;
-        txn.audit(R::ENTITY, uuid, "archive", Some(before), Some(record.snapshot()?))
-            .await?;
-        txn.commit().await?;
+        write(txn, &record, version, changes, WriteKind::Archive, before).await?;
         Ok(record)
     }
+}
+
+/// The end every versioned write shares: the row under its expected
+/// version, what the record keeps beside it, the audit event (what was
+/// `before`, and is now), the commit.
+async fn write<R: Versioned>(
+    mut txn: Write,
+    record: &R,
+    expected_version: i32,
+    changes: <R::Entity as EntityTrait>::ActiveModel,
+    kind: WriteKind,
+    before: serde_json::Value,
+) -> StoreResult<()> {
+    let uuid = record.uuid_of();
+    guarded_update(
+        &txn,
+        R::ENTITY,
+        R::id_column(),
+        R::version_column(),
+        uuid,
+        expected_version,
+        changes,
+    )
+    .await?;
+    record.after_write(kind, &*txn).await?;
+    let action = match kind {
+        WriteKind::Revise => "update",
+        WriteKind::Archive => "archive",
+    };
+    txn.audit(R::ENTITY, uuid, action, Some(before), Some(record.snapshot()?))
+        .await?;
+    txn.commit().await
 }

@@ -5,7 +5,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Connection as _;
 
-use super::{Answer, send_with};
+use super::{Answer, get, send_with};
 use crate::api_tests;
 use crate::server::{TestServer, client_with_token};
 
@@ -91,15 +91,7 @@ fn allows(role: &str, permission: &str) -> bool {
 }
 
 async fn every_route_has_a_rule_and_every_role_meets_it(server: &TestServer) {
-    let document: Value = server
-        .client
-        .get(server.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let document = get(server, "/api/openapi.json").await.expect(StatusCode::OK);
     let mut clients = vec![("none", reqwest::Client::new())];
     for role in ["admin", "strategist", "manager", "viewer"] {
         clients.push((role, client_with_token(&server.token_with_role(role))));
@@ -466,7 +458,7 @@ async fn every_change_is_in_the_history_with_who_made_it(server: &TestServer) {
     )
     .await
     .expect_problem(StatusCode::CONFLICT, None);
-    let history = super::get(server, &format!("/api/v1/organisations/{id}/history"))
+    let history = get(server, &format!("/api/v1/organisations/{id}/history"))
         .await
         .expect(StatusCode::OK);
     let events = history["items"].as_array().unwrap();
@@ -476,14 +468,14 @@ async fn every_change_is_in_the_history_with_who_made_it(server: &TestServer) {
     assert_eq!(events[0]["before"]["name"], "Vänersborgs kommun");
     assert_eq!(events[0]["after"]["name"], "Melleruds kommun");
 
-    let trail = super::get(
+    let trail = get(
         server,
         &format!("/api/v1/audit?entity=organisation&entity_id={id}"),
     )
     .await
     .expect(StatusCode::OK);
     assert_eq!(trail["items"].as_array().unwrap().len(), 2);
-    super::get(
+    get(
         server,
         "/api/v1/organisations/0190c2d4-6a8e-7d1c-9b7e-000000000000/history",
     )

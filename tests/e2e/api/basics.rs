@@ -215,15 +215,7 @@ async fn errors_are_problems_and_write_nothing(server: &TestServer) {
 async fn a_405_carries_allow() {
     let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
     let server = TestServer::start(&database.url, &[]);
-    let spec: Value = server
-        .client
-        .get(server.url("/api/openapi.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let spec = get(&server, "/api/openapi.json").await.expect(StatusCode::OK);
     let id = "0190c2d4-6a8e-7d1c-9b7e-3f1f7d2a9c01";
     let mut checked = 0;
     for (path, operations) in spec["paths"].as_object().unwrap() {
