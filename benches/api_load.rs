@@ -183,8 +183,17 @@ impl Server {
         let log_file = File::create(log).expect("create the server log");
         let mut command = Command::new(env!("CARGO_BIN_EXE_samverkan"));
         command
-            // One token drives the whole load: no per-token rate limit.
-            .args(["serve", "--bind", "127.0.0.1:0", "--rate-limit", "0"])
+            // One token and one address drive the whole load, standing for
+            // many clients: no per-token rate limit, no per-address cap.
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--rate-limit",
+                "0",
+                "--max-connections-per-client",
+                "0",
+            ])
             .env("SAMVERKAN_DATABASE_URL", database_url)
             .env_remove("RUST_LOG")
             .stdin(Stdio::null())

@@ -62,7 +62,9 @@ enum Command {
         header_timeout: u64,
         /// Connections one client address may hold at once; one more is
         /// answered 503. 0: no cap (behind a proxy, which should cap them).
-        #[arg(long, env = "SAMVERKAN_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 64)]
+        /// The default leaves room for an office behind one NAT address (a
+        /// browser holds up to six per server).
+        #[arg(long, env = "SAMVERKAN_MAX_CONNECTIONS_PER_CLIENT", default_value_t = 256)]
         max_connections_per_client: usize,
         #[command(flatten)]
         health: HealthArgs,

@@ -42,7 +42,7 @@ impl Default for ConnectionLimits {
     fn default() -> Self {
         Self {
             header_timeout: Duration::from_secs(10),
-            max_per_client: NonZeroUsize::new(64),
+            max_per_client: NonZeroUsize::new(256),
         }
     }
 }
