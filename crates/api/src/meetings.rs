@@ -30,6 +30,11 @@ fn invalid(field: domain::FieldError) -> ApiError {
     ApiError::validation(field.into())
 }
 
+/// A part the meeting does not have (asked for before any write): 404.
+fn part_not_found(part: &'static str, id: Uuid) -> ApiError {
+    samverkan_store::StoreError::NotFound { entity: part, id }.into()
+}
+
 /// A part the store has just written and yet does not return: the store
 /// broke its own rule, a 500 that is logged (not a 404, which would tell
 /// the client its write failed).
@@ -330,7 +335,7 @@ impl MeetingsApi {
             .agenda
             .iter()
             .find(|i| i.id == item_id)
-            .ok_or_else(|| part_missing("agenda item", item_id.as_uuid()))?;
+            .ok_or_else(|| part_not_found("agenda item", item_id.as_uuid()))?;
         let mut input = AgendaItemInput {
             title: body.title.unwrap_or_else(|| item.title.clone()),
             description: item.description.clone(),
@@ -430,7 +435,7 @@ impl MeetingsApi {
             .outcomes
             .iter()
             .find(|o| o.id == outcome_id)
-            .ok_or_else(|| part_missing("outcome", outcome_id.as_uuid()))?;
+            .ok_or_else(|| part_not_found("outcome", outcome_id.as_uuid()))?;
         let mut agenda_item_id = outcome.agenda_item_id.map(|id| id.as_uuid());
         patch(body.agenda_item_id, &mut agenda_item_id);
         let version = body.version.or(Some(current.meeting.meta.version));

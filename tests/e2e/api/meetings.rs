@@ -10,7 +10,35 @@ api_tests!(
     a_broken_rule_anywhere_in_a_meeting_writes_nothing,
     parts_of_a_logged_meeting_change_under_its_version,
     concurrent_meeting_logs_all_succeed,
+    an_unknown_part_is_not_found,
 );
+
+/// Changing an agenda item or outcome the meeting does not have is a 404
+/// (Schemathesis found it answered 500 once a missing part after a write
+/// became an internal error).
+async fn an_unknown_part_is_not_found(server: &TestServer) {
+    let (_, meeting) = log_seed_day(server).await;
+    let id = meeting["id"].as_str().unwrap();
+    let unknown = "e3e70682-c209-1cac-a29f-6fbed82c07cd";
+    for (path, body) in [
+        (
+            format!("/api/v1/meetings/{id}/agenda/{unknown}"),
+            json!({ "title": "Ny rubrik" }),
+        ),
+        (
+            format!("/api/v1/meetings/{id}/outcomes/{unknown}"),
+            json!({ "text": "Ny text" }),
+        ),
+        (
+            format!("/api/v1/meetings/{id}/attendees/{unknown}"),
+            json!({ "status": "absent" }),
+        ),
+    ] {
+        patch(server, &path, &body)
+            .await
+            .expect_problem(StatusCode::NOT_FOUND, None);
+    }
+}
 
 /// Compares what was sent with what was stored, member by member.
 fn assert_sent(sent: &Value, stored: &Value, path: &str) {
