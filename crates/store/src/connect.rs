@@ -155,7 +155,13 @@ impl Store {
         .await?;
         let writer = if sqlite {
             // Writers wait their turn as long as SQLite itself would let them.
-            Some(Database::connect(Self::options(url, &store_options, 1, SQLITE_BUSY_TIMEOUT)).await?)
+            let mut options = Self::options(url, &store_options, 1, SQLITE_BUSY_TIMEOUT);
+            // Only the writer commits: only its transactions can fail to end
+            // (a full disk), so only it pays for asking SQLite itself.
+            options.map_sqlx_sqlite_pool_opts(|pool| {
+                pool.after_release(|connection, _| Box::pin(sqlite_connection_is_clean(connection)))
+            });
+            Some(Database::connect(options).await?)
         } else {
             None
         };
@@ -222,7 +228,9 @@ impl Store {
                 }
             })
             .map_sqlx_sqlite_pool_opts(|pool| {
-                pool.after_release(|connection, _| Box::pin(sqlite_connection_is_clean(connection)))
+                pool.after_release(|connection, _| {
+                    Box::pin(std::future::ready(Ok(!connection.is_in_transaction())))
+                })
             })
             .map_sqlx_postgres_pool_opts(|pool| {
                 pool.after_release(|connection, _| {
@@ -335,8 +343,9 @@ impl Store {
 /// transaction back itself while the driver, whose `ROLLBACK` then failed,
 /// still counts it open; or the other way round. Either way the connection
 /// is closed (which rolls back whatever is open) and the pool opens a new
-/// one. Two statements per write; the reads' connections never begin
-/// transactions of their own and pay nothing but the count's check.
+/// one. Two statements per write transaction, on the writer only: the
+/// readers' connections cannot fail a `COMMIT` for want of room, and are
+/// checked by the driver's count alone.
 async fn sqlite_connection_is_clean(connection: &mut SqliteConnection) -> Result<bool, SqlxError> {
     if connection.is_in_transaction() {
         tracing::warn!("closing a database connection left inside a transaction");
