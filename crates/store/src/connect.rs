@@ -1,14 +1,15 @@
 //! Opening the database: SQLite (a file, the embedded default) or PostgreSQL.
 
+use std::str::FromStr;
 use std::time::Duration;
 
 use samverkan_migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteConnection, SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::sqlx::{Connection, Error as SqlxError, Executor};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, DbErr, RuntimeErr};
 
 use crate::audit::Actor;
-use crate::error::{StoreError, StoreResult};
+use crate::error::{StoreError, StoreResult, is_sqlite_busy};
 
 /// The database URL used when none is given: a file beside the working
 /// directory, created when missing.
@@ -146,6 +147,9 @@ impl Store {
     /// [`Store::connect`] with options.
     pub async fn connect_with(url: &str, store_options: StoreOptions) -> StoreResult<Self> {
         let sqlite = url.starts_with("sqlite:");
+        if sqlite {
+            turn_to_write_ahead_logging(url).await?;
+        }
         let db = Database::connect(Self::options(
             url,
             &store_options,
@@ -215,7 +219,6 @@ impl Store {
             .map_sqlx_sqlite_opts(move |options| {
                 let options = options
                     .foreign_keys(true)
-                    .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(SQLITE_BUSY_TIMEOUT)
                     .pragma("temp_store", "memory")
@@ -334,6 +337,38 @@ impl Store {
         }
         self.db.close().await?;
         Ok(())
+    }
+}
+
+/// Turns the SQLite file at `url` to write-ahead logging (a lasting property
+/// of the file, so the pools' connections need not ask for it), creating
+/// the file if `url` says so. The switch takes an exclusive lock that
+/// SQLite's busy handler does not wait for: a process opening a new file
+/// while another is switching it or reading it (servers scaling out start
+/// together) is answered "database is locked" at once. It tries again,
+/// briefly, for as long as SQLite would wait for any other lock. Once the
+/// file is in WAL mode, asking again takes no lock.
+async fn turn_to_write_ahead_logging(url: &str) -> StoreResult<()> {
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|error| StoreError::Unavailable(format!("{url}: {error}")))?
+        .journal_mode(SqliteJournalMode::Wal)
+        .busy_timeout(SQLITE_BUSY_TIMEOUT);
+    let started = std::time::Instant::now();
+    let mut pause = Duration::from_millis(5);
+    loop {
+        let error = match SqliteConnection::connect_with(&options).await {
+            Ok(connection) => match connection.close().await {
+                Ok(()) => return Ok(()),
+                Err(error) => error,
+            },
+            Err(error) => error,
+        };
+        let error = DbErr::Conn(RuntimeErr::SqlxError(error.into()));
+        if !is_sqlite_busy(&error) || started.elapsed() >= SQLITE_BUSY_TIMEOUT {
+            return Err(error.into());
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 2).min(Duration::from_millis(200));
     }
 }
 

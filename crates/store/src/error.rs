@@ -95,24 +95,50 @@ impl From<DbErr> for StoreError {
 /// PostgreSQL's class 53 "insufficient resources" for disk (`53100`
 /// `disk_full`).
 fn is_storage_full(error: &DbErr) -> bool {
-    let (DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error))) = error
-    else {
-        return false;
-    };
-    let SqlxError::Database(error) = &**error else {
-        return false;
-    };
-    let Some(code) = error.code() else {
-        return false;
-    };
-    if error.try_downcast_ref::<SqliteError>().is_some() {
-        // The primary result code is the low byte of an extended one.
-        code.parse::<i32>().is_ok_and(|code| code & 0xff == SQLITE_FULL)
-    } else {
-        code == POSTGRES_DISK_FULL
+    match database_code(error) {
+        Some(DatabaseCode::Sqlite(code)) => code == SQLITE_FULL,
+        Some(DatabaseCode::Postgres(code)) => code == POSTGRES_DISK_FULL,
+        None => false,
     }
 }
 
+/// Whether SQLite answered `SQLITE_BUSY` (5, "database is locked") where
+/// its busy handler does not wait: turning a new file to write-ahead
+/// logging while another connection opens it.
+pub(crate) fn is_sqlite_busy(error: &DbErr) -> bool {
+    matches!(database_code(error), Some(DatabaseCode::Sqlite(SQLITE_BUSY)))
+}
+
+/// A database's own code for an error it returned.
+enum DatabaseCode {
+    /// SQLite's primary result code.
+    Sqlite(i32),
+    /// PostgreSQL's SQLSTATE.
+    Postgres(String),
+}
+
+fn database_code(error: &DbErr) -> Option<DatabaseCode> {
+    let (DbErr::Exec(RuntimeErr::SqlxError(error))
+    | DbErr::Query(RuntimeErr::SqlxError(error))
+    | DbErr::Conn(RuntimeErr::SqlxError(error))) = error
+    else {
+        return None;
+    };
+    let SqlxError::Database(error) = &**error else {
+        return None;
+    };
+    let code = error.code()?;
+    if error.try_downcast_ref::<SqliteError>().is_some() {
+        // The primary result code is the low byte of an extended one.
+        code.parse::<i32>()
+            .ok()
+            .map(|code| DatabaseCode::Sqlite(code & 0xff))
+    } else {
+        Some(DatabaseCode::Postgres(code.into_owned()))
+    }
+}
+
+const SQLITE_BUSY: i32 = 5;
 const SQLITE_FULL: i32 = 13;
 const POSTGRES_DISK_FULL: &str = "53100";
 

@@ -13,6 +13,7 @@ mod harness;
 mod insights;
 mod meeting_parts;
 mod meetings;
+mod opening;
 mod organisations;
 mod partnerships;
 mod representatives;
