@@ -8,6 +8,7 @@ use samverkan_store::{DEFAULT_DATABASE_URL, PageRequest, Store};
 use tracing_subscriber::EnvFilter;
 
 mod report;
+mod web_args;
 
 /// Samverkan: a tracker for strategic partnerships between organisations.
 #[derive(Debug, Parser)]
@@ -68,6 +69,8 @@ enum Command {
         max_connections_per_client: usize,
         #[command(flatten)]
         health: HealthArgs,
+        #[command(flatten)]
+        web: web_args::WebArgs,
     },
     /// Apply the database migrations.
     Migrate,
@@ -237,6 +240,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             header_timeout,
             max_connections_per_client,
             health,
+            web,
         } => {
             let health = health.thresholds()?;
             let config = samverkan_api::ServeConfig {
@@ -255,6 +259,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     },
                 },
                 health,
+                web: web.config()?,
             };
             samverkan_api::serve(config).await?;
         }

@@ -101,8 +101,25 @@ pub fn openapi_json(store: &Store) -> String {
     api_service(store, HealthThresholds::default()).spec()
 }
 
-/// The whole HTTP application: API, documentation, limits, logging.
-pub fn app(store: Store, limits: &HttpLimits, thresholds: HealthThresholds) -> impl Endpoint + use<> {
+/// Whether a path belongs to the API (and its documentation and probes)
+/// rather than to the web interface. The two answer differently (problem
+/// JSON and tokens; pages and sessions), so a request goes to exactly one.
+pub fn is_api_path(path: &str) -> bool {
+    path.starts_with("/api/")
+        || path == "/docs"
+        || path.starts_with("/docs/")
+        || path == "/health"
+        || path == "/ready"
+}
+
+/// The whole HTTP application: API, documentation and pages, limits,
+/// logging.
+pub fn app(
+    store: Store,
+    limits: &HttpLimits,
+    thresholds: HealthThresholds,
+    web: samverkan_web::WebConfig,
+) -> impl Endpoint + use<> {
     let service = api_service(&store, thresholds);
     let allowed = std::sync::Arc::new(middleware::AllowedMethods::from_spec(
         &service.spec(),
@@ -111,7 +128,7 @@ pub fn app(store: Store, limits: &HttpLimits, thresholds: HealthThresholds) -> i
     let spec = service.spec_endpoint();
     let docs = service.swagger_ui();
     let timeout = limits.request_timeout;
-    Route::new()
+    let api = Route::new()
         .nest("/", service)
         .at("/api/openapi.json", spec)
         .nest("/docs", docs)
@@ -120,15 +137,36 @@ pub fn app(store: Store, limits: &HttpLimits, thresholds: HealthThresholds) -> i
         // request whose token is valid, and within the request's time limit.
         .around(middleware::limit_body)
         .around(auth::authenticate_first)
-        .around(move |next, request| hardening::time_limit(next, request, timeout))
-        .data(store)
         .data(TokenRateLimit::new(limits))
         .with_if(!limits.cors_origins.is_empty(), hardening::cors(limits))
         .catch_all_error(problem::into_problem)
         .around(move |next, request| {
             let allowed = std::sync::Arc::clone(&allowed);
             async move { middleware::allow_header(next, request, &allowed).await }
-        })
+        });
+    let pages = samverkan_web::pages(store.clone(), thresholds, web).around(middleware::limit_body);
+    Split { api, pages }
+        .around(move |next, request| hardening::time_limit(next, request, timeout))
+        .data(store)
         .around(hardening::security_headers)
         .around(middleware::log_request)
+}
+
+/// Sends each request to the API or to the pages, by its path.
+struct Split<A, P> {
+    api: A,
+    pages: P,
+}
+
+impl<A: Endpoint, P: Endpoint> Endpoint for Split<A, P> {
+    type Output = poem::Response;
+
+    async fn call(&self, request: poem::Request) -> poem::Result<Self::Output> {
+        use poem::IntoResponse;
+        if is_api_path(request.uri().path()) {
+            self.api.call(request).await.map(IntoResponse::into_response)
+        } else {
+            self.pages.call(request).await.map(IntoResponse::into_response)
+        }
+    }
 }

@@ -27,6 +27,8 @@ pub struct ServeConfig {
     pub limits: crate::HttpLimits,
     /// When engagement counts as `new`, `active`, `cooling` or `dormant`.
     pub health: samverkan_domain::HealthThresholds,
+    /// How the web interface is served.
+    pub web: samverkan_web::WebConfig,
 }
 
 /// Migrates (under a lock, so several servers may start at once), then serves
@@ -64,7 +66,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     // Printed, not only logged: scripts and tests read the port from here.
     println!("listening on http://{address}");
     tracing::info!(%address, "listening");
-    let app = crate::app(store.clone(), &config.limits, config.health);
+    let app = crate::app(store.clone(), &config.limits, config.health, config.web.clone());
     crate::listener::serve(listener, app, &config.limits.connections, shutdown, GRACE_PERIOD).await?;
     tracing::info!("shutting down: closing the database");
     store.close().await?;

@@ -1,0 +1,187 @@
+//! Every word the pages show that is not user data, in Swedish (the
+//! default) and English, and the Swedish and English ways of writing dates,
+//! times and numbers.
+//!
+//! A label is one line of [`labels!`]: its Swedish and its English text side
+//! by side, so a label cannot exist in one language only (the macro does not
+//! compile without both), and templates hold no words of their own (a test
+//! walks them). Names of kinds and statuses are the reports' own
+//! ([`samverkan_report::Translated`]), so a page and a report never call the
+//! same thing by two names.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use samverkan_domain::time::ZONE;
+use samverkan_report::{Lang, display, labels};
+
+macro_rules! labels {
+    ($($name:ident: $sv:literal / $en:literal,)+) => {
+        /// The fixed texts of the pages in one language.
+        #[derive(Debug)]
+        pub struct Labels {
+            /// The BCP 47 tag, for `<html lang>`.
+            pub lang: &'static str,
+            $(pub $name: &'static str,)+
+        }
+
+        pub static SV: Labels = Labels { lang: "sv", $($name: $sv,)+ };
+        pub static EN: Labels = Labels { lang: "en", $($name: $en,)+ };
+
+        impl Labels {
+            /// Every label, by name: for the tests.
+            #[cfg(test)]
+            pub fn all(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($name), self.$name)),+]
+            }
+        }
+    };
+}
+
+labels! {
+    // The frame of every page.
+    service_name: "Samverkan" / "Samverkan",
+    skip_to_content: "Till huvudinnehållet" / "Skip to main content",
+    main_navigation: "Huvudmeny" / "Main navigation",
+    nav_start: "Start" / "Home",
+    nav_organisations: "Organisationer" / "Organisations",
+    nav_people: "Personer" / "People",
+    nav_meetings: "Möten" / "Meetings",
+    nav_follow_ups: "Uppföljningar" / "Follow-ups",
+    nav_partnerships: "Partnerskap" / "Partnerships",
+    nav_engagement: "Engagemang" / "Engagement",
+    nav_search: "Sök" / "Search",
+    my_account: "Mitt konto" / "My account",
+    signed_in_as: "Inloggad som" / "Signed in as",
+    sign_out: "Logga ut" / "Sign out",
+    accessibility: "Tillgänglighet" / "Accessibility",
+    other_language: "In English" / "På svenska",
+    other_language_tag: "en" / "sv",
+    api_documentation: "API-dokumentation" / "API documentation",
+    error_prefix: "Fel:" / "Error:",
+    there_is_a_problem: "Det finns ett problem" / "There is a problem",
+
+    // Signing in.
+    sign_in: "Logga in" / "Sign in",
+    sign_in_lead: "Logga in med din e-postadress och ditt lösenord." / "Sign in with your e-mail address and password.",
+    email: "E-postadress" / "E-mail address",
+    password: "Lösenord" / "Password",
+    wrong_credentials: "Fel e-postadress eller lösenord." / "Wrong e-mail address or password.",
+    enter_email: "Ange din e-postadress." / "Enter your e-mail address.",
+    enter_password: "Ange ditt lösenord." / "Enter your password.",
+    too_many_attempts_title: "För många misslyckade inloggningar" / "Too many failed sign-ins",
+    too_many_attempts_until: "Försök igen tidigast" / "Try again at the earliest at",
+    signed_out: "Du är utloggad." / "You have signed out.",
+    session_ended: "Du behöver logga in igen." / "You need to sign in again.",
+    no_password_hint: "Har du inget lösenord? Be en administratör sätta ett." / "No password? Ask an administrator to set one.",
+
+    // Error pages.
+    not_found_title: "Sidan finns inte" / "Page not found",
+    not_found_body: "Kontrollera adressen. Sidan kan ha flyttats eller tagits bort." / "Check the address. The page may have moved or been removed.",
+    forbidden_title: "Du har inte behörighet" / "You do not have access",
+    forbidden_body: "Din roll får inte se den här sidan. Kontakta en administratör om du behöver den." / "Your role may not see this page. Contact an administrator if you need it.",
+    expired_form_title: "Formuläret har gått ut" / "The form has expired",
+    expired_form_body: "Ladda om sidan och försök igen. Inget har sparats." / "Reload the page and try again. Nothing was saved.",
+    unavailable_title: "Tjänsten är inte tillgänglig just nu" / "The service is not available right now",
+    unavailable_body: "Försök igen om en stund. Inget har sparats." / "Try again in a moment. Nothing was saved.",
+    storage_full_title: "Lagringen är full" / "Storage is full",
+    storage_full_body: "Inget kunde sparas eftersom databasens disk är full. Kontakta den som driftar Samverkan." / "Nothing could be saved because the database's disk is full. Contact whoever runs Samverkan.",
+    internal_error_title: "Något gick fel" / "Something went wrong",
+    internal_error_body: "Ett fel uppstod hos oss. Försök igen; kvarstår felet, kontakta den som driftar Samverkan." / "An error occurred on our side. Try again; if it persists, contact whoever runs Samverkan.",
+    bad_request_title: "Felaktig förfrågan" / "Bad request",
+    bad_request_body: "Adressen eller formuläret innehöll något som inte kunde läsas." / "The address or form held something that could not be read.",
+    back_to_start: "Till startsidan" / "Go to the home page",
+
+    // The accessibility statement (lag 2018:1937, DIGG's model).
+    accessibility_title: "Tillgänglighetsredogörelse" / "Accessibility statement",
+    accessibility_intro: "Samverkan ska kunna användas av alla. Den här redogörelsen beskriver hur webbplatsen uppfyller lagen (2018:1937) om tillgänglighet till digital offentlig service, kända brister och hur du kan rapportera problem." / "Samverkan should be usable by everyone. This statement describes how the site meets the Swedish act (2018:1937) on accessibility to digital public services, the known shortcomings, and how you can report problems.",
+    accessibility_status_heading: "Hur tillgänglig är webbplatsen?" / "How accessible is the site?",
+    accessibility_status_body: "Webbplatsen är byggd för att uppfylla WCAG 2.1 nivå AA. Varje sida provas automatiskt med axe-core i en webbläsare vid varje ändring, och alla sidor fungerar utan JavaScript och med enbart tangentbord." / "The site is built to meet WCAG 2.1 level AA. Every page is tested automatically with axe-core in a browser at every change, and every page works without JavaScript and with a keyboard alone.",
+    accessibility_known_heading: "Kända brister" / "Known shortcomings",
+    accessibility_known_body: "Diagrammen har en textbeskrivning och en tabell med samma siffror bredvid sig; själva bilden går inte att navigera i. Automatiska prov hittar inte alla brister: hör av dig om du stöter på något." / "Charts have a text description and a table of the same figures beside them; the image itself cannot be navigated. Automatic tests do not find every shortcoming: tell us if you meet one.",
+    accessibility_contact_heading: "Kontakta oss" / "Contact us",
+    accessibility_contact_body: "Om du inte kan använda någon del av webbplatsen, eller vill rapportera en brist, kontakta" / "If you cannot use some part of the site, or want to report a shortcoming, contact",
+    accessibility_supervision_heading: "Tillsyn" / "Supervision",
+    accessibility_supervision_body: "Myndigheten för digital förvaltning (DIGG) har ansvar för tillsyn över lagen. Om du inte är nöjd med hur vi hanterar dina synpunkter kan du kontakta DIGG:s anmälningsfunktion." / "The Agency for Digital Government (DIGG) supervises the act. If you are not satisfied with how we handle your feedback, you can contact DIGG's reporting service.",
+    accessibility_digg_link: "Anmäl bristande tillgänglighet till DIGG" / "Report inaccessibility to DIGG",
+}
+
+/// The labels of a language.
+pub fn labels(lang: Lang) -> &'static Labels {
+    match lang {
+        Lang::Sv => &SV,
+        Lang::En => &EN,
+    }
+}
+
+/// Dates, times and numbers as a page in `lang` writes them: Swedish and
+/// English conventions, 24-hour clock, every instant in Europe/Stockholm.
+#[derive(Debug, Clone, Copy)]
+pub struct Fmt {
+    pub lang: Lang,
+}
+
+impl Fmt {
+    /// "26 april 2024" / "26 April 2024".
+    pub fn date(&self, date: &NaiveDate) -> String {
+        labels::long_date(self.lang, *date)
+    }
+
+    /// "26 april 2024 kl. 09:30" / "26 April 2024, 09:30", in Stockholm.
+    pub fn date_time(&self, instant: &DateTime<Utc>) -> String {
+        let local = instant.with_timezone(&ZONE);
+        let date = labels::long_date(self.lang, local.date_naive());
+        let time = local.format("%H:%M");
+        match self.lang {
+            Lang::Sv => format!("{date} kl. {time}"),
+            Lang::En => format!("{date}, {time}"),
+        }
+    }
+
+    /// "09:30": a time of day in Stockholm.
+    pub fn time(&self, instant: &DateTime<Utc>) -> String {
+        instant.with_timezone(&ZONE).format("%H:%M").to_string()
+    }
+
+    /// The machine-readable form for `<time datetime>`.
+    pub fn iso(&self, instant: &DateTime<Utc>) -> String {
+        instant.with_timezone(&ZONE).to_rfc3339()
+    }
+
+    /// "1 234" / "1,234".
+    pub fn number(&self, number: &i64) -> String {
+        display::integer(self.lang, *number)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_label_has_text_in_both_languages_and_they_differ() {
+        // Words that are the same in both languages.
+        const SAME: &[&str] = &["service_name"];
+        for ((name, sv), (_, en)) in SV.all().into_iter().zip(EN.all()) {
+            assert!(!sv.trim().is_empty() && !en.trim().is_empty(), "{name} is empty");
+            if !SAME.contains(&name) {
+                assert_ne!(sv, en, "{name} is not translated");
+            }
+        }
+    }
+
+    #[test]
+    fn dates_and_times_follow_each_language() {
+        use chrono::TimeZone;
+        let instant = Utc.with_ymd_and_hms(2024, 4, 26, 7, 30, 0).unwrap();
+        assert_eq!(
+            Fmt { lang: Lang::Sv }.date_time(&instant),
+            "26 april 2024 kl. 09:30"
+        );
+        assert_eq!(Fmt { lang: Lang::En }.date_time(&instant), "26 April 2024, 09:30");
+        let winter = Utc.with_ymd_and_hms(2024, 12, 31, 23, 15, 0).unwrap();
+        assert_eq!(
+            Fmt { lang: Lang::Sv }.date_time(&winter),
+            "1 januari 2025 kl. 00:15"
+        );
+        assert_eq!(Fmt { lang: Lang::Sv }.number(&1234567), "1 234 567");
+    }
+}

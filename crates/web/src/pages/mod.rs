@@ -1,0 +1,3 @@
+//! One module per page (or group of pages of one record).
+
+pub mod accessibility;

@@ -1,0 +1,7 @@
+//! The web interface, as people use it: in a headless Chromium (`browser`),
+//! checked by axe-core (`axe`), and over plain HTTP where a browser adds
+//! nothing (cookies, headers, refusals).
+
+mod axe;
+mod browser;
+mod tour;
