@@ -163,6 +163,21 @@ string_enum!(
 );
 
 string_enum!(
+    /// The language a user reads Samverkan in: Swedish unless they choose
+    /// English.
+    Language {
+        Sv => "sv",
+        En => "en",
+    }
+);
+
+impl Default for Language {
+    fn default() -> Self {
+        Self::Sv
+    }
+}
+
+string_enum!(
     /// How an organisation's engagement stands at the end of a period (see
     /// `docs/engagement.md` and [`crate::HealthThresholds`]).
     Health {

@@ -7,8 +7,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use samverkan_domain::{
-    ApiToken, Email, Role, TokenId, TokenRefusal, TokenSecret, User, UserDetails, UserId, ValidationErrors,
-    time,
+    ApiToken, Email, Language, Role, TokenId, TokenRefusal, TokenSecret, User, UserDetails, UserId,
+    ValidationErrors, time,
 };
 
 use crate::Store;
@@ -50,6 +50,7 @@ fn user_row(user: &User) -> users::Model {
         display_name: user.details.display_name.clone(),
         representative_id: user.details.representative_id.map(|id| id.as_uuid()),
         disabled_at: user.disabled_at,
+        language: user.language.as_str().to_owned(),
         created_at: user.created_at,
         updated_at: user.updated_at,
     }
@@ -65,6 +66,7 @@ fn user_from_row(row: users::Model) -> StoreResult<User> {
             representative_id: row.representative_id.map(Into::into),
         },
         disabled_at: row.disabled_at,
+        language: stored(USER, row.id, Language::parse("language", &row.language))?,
         created_at: row.created_at,
         updated_at: row.updated_at,
     })
@@ -111,6 +113,7 @@ impl Store {
             id: UserId::new(),
             details,
             disabled_at: None,
+            language: Language::default(),
             created_at: now,
             updated_at: now,
         };
