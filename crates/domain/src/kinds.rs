@@ -171,6 +171,9 @@ string_enum!(
     }
 );
 
+// `string_enum!` derives the same traits for every set, and most have no
+// default: this one's is written out.
+#[expect(clippy::derivable_impls, reason = "the derives come from string_enum!")]
 impl Default for Language {
     fn default() -> Self {
         Self::Sv
