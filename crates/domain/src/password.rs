@@ -52,6 +52,45 @@ impl Password {
         Ok(Self(normalized))
     }
 
+    /// Letters and digits that cannot be mistaken for one another when read
+    /// off a screen (no 0/O, 1/l/I): 5.7 bits a character.
+    const GENERATED_ALPHABET: &'static [u8] = b"abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    /// A random password of `chars` characters (at least [`Self::MIN_CHARS`])
+    /// from the operating system's random number generator, for a person to
+    /// be handed (the demo's users).
+    pub fn generate(chars: usize) -> Result<Self, RandomnessUnavailable> {
+        let alphabet = Self::GENERATED_ALPHABET;
+        // Bytes at or past the last whole multiple of the alphabet are
+        // drawn again, so that every character is equally likely.
+        let fair = 256 - 256 % alphabet.len();
+        let wanted = chars.max(Self::MIN_CHARS);
+        let mut out = String::with_capacity(wanted);
+        let mut buffer = [0u8; 64];
+        while out.len() < wanted {
+            getrandom::fill(&mut buffer).map_err(|error| RandomnessUnavailable(error.to_string()))?;
+            for byte in buffer
+                .iter()
+                .map(|byte| usize::from(*byte))
+                .filter(|byte| *byte < fair)
+            {
+                if out.len() == wanted {
+                    break;
+                }
+                if let Some(c) = alphabet.get(byte % alphabet.len()) {
+                    out.push(char::from(*c));
+                }
+            }
+        }
+        Ok(Self(out))
+    }
+
+    /// The password itself: to be shown to the person it is for (a
+    /// generated one), never logged.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
     fn as_bytes(&self) -> &[u8] {
         self.0.as_bytes()
     }
@@ -147,6 +186,21 @@ mod tests {
             format!("{:?}", Password::parse("hemlig hemlighet").unwrap()),
             "Password(…)"
         );
+    }
+
+    #[test]
+    fn generated_passwords_are_random_and_unambiguous() {
+        let one = Password::generate(20).unwrap();
+        let two = Password::generate(20).unwrap();
+        assert_ne!(one, two);
+        assert_eq!(one.expose().chars().count(), 20);
+        assert!(
+            one.expose()
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() && !"0O1lI".contains(c))
+        );
+        assert_eq!(Password::parse(one.expose()).unwrap(), one);
+        assert_eq!(Password::generate(3).unwrap().expose().len(), Password::MIN_CHARS);
     }
 
     #[test]
