@@ -371,8 +371,8 @@ async fn run_user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
             match hash {
                 Some(hash) => store.set_password(user.id, &hash).await?,
                 None => eprintln!(
-                    "samverkan: no password given (standard input is not a terminal and --password-stdin is \
-                     not set): {} can use API tokens only; give them a password with \
+                    "samverkan: no password given (none typed, or standard input is not a terminal and \
+                     --password-stdin is not set): {} can use API tokens only; give them a password with \
                      `samverkan user set-password --email {}`",
                     user.details.email, user.details.email
                 ),
@@ -386,8 +386,8 @@ async fn run_user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
             let user = user_by_email(store, &email).await?;
             let password = read_password(password_stdin).await?.ok_or_else(|| {
                 anyhow::anyhow!(
-                    "no password given: standard input is not a terminal; write the password to standard \
-                     input and pass --password-stdin"
+                    "no password given: none was typed, or standard input is not a terminal (then write the \
+                     password to standard input and pass --password-stdin); nothing was changed"
                 )
             })?;
             store
@@ -426,7 +426,8 @@ async fn run_user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
 }
 
 /// The password from one line of standard input (`--password-stdin`), or
-/// typed twice at a prompt when standard input is a terminal, or `None`.
+/// typed twice at a prompt when standard input is a terminal, or `None`
+/// (no terminal, or nothing typed).
 /// Prompting only on a terminal matters: rpassword reads `/dev/tty`, and a
 /// script (or a test) with standard input closed would hang on it.
 async fn read_password(from_stdin: bool) -> anyhow::Result<Option<Password>> {
@@ -442,7 +443,10 @@ async fn read_password(from_stdin: bool) -> anyhow::Result<Option<Password>> {
         if !std::io::stdin().is_terminal() {
             return Ok(None);
         }
-        let first = rpassword::prompt_password("Password (at least 12 characters): ")?;
+        let first = rpassword::prompt_password("Password (at least 12 characters; none: press Enter): ")?;
+        if first.is_empty() {
+            return Ok(None);
+        }
         Password::parse(&first).map_err(|error| anyhow::anyhow!("{error}"))?;
         let second = rpassword::prompt_password("The same password again: ")?;
         anyhow::ensure!(first == second, "the two passwords differ; nothing was changed");
