@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use samverkan_domain::{Email, HealthThresholds, Role, TokenId, User, UserDetails, UserInput};
+use samverkan_domain::{
+    Email, HealthThresholds, Password, PasswordHash, Role, TokenId, User, UserDetails, UserInput,
+};
 use samverkan_store::{DEFAULT_DATABASE_URL, PageRequest, Store};
 use tracing_subscriber::EnvFilter;
 
@@ -76,7 +78,7 @@ enum Command {
     Migrate,
     /// Load the seed partner day (idempotently) and print it.
     Demo,
-    /// Users of Samverkan: add, list, disable, enable.
+    /// Users of Samverkan: add, set a password, list, disable, enable.
     User {
         #[command(subcommand)]
         command: UserCommand,
@@ -119,6 +121,20 @@ enum UserCommand {
         role: Role,
         #[arg(long)]
         display_name: Option<String>,
+        /// Read the password for signing in to the web interface from one
+        /// line of standard input. Without it the password is asked for
+        /// twice on a terminal; with neither, the user has API tokens only.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Set a user's password for the web interface; ends their sessions.
+    SetPassword {
+        #[arg(long)]
+        email: String,
+        /// Read the password from one line of standard input (without it,
+        /// it is asked for twice on a terminal).
+        #[arg(long)]
+        password_stdin: bool,
     },
     /// List the users.
     List,
@@ -342,6 +358,7 @@ async fn run_user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
             email,
             role,
             display_name,
+            password_stdin,
         } => {
             let details = UserDetails::parse(&UserInput {
                 email,
@@ -349,8 +366,42 @@ async fn run_user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
                 display_name,
                 representative_id: None,
             })?;
+            // Asked for and hashed before the user is made, so that a
+            // refused password leaves no half-made user behind.
+            let hash = match read_password(password_stdin).await? {
+                Some(password) => Some(hash_password(password).await?),
+                None => None,
+            };
             let user = store.create_user(details).await?;
+            match hash {
+                Some(hash) => store.set_password(user.id, &hash).await?,
+                None => eprintln!(
+                    "samverkan: no password given (none typed, or standard input is not a terminal and \
+                     --password-stdin is not set): {} can use API tokens only; give them a password with \
+                     `samverkan user set-password --email {}`",
+                    user.details.email, user.details.email
+                ),
+            }
             println!("added {}", describe(&user));
+        }
+        UserCommand::SetPassword {
+            email,
+            password_stdin,
+        } => {
+            let user = user_by_email(store, &email).await?;
+            let password = read_password(password_stdin).await?.ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no password given: none was typed, or standard input is not a terminal (then write the \
+                     password to standard input and pass --password-stdin); nothing was changed"
+                )
+            })?;
+            store
+                .set_password(user.id, &hash_password(password).await?)
+                .await?;
+            println!(
+                "password set for {}; their sessions have ended",
+                user.details.email
+            );
         }
         UserCommand::List => {
             let mut page = PageRequest::default();
@@ -377,6 +428,44 @@ async fn run_user(store: &Store, command: UserCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The password from one line of standard input (`--password-stdin`), or
+/// typed twice at a prompt when standard input is a terminal, or `None`
+/// (no terminal, or nothing typed).
+/// Prompting only on a terminal matters: rpassword reads `/dev/tty`, and a
+/// script (or a test) with standard input closed would hang on it.
+async fn read_password(from_stdin: bool) -> anyhow::Result<Option<Password>> {
+    use std::io::IsTerminal as _;
+    let typed = tokio::task::spawn_blocking(move || -> anyhow::Result<Option<String>> {
+        if from_stdin {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            let line = line.strip_suffix('\n').unwrap_or(&line);
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            return Ok(Some(line.to_owned()));
+        }
+        if !std::io::stdin().is_terminal() {
+            return Ok(None);
+        }
+        let first = rpassword::prompt_password("Password (at least 12 characters; none: press Enter): ")?;
+        if first.is_empty() {
+            return Ok(None);
+        }
+        Password::parse(&first).map_err(|error| anyhow::anyhow!("{error}"))?;
+        let second = rpassword::prompt_password("The same password again: ")?;
+        anyhow::ensure!(first == second, "the two passwords differ; nothing was changed");
+        Ok(Some(first))
+    })
+    .await??;
+    typed
+        .map(|raw| Password::parse(&raw).map_err(|error| anyhow::anyhow!("{error}")))
+        .transpose()
+}
+
+/// Hashes on a blocking thread: Argon2 takes tens of milliseconds of CPU.
+async fn hash_password(password: Password) -> anyhow::Result<PasswordHash> {
+    Ok(tokio::task::spawn_blocking(move || PasswordHash::new(&password)).await??)
 }
 
 async fn run_token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {

@@ -12,6 +12,7 @@ mod m20261130_000010_accounts;
 pub mod m20261130_000011_engagement_read_model;
 mod m20261130_000012_covering_indexes;
 pub mod m20261201_000001_composed_texts;
+mod m20261202_000001_web_sign_in;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000011_engagement_read_model::Migration),
             Box::new(m20261130_000012_covering_indexes::Migration),
             Box::new(m20261201_000001_composed_texts::Migration),
+            Box::new(m20261202_000001_web_sign_in::Migration),
         ]
     }
 }

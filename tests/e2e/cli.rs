@@ -259,3 +259,145 @@ fn the_engagement_report_writes_every_format() {
     assert!(!backwards.status.success());
     assert!(String::from_utf8_lossy(&backwards.stderr).contains("to"));
 }
+
+/// Runs `samverkan` with `input` on its standard input.
+fn samverkan_with_stdin(database_url: &str, args: &[&str], input: &str) -> Output {
+    use std::io::Write as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_samverkan"))
+        .args(args)
+        .env("SAMVERKAN_DATABASE_URL", database_url)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the samverkan binary runs");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    stdin
+        .write_all(input.as_bytes())
+        .expect("the password is written");
+    drop(stdin);
+    child.wait_with_output().expect("the samverkan binary ends")
+}
+
+/// The stored password hashes, by e-mail.
+async fn password_hashes(database_url: &str) -> Vec<(String, String)> {
+    use sqlx::Connection as _;
+    let mut db = sqlx::SqliteConnection::connect(database_url).await.unwrap();
+    sqlx::query_as(
+        "SELECT users.email, user_passwords.hash FROM user_passwords \
+         JOIN users ON users.id = user_passwords.user_id ORDER BY users.email",
+    )
+    .fetch_all(&mut db)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_user_gets_a_password_from_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    let add = [
+        "user",
+        "add",
+        "--email",
+        "lena.lindhe@example.se",
+        "--role",
+        "strategist",
+        "--password-stdin",
+    ];
+    let out = stdout(&samverkan_with_stdin(&url, &add, "korrekt häst batteri\n"));
+    assert!(out.starts_with("added "), "{out}");
+    let hashes = password_hashes(&url).await;
+    assert_eq!(hashes.len(), 1);
+    assert_eq!(hashes[0].0, "lena.lindhe@example.se");
+    assert!(
+        hashes[0].1.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{}",
+        hashes[0].1
+    );
+    assert!(!hashes[0].1.contains("korrekt"));
+
+    // A new password replaces the old one; the line may end in CR LF.
+    let set = [
+        "user",
+        "set-password",
+        "--email",
+        "LENA.lindhe@example.se",
+        "--password-stdin",
+    ];
+    let out = stdout(&samverkan_with_stdin(&url, &set, "ett annat lösenord\r\n"));
+    assert!(out.contains("password set for lena.lindhe@example.se"), "{out}");
+    let replaced = password_hashes(&url).await;
+    assert_eq!(replaced.len(), 1);
+    assert_ne!(replaced[0].1, hashes[0].1);
+
+    // No hash in the audit trail, which records the change.
+    let mut db = {
+        use sqlx::Connection as _;
+        sqlx::SqliteConnection::connect(&url).await.unwrap()
+    };
+    let trail: Vec<(String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT action, before, after FROM audit_events ORDER BY id")
+            .fetch_all(&mut db)
+            .await
+            .unwrap();
+    let actions: Vec<&str> = trail.iter().map(|(action, _, _)| action.as_str()).collect();
+    assert_eq!(actions, ["create", "set_password", "set_password"]);
+    assert!(!format!("{trail:?}").contains("argon2"), "{trail:?}");
+}
+
+#[test]
+fn a_refused_password_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    let add = [
+        "user",
+        "add",
+        "--email",
+        "lena.lindhe@example.se",
+        "--role",
+        "admin",
+        "--password-stdin",
+    ];
+    let refused = samverkan_with_stdin(&url, &add, "för kort\n");
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("password: must be at least 12 characters"),
+        "{stderr}"
+    );
+    // The user was not made either.
+    let listed = stdout(&samverkan(&url, &["user", "list"]));
+    assert!(listed.is_empty(), "{listed}");
+
+    let set = [
+        "user",
+        "set-password",
+        "--email",
+        "ingen@example.se",
+        "--password-stdin",
+    ];
+    let unknown = samverkan_with_stdin(&url, &set, "ett långt lösenord\n");
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no user has the e-mail address"));
+}
+
+#[test]
+fn without_a_terminal_or_the_flag_a_user_has_tokens_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    // `Command::output` gives the child no standard input: no terminal.
+    let added = samverkan(
+        &url,
+        &["user", "add", "--email", "robot@example.se", "--role", "viewer"],
+    );
+    let out = stdout(&added);
+    assert!(out.starts_with("added "), "{out}");
+    let stderr = String::from_utf8_lossy(&added.stderr);
+    assert!(stderr.contains("API tokens only"), "{stderr}");
+
+    let set = samverkan(&url, &["user", "set-password", "--email", "robot@example.se"]);
+    assert!(!set.status.success());
+    let stderr = String::from_utf8_lossy(&set.stderr);
+    assert!(stderr.contains("--password-stdin"), "{stderr}");
+}

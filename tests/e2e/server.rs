@@ -17,6 +17,8 @@ pub struct TestServer {
     database_url: String,
     /// The token `serve --demo` printed, if it printed one.
     printed_token: Option<String>,
+    /// Every line the server printed before it said where it listens.
+    printed: Vec<String>,
     child: Child,
 }
 
@@ -94,6 +96,7 @@ impl TestServer {
         let stdout = child.stdout.take().expect("stdout is piped");
         let mut lines = BufReader::new(stdout).lines();
         let mut printed_token = None;
+        let mut printed = Vec::new();
         let base = loop {
             match lines.next() {
                 Some(Ok(line)) => {
@@ -103,6 +106,7 @@ impl TestServer {
                     if let Some((_, token)) = line.split_once(" token: ") {
                         printed_token = Some(token.trim().to_owned());
                     }
+                    printed.push(line);
                 }
                 _ => panic!("the server exited before listening"),
             }
@@ -116,6 +120,7 @@ impl TestServer {
             client: client_with_token(&token),
             database_url: database_url.to_owned(),
             printed_token,
+            printed,
             child,
         }
     }
@@ -127,6 +132,11 @@ impl TestServer {
 
     pub fn printed_token(&self) -> Option<String> {
         self.printed_token.clone()
+    }
+
+    /// The lines the server printed before `listening on`.
+    pub fn printed(&self) -> &[String] {
+        &self.printed
     }
 
     /// The server's process id.

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use samverkan_domain::{Email, Role, TokenSecret, UserDetails, UserInput};
+use samverkan_domain::{Email, Password, PasswordHash, Role, TokenSecret, User, UserDetails, UserInput};
 use samverkan_store::Store;
 
 /// How long in-flight requests may take to finish after a shutdown signal.
@@ -49,6 +49,11 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     } else {
         None
     };
+    let demo_sign_ins = if config.demo {
+        demo_passwords(&store).await?
+    } else {
+        Vec::new()
+    };
     if demo_token.is_none() && !store.has_users().await? {
         let advice = "no users yet: every /api/v1 request will be refused (401). Create the first admin with \
                       `samverkan user add --email E --role admin`, then a token with \
@@ -63,6 +68,14 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
         // Printed, never logged: it is a credential.
         println!("demo admin ({DEMO_ADMIN_EMAIL}) token: {}", secret.expose());
     }
+    if !demo_sign_ins.is_empty() {
+        // Printed, never logged, like the token.
+        println!("Sign in at http://{address}/ with:");
+        let width = DEMO_USERS.iter().map(|user| user.email.len()).max().unwrap_or(0);
+        for (role, email, password) in &demo_sign_ins {
+            println!("  {:<11} {email:<width$}  {}", role.as_str(), password.expose());
+        }
+    }
     // Printed, not only logged: scripts and tests read the port from here.
     println!("listening on http://{address}");
     tracing::info!(%address, "listening");
@@ -75,6 +88,42 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
 
 /// The demo's admin user.
 pub const DEMO_ADMIN_EMAIL: &str = "demo-admin@example.org";
+
+/// One of the demo's users: one per role, so that each role's view of the
+/// web interface can be tried.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoUser {
+    pub role: Role,
+    pub email: &'static str,
+    pub display_name: &'static str,
+}
+
+/// The demo's users, the admin first.
+pub const DEMO_USERS: [DemoUser; 4] = [
+    DemoUser {
+        role: Role::Admin,
+        email: DEMO_ADMIN_EMAIL,
+        display_name: "Demo admin",
+    },
+    DemoUser {
+        role: Role::Strategist,
+        email: "demo-strategist@example.org",
+        display_name: "Demo strategist",
+    },
+    DemoUser {
+        role: Role::Manager,
+        email: "demo-manager@example.org",
+        display_name: "Demo manager",
+    },
+    DemoUser {
+        role: Role::Viewer,
+        email: "demo-viewer@example.org",
+        display_name: "Demo viewer",
+    },
+];
+
+/// The length of the demo users' passwords.
+const DEMO_PASSWORD_CHARS: usize = 20;
 /// The name of the demo admin's token.
 const DEMO_TOKEN_NAME: &str = "demo";
 
@@ -86,29 +135,7 @@ async fn demo_admin_token(
     store: &Store,
     started: chrono::DateTime<chrono::Utc>,
 ) -> Result<TokenSecret, ServeError> {
-    let email = Email::parse("email", DEMO_ADMIN_EMAIL)
-        .map_err(|error| samverkan_store::StoreError::Validation(error.into()))?;
-    let admin = match store.user_by_email(&email).await? {
-        Some(admin) => admin,
-        None => {
-            let details = UserDetails::parse(&UserInput {
-                email: DEMO_ADMIN_EMAIL.into(),
-                role: Some(Role::Admin),
-                display_name: Some("Demo admin".into()),
-                representative_id: None,
-            })
-            .map_err(samverkan_store::StoreError::Validation)?;
-            match store.create_user(details).await {
-                Ok(admin) => admin,
-                // Another server starting at the same time made it first.
-                Err(samverkan_store::StoreError::Duplicate { .. }) => store
-                    .user_by_email(&email)
-                    .await?
-                    .ok_or_else(|| samverkan_store::StoreError::Internal("the demo admin vanished".into()))?,
-                Err(error) => return Err(error.into()),
-            }
-        }
-    };
+    let admin = demo_user(store, &DEMO_USERS[0]).await?;
     for token in store.tokens_of(admin.id).await? {
         if token.name == DEMO_TOKEN_NAME && token.revoked_at.is_none() && token.created_at < started {
             store.revoke_token(token.id).await?;
@@ -116,6 +143,55 @@ async fn demo_admin_token(
     }
     let (_, secret) = store.issue_token(admin.id, DEMO_TOKEN_NAME, None).await?;
     Ok(secret)
+}
+
+/// Makes sure the demo user exists (also when another server starting at
+/// the same time makes it first).
+async fn demo_user(store: &Store, demo: &DemoUser) -> Result<User, ServeError> {
+    let email = Email::parse("email", demo.email)
+        .map_err(|error| samverkan_store::StoreError::Validation(error.into()))?;
+    if let Some(user) = store.user_by_email(&email).await? {
+        return Ok(user);
+    }
+    let details = UserDetails::parse(&UserInput {
+        email: demo.email.into(),
+        role: Some(demo.role),
+        display_name: Some(demo.display_name.into()),
+        representative_id: None,
+    })
+    .map_err(samverkan_store::StoreError::Validation)?;
+    match store.create_user(details).await {
+        Ok(user) => Ok(user),
+        Err(samverkan_store::StoreError::Duplicate { .. }) => {
+            Ok(store.user_by_email(&email).await?.ok_or_else(|| {
+                samverkan_store::StoreError::Internal(format!("the demo user {email} vanished"))
+            })?)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// Gives every demo user a fresh random password, to be printed: a
+/// restart hands out new ones, and none is ever written in a file. Of
+/// several servers started together, the last to get here sets the
+/// passwords that work.
+async fn demo_passwords(store: &Store) -> Result<Vec<(Role, &'static str, Password)>, ServeError> {
+    let mut sign_ins = Vec::with_capacity(DEMO_USERS.len());
+    for demo in &DEMO_USERS {
+        let user = demo_user(store, demo).await?;
+        let internal = |error: String| samverkan_store::StoreError::Internal(error);
+        let password =
+            Password::generate(DEMO_PASSWORD_CHARS).map_err(|error| internal(error.to_string()))?;
+        let hashed = password.clone();
+        // Argon2 is CPU work: off the async threads.
+        let hash = tokio::task::spawn_blocking(move || PasswordHash::new(&hashed))
+            .await
+            .map_err(|error| internal(error.to_string()))?
+            .map_err(|error| internal(error.to_string()))?;
+        store.set_password(user.id, &hash).await?;
+        sign_ins.push((demo.role, demo.email, password));
+    }
+    Ok(sign_ins)
 }
 
 /// No meeting at all, archived ones included: `--demo` never mixes the demo

@@ -5,8 +5,12 @@ use chrono::{DateTime, Utc};
 use poem_openapi::param::{Path, Query};
 use poem_openapi::payload::Json;
 use poem_openapi::{ApiResponse, Object, OpenApi};
-use samverkan_domain::{self as domain, ApiToken, RepresentativeId, TokenId, UserDetails, UserId, UserInput};
+use samverkan_domain::{
+    self as domain, ApiToken, Password, PasswordHash, RepresentativeId, TokenId, UserDetails, UserId,
+    UserInput,
+};
 use samverkan_store::Store;
+use samverkan_store::StoreError;
 use uuid::Uuid;
 
 use crate::ApiTags;
@@ -71,6 +75,30 @@ pub struct NewUser {
 pub struct UserPatch {
     /// `true` refuses the user's tokens from the next request on.
     pub disabled: bool,
+}
+
+/// A user's new password for signing in to the web interface.
+#[derive(Clone, Object)]
+#[oai(deny_unknown_fields)]
+pub struct NewPassword {
+    /// 12 to 256 characters (counted after Unicode NFKC normalisation); no
+    /// other rules.
+    #[oai(write_only)]
+    pub password: String,
+}
+
+/// Never print a password, not even in a debug log.
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NewPassword(…)")
+    }
+}
+
+#[derive(Debug, ApiResponse)]
+pub enum PasswordSet {
+    /// Set; every session of the user has ended (their API tokens stay).
+    #[oai(status = 204)]
+    Set,
 }
 
 /// An API token, without its secret.
@@ -200,6 +228,34 @@ impl UsersApi {
             .set_user_disabled(UserId::from(id.0), body.0.disabled)
             .await?;
         Ok(Json(user.into()))
+    }
+
+    /// Set a user's password
+    ///
+    /// For signing in to the web interface; the user's sessions end, so
+    /// every browser signed in as them is signed out. Only the hash is kept,
+    /// and the audit trail records when, never the hash.
+    #[oai(
+        path = "/users/:id/password",
+        method = "put",
+        operation_id = "set_user_password"
+    )]
+    async fn set_password(
+        &self,
+        auth: auth::ManageUsers,
+        id: Path<Uuid>,
+        body: Body<NewPassword>,
+    ) -> Result<PasswordSet, ApiError> {
+        let password = Password::parse(&body.0.password).map_err(domain::ValidationErrors::from)?;
+        let store = auth.store(&self.store);
+        // Known first: no hashing (tens of milliseconds of CPU) for nobody.
+        let user = store.user(UserId::from(id.0)).await?;
+        let hash = tokio::task::spawn_blocking(move || PasswordHash::new(&password))
+            .await
+            .map_err(|error| StoreError::Internal(format!("hashing a password: {error}")))?
+            .map_err(|error| StoreError::Internal(error.to_string()))?;
+        store.set_password(user.id, &hash).await?;
+        Ok(PasswordSet::Set)
     }
 
     /// List a user's tokens

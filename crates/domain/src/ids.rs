@@ -110,3 +110,7 @@ define_id!(
     /// Identifies an entry of the audit trail.
     AuditEventId
 );
+define_id!(
+    /// Identifies a signed-in [`Session`](crate::Session) of the web interface.
+    SessionId
+);

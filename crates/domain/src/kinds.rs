@@ -163,6 +163,24 @@ string_enum!(
 );
 
 string_enum!(
+    /// The language a user reads Samverkan in: Swedish unless they choose
+    /// English.
+    Language {
+        Sv => "sv",
+        En => "en",
+    }
+);
+
+// `string_enum!` derives the same traits for every set, and most have no
+// default: this one's is written out.
+#[expect(clippy::derivable_impls, reason = "the derives come from string_enum!")]
+impl Default for Language {
+    fn default() -> Self {
+        Self::Sv
+    }
+}
+
+string_enum!(
     /// How an organisation's engagement stands at the end of a period (see
     /// `docs/engagement.md` and [`crate::HealthThresholds`]).
     Health {

@@ -20,6 +20,7 @@ mod meeting;
 mod meeting_edit;
 mod organisation;
 mod partnership;
+pub mod password;
 pub mod read_models;
 mod record;
 mod representative;
@@ -27,7 +28,10 @@ pub mod seed;
 pub mod text;
 pub mod time;
 
-pub use access::{ApiToken, Permission, TokenHash, TokenRefusal, TokenSecret, User, UserDetails, UserInput};
+pub use access::{
+    ApiToken, MalformedSession, Permission, Session, SessionRefusal, SessionSecret, SignInFailures,
+    SignInThrottle, TokenHash, TokenRefusal, TokenSecret, User, UserDetails, UserInput,
+};
 pub use contact::{Email, OrganisationNumber, Phone, Website};
 pub use engagement::{
     EngagementChange, EngagementCounts, EngagementFigures, EngagementRow, EngagementSummary,
@@ -38,11 +42,11 @@ pub use error::{FieldError, ValidationErrors};
 pub use follow_up::{FollowUp, FollowUpDetails, FollowUpInput};
 pub use ids::{
     AffiliationId, AgendaItemId, AttendanceId, AuditEventId, FollowUpId, MeetingId, OrganisationId,
-    OutcomeId, PartnershipId, RepresentativeId, TokenId, UserId,
+    OutcomeId, PartnershipId, RepresentativeId, SessionId, TokenId, UserId,
 };
 pub use kinds::{
-    AttendanceRole, AttendanceStatus, EngagementSort, FollowUpStatus, Health, MeetingKind, MeetingStatus,
-    OrganisationKind, OutcomeKind, PartnershipKind, PartnershipStatus, Role, SortOrder,
+    AttendanceRole, AttendanceStatus, EngagementSort, FollowUpStatus, Health, Language, MeetingKind,
+    MeetingStatus, OrganisationKind, OutcomeKind, PartnershipKind, PartnershipStatus, Role, SortOrder,
 };
 pub use meeting::{
     AgendaItem, AgendaItemInput, Attendance, Attendee, AttendeeInput, KnownRecords, KnownRepresentative,
@@ -52,6 +56,7 @@ pub use meeting::{
 pub use meeting_edit::MeetingEditError;
 pub use organisation::{Organisation, OrganisationDetails, OrganisationInput, OrganisationName};
 pub use partnership::{Partnership, PartnershipDetails, PartnershipInput};
+pub use password::{HashingFailed, Password, PasswordHash};
 pub use read_models::{AttendanceExportRow, EngagementReportData, Names};
 pub use record::RecordMeta;
 pub use representative::{

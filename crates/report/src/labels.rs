@@ -4,8 +4,8 @@
 
 use chrono::{Datelike, NaiveDate};
 use samverkan_domain::{
-    AttendanceRole, AttendanceStatus, FollowUpStatus, Health, MeetingKind, MeetingStatus, OrganisationKind,
-    OutcomeKind,
+    AttendanceRole, AttendanceStatus, FollowUpStatus, Health, Language, MeetingKind, MeetingStatus,
+    OrganisationKind, OutcomeKind,
 };
 use serde::Serialize;
 
@@ -16,6 +16,16 @@ pub enum Lang {
     #[default]
     Sv,
     En,
+}
+
+/// A user's language is the language of the reports they read.
+impl From<Language> for Lang {
+    fn from(language: Language) -> Self {
+        match language {
+            Language::Sv => Self::Sv,
+            Language::En => Self::En,
+        }
+    }
 }
 
 impl Lang {

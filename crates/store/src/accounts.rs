@@ -7,8 +7,8 @@ use sea_orm::{
 use uuid::Uuid;
 
 use samverkan_domain::{
-    ApiToken, Email, Role, TokenId, TokenRefusal, TokenSecret, User, UserDetails, UserId, ValidationErrors,
-    time,
+    ApiToken, Email, Language, Role, TokenId, TokenRefusal, TokenSecret, User, UserDetails, UserId,
+    ValidationErrors, time,
 };
 
 use crate::Store;
@@ -18,14 +18,14 @@ use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::support::stored;
 
-const USER: &str = "user";
+pub(crate) const USER: &str = "user";
 const TOKEN: &str = "token";
 /// The name on the user list's cursors.
 const USERS_SCOPE: &str = "users";
 
 /// A token's last use is written at most this often, so that reads do not
 /// each become a write (on SQLite, one writer serves the whole server).
-const LAST_USE_RESOLUTION: chrono::Duration = chrono::Duration::minutes(1);
+pub(crate) const LAST_USE_RESOLUTION: chrono::Duration = chrono::Duration::minutes(1);
 
 /// Why a presented token does not authenticate anyone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -37,11 +37,11 @@ pub enum AuthFailure {
 }
 
 /// E-mail addresses are unique regardless of case.
-fn email_key(email: &Email) -> String {
+pub(crate) fn email_key(email: &Email) -> String {
     email.as_str().to_lowercase()
 }
 
-fn user_row(user: &User) -> users::Model {
+pub(crate) fn user_row(user: &User) -> users::Model {
     users::Model {
         id: user.id.as_uuid(),
         email: user.details.email.as_str().to_owned(),
@@ -50,12 +50,13 @@ fn user_row(user: &User) -> users::Model {
         display_name: user.details.display_name.clone(),
         representative_id: user.details.representative_id.map(|id| id.as_uuid()),
         disabled_at: user.disabled_at,
+        language: user.language.as_str().to_owned(),
         created_at: user.created_at,
         updated_at: user.updated_at,
     }
 }
 
-fn user_from_row(row: users::Model) -> StoreResult<User> {
+pub(crate) fn user_from_row(row: users::Model) -> StoreResult<User> {
     Ok(User {
         id: row.id.into(),
         details: UserDetails {
@@ -65,6 +66,7 @@ fn user_from_row(row: users::Model) -> StoreResult<User> {
             representative_id: row.representative_id.map(Into::into),
         },
         disabled_at: row.disabled_at,
+        language: stored(USER, row.id, Language::parse("language", &row.language))?,
         created_at: row.created_at,
         updated_at: row.updated_at,
     })
@@ -87,7 +89,7 @@ fn not_found(entity: &'static str, id: Uuid) -> StoreError {
 }
 
 /// A user as the audit trail keeps them.
-fn user_snapshot(user: &User) -> StoreResult<serde_json::Value> {
+pub(crate) fn user_snapshot(user: &User) -> StoreResult<serde_json::Value> {
     fields(&user_row(user))
 }
 
@@ -111,6 +113,7 @@ impl Store {
             id: UserId::new(),
             details,
             disabled_at: None,
+            language: Language::default(),
             created_at: now,
             updated_at: now,
         };
@@ -186,7 +189,7 @@ impl Store {
     }
 
     /// Disables (or enables again) a user: a disabled user's tokens are
-    /// refused from the next request on.
+    /// refused from the next request on, and their sessions end.
     pub async fn set_user_disabled(&self, id: UserId, disabled: bool) -> StoreResult<User> {
         let mut txn = self.begin_write().await?;
         let row = users::Entity::find_by_id(id.as_uuid())
@@ -205,6 +208,9 @@ impl Store {
         users::Entity::update(user_row(&user).into_active_model().reset_all())
             .exec(&*txn)
             .await?;
+        if disabled {
+            crate::sessions::end_sessions_of(&*txn, id).await?;
+        }
         let action = if disabled { "disable" } else { "enable" };
         txn.audit(
             USER,

@@ -19,4 +19,7 @@ pub mod organisations;
 pub mod outcomes;
 pub mod partnerships;
 pub mod representatives;
+pub mod sessions;
+pub mod sign_in_failures;
+pub mod user_passwords;
 pub mod users;

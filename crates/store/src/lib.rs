@@ -23,6 +23,7 @@ mod organisations;
 mod page;
 mod partnerships;
 mod representatives;
+mod sessions;
 mod support;
 mod versioned;
 

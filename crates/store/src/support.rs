@@ -62,7 +62,7 @@ impl Store {
     }
 
     /// A write transaction outside the audit trail: for the schema
-    /// (migrations) only.
+    /// (migrations), and for what is no record (sessions, failed sign-ins).
     pub(crate) async fn begin_unaudited_write(&self) -> StoreResult<DatabaseTransaction> {
         Ok(self
             .writer

@@ -13,6 +13,7 @@ api_tests!(
     every_route_has_a_rule_and_every_role_meets_it,
     tokens_are_refused_when_malformed_unknown_expired_revoked_or_disabled,
     admins_manage_users_and_tokens,
+    admins_set_passwords_and_the_trail_holds_no_hash,
     managers_move_follow_ups_but_change_nothing_else,
     every_change_is_in_the_history_with_who_made_it,
 );
@@ -67,7 +68,7 @@ fn rule(operation_id: &str) -> Option<Option<&'static str>> {
         | "archive_follow_up" => "write_records",
         "update_follow_up" => "update_follow_up_status",
         "list_users" | "create_user" | "get_user" | "update_user" | "list_user_tokens"
-        | "create_user_token" | "revoke_token" => "manage_users",
+        | "create_user_token" | "revoke_token" | "set_user_password" => "manage_users",
         "list_audit_events" => "read_audit",
         "meeting_minutes" | "export_attendances" | "engagement_report" | "list_engagement"
         | "engagement_summary" | "follow_up_summary" => "read_reports",
@@ -423,6 +424,83 @@ async fn managers_move_follow_ups_but_change_nothing_else(server: &TestServer) {
 }
 
 /// Runs one statement straight on the server's database.
+/// The text values one column of `sql` returns, on either backend.
+async fn texts(database_url: &str, sql: &'static str) -> Vec<String> {
+    let rows: Vec<Option<String>> = if database_url.starts_with("sqlite") {
+        let mut db = sqlx::SqliteConnection::connect(database_url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_all(&mut db).await.unwrap()
+    } else {
+        let mut db = sqlx::PgConnection::connect(database_url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_all(&mut db).await.unwrap()
+    };
+    rows.into_iter().flatten().collect()
+}
+
+async fn admins_set_passwords_and_the_trail_holds_no_hash(server: &TestServer) {
+    let user = super::post(
+        server,
+        "/api/v1/users",
+        &json!({ "email": "sara.holm@example.se", "role": "manager" }),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let id = user["id"].as_str().unwrap();
+    let path = format!("/api/v1/users/{id}/password");
+    let put = |body: Value, path: String| async move {
+        send_with(&server.client, Method::PUT, &server.url(&path), Some(&body)).await
+    };
+    put(json!({ "password": "för kort" }), path.clone())
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("password"));
+    put(json!({ "password": "x".repeat(257) }), path.clone())
+        .await
+        .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("password"));
+    put(
+        json!({ "password": "ett långt lösenord", "extra": 1 }),
+        path.clone(),
+    )
+    .await
+    .expect_problem(StatusCode::BAD_REQUEST, None);
+    assert!(
+        texts(server.database_url(), "SELECT hash FROM user_passwords")
+            .await
+            .is_empty()
+    );
+
+    let set = put(json!({ "password": "ett långt lösenord" }), path.clone()).await;
+    assert_eq!(set.status, StatusCode::NO_CONTENT);
+    let hashes = texts(server.database_url(), "SELECT hash FROM user_passwords").await;
+    assert_eq!(hashes.len(), 1);
+    assert!(hashes[0].starts_with("$argon2id$"), "{}", hashes[0]);
+    let unknown = "/api/v1/users/0190c2d4-6a8e-7d1c-9b7e-000000000000/password";
+    put(json!({ "password": "ett långt lösenord" }), unknown.to_owned())
+        .await
+        .expect_problem(StatusCode::NOT_FOUND, None);
+
+    // The trail says when, by whom; never the hash, nor any part of it.
+    let events = get(server, &format!("/api/v1/audit?entity_id={id}"))
+        .await
+        .expect(StatusCode::OK);
+    let items = events["items"].as_array().unwrap();
+    assert_eq!(items[0]["action"], "set_password");
+    assert_eq!(items[0]["actor"], "admin@e2e.example");
+    assert!(
+        items[0]["after"]["password_changed_at"].is_string(),
+        "{}",
+        items[0]
+    );
+    let stored = texts(
+        server.database_url(),
+        "SELECT COALESCE(before, '') || COALESCE(after, '') FROM audit_events",
+    )
+    .await
+    .concat();
+    let output = hashes[0].rsplit('$').next().unwrap();
+    for text in [&events.to_string(), &stored] {
+        assert!(!text.contains(&hashes[0]) && !text.contains(output) && !text.contains("argon2"));
+    }
+}
+
 async fn execute(database_url: &str, sql: String) {
     let sql = sqlx::AssertSqlSafe(sql);
     if database_url.starts_with("sqlite") {

@@ -148,6 +148,99 @@ async fn the_demo_prints_a_working_admin_token_renewed_at_each_start() {
     .expect(StatusCode::OK);
 }
 
+/// The (role, e-mail, password) lines `serve --demo` printed under "Sign
+/// in at".
+fn demo_sign_ins(server: &TestServer) -> Vec<(String, String, String)> {
+    let heading = format!("Sign in at {}/ with:", server.base);
+    let lines = server.printed();
+    let start = lines
+        .iter()
+        .position(|line| *line == heading)
+        .unwrap_or_else(|| panic!("no {heading:?} in {lines:?}"));
+    lines[start + 1..]
+        .iter()
+        .take_while(|line| line.starts_with("  "))
+        .map(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(words.len(), 3, "{line:?}");
+            (words[0].to_owned(), words[1].to_owned(), words[2].to_owned())
+        })
+        .collect()
+}
+
+/// The stored password hash of each user, by e-mail.
+async fn stored_hashes(database_url: &str) -> std::collections::HashMap<String, String> {
+    use sqlx::Connection as _;
+    let mut db = sqlx::SqliteConnection::connect(database_url).await.unwrap();
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT users.email, user_passwords.hash FROM user_passwords \
+         JOIN users ON users.id = user_passwords.user_id",
+    )
+    .fetch_all(&mut db)
+    .await
+    .unwrap();
+    rows.into_iter().collect()
+}
+
+/// `serve --demo` prints, after the token, a user per role with a fresh
+/// random password; the next start prints new ones, and the old stop working.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_prints_a_password_per_role_renewed_at_each_start() {
+    use samverkan_domain::{Password, PasswordHash};
+    let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let first = TestServer::start(&database.url, &["--demo"]);
+    let token_line = first
+        .printed()
+        .iter()
+        .position(|line| line.contains(" token: "))
+        .expect("a token line");
+    let heading = first
+        .printed()
+        .iter()
+        .position(|line| line.starts_with("Sign in at "))
+        .expect("a sign-in block");
+    assert!(token_line < heading, "{:?}", first.printed());
+    let sign_ins = demo_sign_ins(&first);
+    let roles: Vec<&str> = sign_ins.iter().map(|(role, _, _)| role.as_str()).collect();
+    assert_eq!(roles, ["admin", "strategist", "manager", "viewer"]);
+    let works = |hashes: &std::collections::HashMap<String, String>, email: &str, password: &str| {
+        PasswordHash::from_stored(hashes[email].clone()).verify(&Password::parse(password).unwrap())
+    };
+    let hashes = stored_hashes(&database.url).await;
+    for (role, email, password) in &sign_ins {
+        assert_eq!(*email, format!("demo-{role}@example.org"));
+        assert_eq!(password.chars().count(), 20, "{password}");
+        assert!(
+            works(&hashes, email, password),
+            "{email}'s printed password works"
+        );
+    }
+    let users = crate::server::samverkan(&database.url, &["user", "list"]);
+    for (role, email, _) in &sign_ins {
+        assert!(
+            users
+                .lines()
+                .any(|line| line.contains(&format!("\t{email}\t{role}\t"))),
+            "{users}"
+        );
+    }
+    drop(first);
+
+    let second = TestServer::start(&database.url, &["--demo"]);
+    let renewed = demo_sign_ins(&second);
+    let hashes = stored_hashes(&database.url).await;
+    assert_eq!(hashes.len(), 4, "the same four users: {hashes:?}");
+    for ((_, email, old), (_, _, new)) in sign_ins.iter().zip(&renewed) {
+        assert_ne!(old, new);
+        assert!(!works(&hashes, email, old));
+        assert!(works(&hashes, email, new));
+    }
+    // A server without --demo prints no passwords.
+    drop(second);
+    let plain = TestServer::start(&database.url, &[]);
+    assert!(!plain.printed().iter().any(|line| line.starts_with("Sign in at ")));
+}
+
 /// Three `serve --demo` at once on a fresh database (servers scaling out
 /// start together) all start; the demo day is loaded once, and each
 /// server's printed token works.
@@ -176,6 +269,13 @@ async fn three_demo_servers_start_at_once() {
                 .await
                 .expect(StatusCode::OK);
             assert_eq!(meetings["items"].as_array().unwrap().len(), 1, "{backend:?}");
+            assert_eq!(demo_sign_ins(server).len(), 4, "{backend:?}");
+        }
+        // One user per role, not one per server.
+        let users = crate::server::samverkan(&database.url, &["user", "list"]);
+        for role in ["admin", "strategist", "manager", "viewer"] {
+            let email = format!("\tdemo-{role}@example.org\t");
+            assert_eq!(users.matches(&email).count(), 1, "{backend:?}: {users}");
         }
         drop(servers);
         drop(database);

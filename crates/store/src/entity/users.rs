@@ -14,6 +14,8 @@ pub struct Model {
     pub display_name: Option<String>,
     pub representative_id: Option<Uuid>,
     pub disabled_at: Option<DateTimeUtc>,
+    /// `sv` or `en`.
+    pub language: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

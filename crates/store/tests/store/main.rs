@@ -18,5 +18,6 @@ mod organisations;
 mod partnerships;
 mod representatives;
 mod seed;
+mod sessions;
 mod storage;
 mod unicode;
