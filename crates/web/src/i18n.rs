@@ -182,6 +182,7 @@ mod tests {
             Fmt { lang: Lang::Sv }.date_time(&winter),
             "1 januari 2025 kl. 00:15"
         );
-        assert_eq!(Fmt { lang: Lang::Sv }.number(&1234567), "1 234 567");
+        // A no-break space between groups, so a number never wraps apart.
+        assert_eq!(Fmt { lang: Lang::Sv }.number(&1234567), "1\u{a0}234\u{a0}567");
     }
 }

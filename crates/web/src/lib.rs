@@ -10,12 +10,14 @@
 
 pub mod assets;
 mod cookies;
+mod forms;
 mod frame;
 pub mod i18n;
+mod login;
 mod pages;
+mod session;
 
-use poem::http::header;
-use poem::{Endpoint, EndpointExt, IntoResponse, Request, Response, Route, get};
+use poem::{Endpoint, EndpointExt, Request, Route, get, post};
 use samverkan_domain::HealthThresholds;
 use samverkan_report::Lang;
 use samverkan_store::Store;
@@ -72,43 +74,21 @@ impl WebConfig {
 }
 
 /// The cookie that remembers the language chosen before signing in.
-const LANGUAGE_COOKIE: &str = "samverkan_lang";
+pub(crate) const LANGUAGE_COOKIE: &str = "samverkan_lang";
 
 /// Every page, under `/`.
 pub fn pages(store: Store, thresholds: HealthThresholds, config: WebConfig) -> impl Endpoint + use<> {
     Route::new()
+        .at("/", get(pages::start::page))
+        .at("/login", get(login::show).post(login::sign_in))
+        .at("/logout", post(login::sign_out))
         .at("/static/:name", get(assets::serve))
         .at("/tillganglighet", get(pages::accessibility::page))
-        .around(frame_middleware)
+        .around(session::gate)
         .data(store)
         .data(thresholds)
         .data(config)
-}
-
-/// Gives every page its [`Ctx`] and turns every error into a page in the
-/// reader's language.
-async fn frame_middleware<E: Endpoint>(next: E, mut request: Request) -> poem::Result<Response> {
-    let (lang, chosen) = language(&request);
-    let ctx = Ctx::new(lang, None, String::new());
-    request.extensions_mut().insert(ctx.clone());
-    let mut response = match next.call(request).await {
-        Ok(response) => response.into_response(),
-        Err(error) => frame::error_page(&ctx, &error),
-    };
-    if chosen {
-        // Remembered for the pages that follow, a year at most.
-        response.headers_mut().append(
-            header::SET_COOKIE,
-            cookies::set(
-                LANGUAGE_COOKIE,
-                lang.as_str(),
-                cookies::Lifetime::Seconds(365 * 24 * 3600),
-                "Lax",
-                false,
-            ),
-        );
-    }
-    Ok(response)
+        .data(login::Hashing::default())
 }
 
 /// The language of a page before sign-in: `?lang=` (then remembered), the

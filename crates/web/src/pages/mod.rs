@@ -1,3 +1,4 @@
 //! One module per page (or group of pages of one record).
 
 pub mod accessibility;
+pub mod start;
