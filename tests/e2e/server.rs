@@ -139,6 +139,35 @@ impl TestServer {
         &self.printed
     }
 
+    /// The (role, e-mail, password) lines `serve --demo` printed under
+    /// "Sign in at".
+    pub fn demo_sign_ins(&self) -> Vec<(String, String, String)> {
+        let heading = format!("Sign in at {}/ with:", self.base);
+        let lines = self.printed();
+        let start = lines
+            .iter()
+            .position(|line| *line == heading)
+            .unwrap_or_else(|| panic!("no {heading:?} in {lines:?}"));
+        lines[start + 1..]
+            .iter()
+            .take_while(|line| line.starts_with("  "))
+            .map(|line| {
+                let words: Vec<&str> = line.split_whitespace().collect();
+                assert_eq!(words.len(), 3, "{line:?}");
+                (words[0].to_owned(), words[1].to_owned(), words[2].to_owned())
+            })
+            .collect()
+    }
+
+    /// The e-mail and password `serve --demo` printed for `role`.
+    pub fn demo_credentials(&self, role: &str) -> (String, String) {
+        self.demo_sign_ins()
+            .into_iter()
+            .find(|(printed, _, _)| printed == role)
+            .map(|(_, email, password)| (email, password))
+            .unwrap_or_else(|| panic!("no demo user with role {role}"))
+    }
+
     /// The server's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()

@@ -148,26 +148,6 @@ async fn the_demo_prints_a_working_admin_token_renewed_at_each_start() {
     .expect(StatusCode::OK);
 }
 
-/// The (role, e-mail, password) lines `serve --demo` printed under "Sign
-/// in at".
-fn demo_sign_ins(server: &TestServer) -> Vec<(String, String, String)> {
-    let heading = format!("Sign in at {}/ with:", server.base);
-    let lines = server.printed();
-    let start = lines
-        .iter()
-        .position(|line| *line == heading)
-        .unwrap_or_else(|| panic!("no {heading:?} in {lines:?}"));
-    lines[start + 1..]
-        .iter()
-        .take_while(|line| line.starts_with("  "))
-        .map(|line| {
-            let words: Vec<&str> = line.split_whitespace().collect();
-            assert_eq!(words.len(), 3, "{line:?}");
-            (words[0].to_owned(), words[1].to_owned(), words[2].to_owned())
-        })
-        .collect()
-}
-
 /// The stored password hash of each user, by e-mail.
 async fn stored_hashes(database_url: &str) -> std::collections::HashMap<String, String> {
     use sqlx::Connection as _;
@@ -200,7 +180,7 @@ async fn the_demo_prints_a_password_per_role_renewed_at_each_start() {
         .position(|line| line.starts_with("Sign in at "))
         .expect("a sign-in block");
     assert!(token_line < heading, "{:?}", first.printed());
-    let sign_ins = demo_sign_ins(&first);
+    let sign_ins = first.demo_sign_ins();
     let roles: Vec<&str> = sign_ins.iter().map(|(role, _, _)| role.as_str()).collect();
     assert_eq!(roles, ["admin", "strategist", "manager", "viewer"]);
     let works = |hashes: &std::collections::HashMap<String, String>, email: &str, password: &str| {
@@ -227,7 +207,7 @@ async fn the_demo_prints_a_password_per_role_renewed_at_each_start() {
     drop(first);
 
     let second = TestServer::start(&database.url, &["--demo"]);
-    let renewed = demo_sign_ins(&second);
+    let renewed = second.demo_sign_ins();
     let hashes = stored_hashes(&database.url).await;
     assert_eq!(hashes.len(), 4, "the same four users: {hashes:?}");
     for ((_, email, old), (_, _, new)) in sign_ins.iter().zip(&renewed) {
@@ -269,7 +249,7 @@ async fn three_demo_servers_start_at_once() {
                 .await
                 .expect(StatusCode::OK);
             assert_eq!(meetings["items"].as_array().unwrap().len(), 1, "{backend:?}");
-            assert_eq!(demo_sign_ins(server).len(), 4, "{backend:?}");
+            assert_eq!(server.demo_sign_ins().len(), 4, "{backend:?}");
         }
         // One user per role, not one per server.
         let users = crate::server::samverkan(&database.url, &["user", "list"]);

@@ -5,3 +5,5 @@
 mod axe;
 mod browser;
 mod tour;
+mod sign_in;
+mod visitor;

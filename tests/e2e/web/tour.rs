@@ -4,22 +4,24 @@
 use super::axe;
 use super::browser::{Browser, DESKTOP, PHONE};
 use crate::server::{Backend, TestDatabase, TestServer};
+use fantoccini::Locator;
 
 /// Opens `path`, checks it with axe at both sizes, and saves screenshots
 /// named `name`.
-async fn visit(browser: &Browser, server: &TestServer, axe: &str, path: &str, name: &str) {
+pub async fn visit(browser: &Browser, server: &TestServer, axe: &str, path: &str, name: &str) {
     browser.goto(&server.url(path)).await;
-    for size in [DESKTOP, PHONE] {
-        browser.viewport(size).await;
-        let violations = axe::violations(browser, axe).await;
-        assert!(
-            violations.is_empty(),
-            "{path} at {size:?}: {} accessibility violations:\n{}",
-            violations.len(),
-            violations.join("\n")
-        );
-        browser.screenshot(name, size).await;
-    }
+    visit_here(browser, axe, name).await;
+}
+
+/// Signs in through the sign-in form, as a person does.
+pub async fn sign_in(browser: &Browser, server: &TestServer, role: &str) {
+    let (email, password) = server.demo_credentials(role);
+    browser.goto(&server.url("/login")).await;
+    let form = browser.client.form(Locator::Css("form[action='/login']")).await.unwrap();
+    form.set_by_name("email", &email).await.unwrap();
+    form.set_by_name("password", &password).await.unwrap();
+    form.submit().await.unwrap();
+    assert_eq!(browser.client.current_url().await.unwrap().path(), "/", "{role} is signed in");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -33,14 +35,42 @@ async fn the_pages_open_to_everyone_meet_wcag_2_1_aa() {
     let Some(browser) = Browser::start(true).await else {
         return;
     };
-    let server = TestServer::start(&database.url, &[]);
+    let server = TestServer::start(&database.url, &["--demo"]);
+    visit(&browser, &server, axe, "/login", "sign-in").await;
+    assert_eq!(browser.text("h1").await, "Logga in");
     visit(&browser, &server, axe, "/tillganglighet", "accessibility").await;
     assert_eq!(browser.text("h1").await, "Tillgänglighetsredogörelse");
-    visit(&browser, &server, axe, "/no-such-page", "not-found").await;
-    assert_eq!(browser.text("h1").await, "Sidan finns inte");
     // The language, chosen before signing in, is kept from page to page.
     browser.goto(&server.url("/tillganglighet?lang=en")).await;
-    browser.goto(&server.url("/no-such-page")).await;
-    assert_eq!(browser.text("h1").await, "Page not found");
+    browser.goto(&server.url("/login")).await;
+    assert_eq!(browser.text("h1").await, "Sign in");
+    browser.goto(&server.url("/login?lang=sv")).await;
+
+    // A failed sign-in: the error summary, linked to the field, focused.
+    let form = browser.client.form(Locator::Css("form[action='/login']")).await.unwrap();
+    form.set_by_name("email", "nobody@example.org").await.unwrap();
+    form.set_by_name("password", "not anyone's password").await.unwrap();
+    form.submit().await.unwrap();
+    let focused = browser
+        .client
+        .execute("return document.activeElement.className", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused.as_str(), Some("error-summary"));
+    visit_here(&browser, axe, "sign-in-error").await;
+
+    sign_in(&browser, &server, "strategist").await;
+    visit(&browser, &server, axe, "/no-such-page", "not-found").await;
+    assert_eq!(browser.text("h1").await, "Sidan finns inte");
     browser.close().await;
+}
+
+/// Checks the page open now with axe at both sizes, without reloading it.
+async fn visit_here(browser: &Browser, axe: &str, name: &str) {
+    for size in [DESKTOP, PHONE] {
+        browser.viewport(size).await;
+        let violations = axe::violations(browser, axe).await;
+        assert!(violations.is_empty(), "{name} at {size:?}:\n{}", violations.join("\n"));
+        browser.screenshot(name, size).await;
+    }
 }
