@@ -172,13 +172,7 @@ fn rate(rows: u64, elapsed: Duration) -> f64 {
 async fn fill_if_empty(binary: &str, url: &str, organisations: usize, meetings: usize) {
     let store = Store::open(url).await.unwrap();
     let held = store
-        .list_meetings(
-            &Default::default(),
-            &samverkan_store::PageRequest {
-                limit: 1,
-                after: None,
-            },
-        )
+        .list_meetings(&Default::default(), &samverkan_store::PageRequest::first(1))
         .await
         .unwrap()
         .items

@@ -90,6 +90,8 @@ impl MeetingsApi {
             tag: tag.0,
             q: q.0,
             include_archived: include_archived.0.unwrap_or(false),
+            // The API lists newest first only.
+            ..MeetingFilter::default()
         };
         let found = self.store.list_meetings(&filter, &page).await?;
         Ok(Json(MeetingList::from_page(found, Meeting::from)))

@@ -201,10 +201,7 @@ async fn store_is_empty(store: &Store) -> Result<bool, ServeError> {
         include_archived: true,
         ..Default::default()
     };
-    let page = samverkan_store::PageRequest {
-        limit: 1,
-        after: None,
-    };
+    let page = samverkan_store::PageRequest::first(1);
     Ok(store.list_meetings(&filter, &page).await?.items.is_empty())
 }
 

@@ -717,7 +717,7 @@ async fn store_page(
         order,
         ..EngagementFilter::default()
     };
-    let page = PageRequest { limit, after: None };
+    let page = PageRequest::first(limit);
     store
         .engagement(period, today, &HealthThresholds::default(), &filter, &page)
         .await

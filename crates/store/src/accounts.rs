@@ -2,7 +2,7 @@
 
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -16,7 +16,7 @@ use crate::audit::fields;
 use crate::entity::{api_tokens, users};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::stored;
+use crate::support::{id_after, stored};
 
 pub(crate) const USER: &str = "user";
 const TOKEN: &str = "token";
@@ -163,17 +163,16 @@ impl Store {
 
     /// Users in the order they were created.
     pub async fn list_users(&self, page: &PageRequest) -> StoreResult<Page<User>> {
-        let mut query = users::Entity::find();
-        if let Some(after) = page.after(USERS_SCOPE)? {
-            query = query.filter(users::Column::Id.gt(after.id));
-        }
-        let rows = query
-            .order_by_asc(users::Column::Id)
+        let start = page.start(USERS_SCOPE)?;
+        let order = start.order(Order::Asc);
+        let rows = users::Entity::find()
+            .filter(id_after(order.clone(), users::Column::Id, start.cursor))
+            .order_by(users::Column::Id, order)
             .limit(page.limit + 1)
             .all(&self.db)
             .await?;
         let cursor_of = |row: &users::Model| Cursor::new(USERS_SCOPE, String::new(), row.id);
-        Page::from_rows(rows, page.limit, cursor_of, user_from_row)
+        Page::from_rows(rows, page.limit, &start, cursor_of, user_from_row)
     }
 
     /// Whether anyone can sign in at all: a server without users says how

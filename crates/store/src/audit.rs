@@ -197,7 +197,9 @@ impl crate::Store {
         filter: &AuditFilter,
         page: &crate::PageRequest,
     ) -> StoreResult<crate::Page<AuditEvent>> {
-        use sea_orm::{ColumnTrait, QueryFilter, QueryOrder, QuerySelect};
+        use sea_orm::{ColumnTrait, Order, QueryFilter, QueryOrder, QuerySelect};
+
+        use crate::support::id_after;
         let mut query = audit_events::Entity::find();
         if let Some(entity) = &filter.entity {
             query = query.filter(audit_events::Column::Entity.eq(entity.as_str()));
@@ -214,15 +216,15 @@ impl crate::Store {
         if let Some(to) = filter.to {
             query = query.filter(audit_events::Column::OccurredAt.lt(time::day_end(to)));
         }
-        if let Some(after) = page.after(SCOPE)? {
-            query = query.filter(audit_events::Column::Id.lt(after.id));
-        }
+        let start = page.start(SCOPE)?;
+        let order = start.order(Order::Desc);
         let rows = query
-            .order_by_desc(audit_events::Column::Id)
+            .filter(id_after(order.clone(), audit_events::Column::Id, start.cursor))
+            .order_by(audit_events::Column::Id, order)
             .limit(page.limit + 1)
             .all(&self.db)
             .await?;
         let cursor_of = |row: &audit_events::Model| crate::Cursor::new(SCOPE, String::new(), row.id);
-        crate::Page::from_rows(rows, page.limit, cursor_of, event_from_row)
+        crate::Page::from_rows(rows, page.limit, &start, cursor_of, event_from_row)
     }
 }

@@ -673,19 +673,30 @@ fn cursor_key(row: &QueryResult, column: &str, key_type: KeyType) -> Result<Stri
 }
 
 /// Rows strictly after `cursor` in the order `(key IS NULL, key, id)`, the
-/// key ascending or descending, `NULL` keys last, ids ascending.
+/// key ascending or descending, `NULL` keys last, ids ascending; or, reading
+/// `backward`, strictly before it.
 fn after_cursor(
     column: &str,
     key_type: KeyType,
     descending: bool,
+    backward: bool,
     cursor: &Cursor,
 ) -> StoreResult<Condition> {
     let invalid = || StoreError::InvalidCursor {
         reason: "does not hold a key of this sort".into(),
     };
-    let id_after = col("id").gt(cursor.id);
+    let id_after = if backward {
+        col("id").lt(cursor.id)
+    } else {
+        col("id").gt(cursor.id)
+    };
     if cursor.key.is_empty() && key_type != KeyType::Text {
-        return Ok(Condition::all().add(col(column).is_null()).add(id_after));
+        let null_after = Condition::all().add(col(column).is_null()).add(id_after);
+        return Ok(if backward {
+            Condition::any().add(col(column).is_not_null()).add(null_after)
+        } else {
+            null_after
+        });
     }
     let value: sea_orm::Value = match key_type {
         KeyType::Integer => cursor.key.parse::<i64>().map_err(|_| invalid())?.into(),
@@ -695,15 +706,20 @@ fn after_cursor(
             .into(),
         KeyType::Text => cursor.key.clone().into(),
     };
-    let beyond = if descending {
+    // Beyond the key in the read order; a `NULL` key compares to nothing,
+    // so only the forward walk, which ends with them, adds them.
+    let beyond = if descending != backward {
         col(column).lt(value.clone())
     } else {
         col(column).gt(value.clone())
     };
-    Ok(Condition::any()
-        .add(col(column).is_null())
+    let mut condition = Condition::any()
         .add(beyond)
-        .add(Condition::all().add(col(column).eq(value)).add(id_after)))
+        .add(Condition::all().add(col(column).eq(value)).add(id_after));
+    if !backward {
+        condition = condition.add(col(column).is_null());
+    }
+    Ok(condition)
 }
 
 impl Store {
@@ -730,7 +746,15 @@ impl Store {
         );
         let (column, key_type, reversed) = sort_column(filter.sort);
         let descending = (filter.order == SortOrder::Desc) != reversed;
-        let direction = if descending { Order::Desc } else { Order::Asc };
+        let start = page.start(&scope)?;
+        let list_order = if descending { Order::Desc } else { Order::Asc };
+        // Reading backward, every part of the order turns: `NULL` keys
+        // first, ids descending.
+        let (nulls, direction, ids) = if start.backward {
+            (Order::Desc, start.order(list_order), Order::Desc)
+        } else {
+            (Order::Asc, list_order, Order::Asc)
+        };
         // First the order: only the group that holds the sort figure, over
         // every organisation; then every figure for the page's rows.
         let ranked = organisation_counts(
@@ -744,12 +768,18 @@ impl Store {
         query
             .column(Asterisk)
             .from_subquery(ranked, alias("engagement"))
-            .order_by_expr(col(column).is_null(), Order::Asc)
+            .order_by_expr(col(column).is_null(), nulls)
             .order_by_expr(col(column), direction)
-            .order_by_expr(col("id"), Order::Asc)
+            .order_by_expr(col("id"), ids)
             .limit(page.limit + 1);
-        if let Some(cursor) = page.after(&scope)? {
-            query.cond_where(after_cursor(column, key_type, descending, cursor)?);
+        if let Some(cursor) = start.cursor {
+            query.cond_where(after_cursor(
+                column,
+                key_type,
+                descending,
+                start.backward,
+                cursor,
+            )?);
         }
         let mut order = Vec::new();
         for row in self.db.query_all(&query).await? {
@@ -761,7 +791,9 @@ impl Store {
         let ids: Vec<Uuid> = order.iter().take(shown).map(|(id, _)| *id).collect();
         let rows = self.rows_for(period, today, thresholds, filter, &ids).await?;
         let cursor_of = |(id, key): &(Uuid, String)| Cursor::new(&scope, key.clone(), *id);
-        Page::from_rows(order, page.limit, cursor_of, |(id, _)| take_row(&rows, id))
+        Page::from_rows(order, page.limit, &start, cursor_of, |(id, _)| {
+            take_row(&rows, id)
+        })
     }
 
     /// Every figure of the organisations `ids`, for `period` and the period
@@ -869,10 +901,7 @@ impl Store {
         mut on_page: impl FnMut(usize),
     ) -> StoreResult<Vec<EngagementRow>> {
         let filter = EngagementFilter::default();
-        let mut request = PageRequest {
-            limit: Ord::max(page_size, 1),
-            after: None,
-        };
+        let mut request = PageRequest::first(Ord::max(page_size, 1));
         let mut rows = Vec::new();
         loop {
             let page = self

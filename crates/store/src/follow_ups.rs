@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, QuerySelect};
 
 use samverkan_domain::{
     FollowUp, FollowUpDetails, FollowUpId, FollowUpInput, FollowUpStatus, KnownRecords, MeetingId,
@@ -14,7 +14,7 @@ use crate::audit::fields;
 use crate::entity::{follow_ups, meetings, outcomes};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{Db, folded_contains, meta, search_text, stored};
+use crate::support::{Db, folded_contains, id_after, meta, search_text, stored};
 use crate::versioned::{Versioned, versioned_record};
 
 const ENTITY: &str = "follow-up";
@@ -305,15 +305,15 @@ impl Store {
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
             query = query.filter(folded_contains(follow_ups::Column::SearchText, q));
         }
-        if let Some(after) = page.after(SCOPE)? {
-            query = query.filter(follow_ups::Column::Id.gt(after.id));
-        }
+        let start = page.start(SCOPE)?;
+        let order = start.order(Order::Asc);
         let rows = query
-            .order_by_asc(follow_ups::Column::Id)
+            .filter(id_after(order.clone(), follow_ups::Column::Id, start.cursor))
+            .order_by(follow_ups::Column::Id, order)
             .limit(page.limit + 1)
             .all(&self.db)
             .await?;
         let cursor_of = |row: &follow_ups::Model| Cursor::new(SCOPE, String::new(), row.id);
-        Page::from_rows(rows, page.limit, cursor_of, from_row)
+        Page::from_rows(rows, page.limit, &start, cursor_of, from_row)
     }
 }

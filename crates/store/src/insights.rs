@@ -13,7 +13,7 @@ use crate::entity::{
     affiliations, agenda_items, attendances, follow_ups, meetings, organisations, outcomes, partnerships,
     representatives,
 };
-use crate::error::{StoreError, StoreResult};
+use crate::error::StoreResult;
 use crate::page::{Cursor, Page, PageRequest};
 use crate::support::{Db, folded_contains, folded_starts_with, keyset_after};
 
@@ -83,15 +83,11 @@ impl Store {
     ) -> StoreResult<Page<TimelineEntry>> {
         crate::organisations::find(&self.db, organisation_id).await?;
         let org = organisation_id.as_uuid();
-        let after = page
-            .after(TIMELINE_SCOPE)?
-            .map(|cursor| {
-                DateTime::parse_from_rfc3339(&cursor.key)
-                    .map(|at| (at.with_timezone(&Utc), cursor.id))
-                    .map_err(|_| StoreError::InvalidCursor {
-                        reason: "does not hold a time".into(),
-                    })
-            })
+        let start = page.start(TIMELINE_SCOPE)?;
+        let order = start.order(Order::Desc);
+        let after = start
+            .cursor
+            .map(|cursor| cursor.instant().map(|at| (at, cursor.id)))
             .transpose()?;
         let take = page.limit + 1;
         let mut entries = Vec::new();
@@ -110,13 +106,13 @@ impl Store {
                     .add(Expr::col((meetings::Entity, meetings::Column::Id)).in_subquery(attended)),
             )
             .filter(keyset_after(
-                Order::Desc,
+                order.clone(),
                 meetings::Column::StartsAt,
                 meetings::Column::Id,
                 after.as_ref(),
             ))
-            .order_by_desc(meetings::Column::StartsAt)
-            .order_by_desc(meetings::Column::Id)
+            .order_by(meetings::Column::StartsAt, order.clone())
+            .order_by(meetings::Column::Id, order.clone())
             .limit(take)
             .all(&self.db)
             .await?;
@@ -165,13 +161,13 @@ impl Store {
             .filter(follow_ups::Column::ArchivedAt.is_null())
             .filter(follow_ups::Column::OrganisationId.eq(org))
             .filter(keyset_after(
-                Order::Desc,
+                order.clone(),
                 follow_ups::Column::CreatedAt,
                 follow_ups::Column::Id,
                 after.as_ref(),
             ))
-            .order_by_desc(follow_ups::Column::CreatedAt)
-            .order_by_desc(follow_ups::Column::Id)
+            .order_by(follow_ups::Column::CreatedAt, order.clone())
+            .order_by(follow_ups::Column::Id, order.clone())
             .limit(take)
             .all(&self.db)
             .await?;
@@ -190,13 +186,13 @@ impl Store {
                     .add(partnerships::Column::OrganisationBId.eq(org)),
             )
             .filter(keyset_after(
-                Order::Desc,
+                order.clone(),
                 partnerships::Column::CreatedAt,
                 partnerships::Column::Id,
                 after.as_ref(),
             ))
-            .order_by_desc(partnerships::Column::CreatedAt)
-            .order_by_desc(partnerships::Column::Id)
+            .order_by(partnerships::Column::CreatedAt, order.clone())
+            .order_by(partnerships::Column::Id, order.clone())
             .limit(take)
             .all(&self.db)
             .await?;
@@ -242,11 +238,16 @@ impl Store {
             });
         }
 
+        // Merged in the read order (newest first, or oldest first reading
+        // backward), so that the rows nearest the cursor are the ones kept.
         entries.sort_by(|a, b| b.occurred_at.cmp(&a.occurred_at).then(b.id.cmp(&a.id)));
+        if start.backward {
+            entries.reverse();
+        }
         entries.truncate(usize::try_from(take).unwrap_or(usize::MAX));
         let cursor_of =
             |entry: &TimelineEntry| Cursor::new(TIMELINE_SCOPE, entry.occurred_at.to_rfc3339(), entry.id);
-        Page::from_rows(entries, page.limit, cursor_of, Ok)
+        Page::from_rows(entries, page.limit, &start, cursor_of, Ok)
     }
 
     /// One ranked search across organisations, representatives, meetings,

@@ -5,16 +5,14 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::TryIntoModel as _;
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ColumnTrait, Condition, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use samverkan_domain::{
     AgendaItem, AgendaItemId, Attendance, AttendanceRole, AttendanceStatus, Attendee, FollowUp, KnownRecords,
     KnownRepresentative, Meeting, MeetingDetails, MeetingId, MeetingInput, MeetingKind, MeetingLog,
     MeetingLogInput, MeetingRecords, MeetingStatus, OrganisationId, Outcome, OutcomeKind, ReferencedIds,
-    RepresentativeId, Tags, time,
+    RepresentativeId, SortOrder, Tags, time,
 };
 
 use crate::audit::{Write, fields, fields_with};
@@ -24,7 +22,9 @@ use crate::entity::{
 };
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{Db, folded_contains, keyset_after, meta, search_text, stored, stored_unsigned};
+use crate::support::{
+    Db, folded_contains, keyset_after, meta, order_of, search_text, stored, stored_unsigned,
+};
 use crate::versioned::{Versioned, WriteKind, versioned_record};
 use crate::{Store, engagement_facts, follow_ups as follow_up_rows, representatives as representative_rows};
 
@@ -35,8 +35,8 @@ const SCOPE: &str = "meetings";
 /// An absent attendee was not there: meetings they missed are not "theirs".
 const ABSENT: &str = "absent";
 
-/// Which meetings a list holds. Newest first.
-#[derive(Debug, Clone, Default)]
+/// Which meetings a list holds, and in which order.
+#[derive(Debug, Clone)]
 pub struct MeetingFilter {
     /// From this Stockholm day on (inclusive).
     pub from: Option<NaiveDate>,
@@ -52,6 +52,25 @@ pub struct MeetingFilter {
     /// Matches title, location and summary, ignoring case and accents.
     pub q: Option<String>,
     pub include_archived: bool,
+    /// By start: `Desc` newest first (the default, for history), `Asc`
+    /// soonest first (with `from` today: the meetings coming up).
+    pub order: SortOrder,
+}
+
+impl Default for MeetingFilter {
+    fn default() -> Self {
+        Self {
+            from: None,
+            to: None,
+            organisation_id: None,
+            representative_id: None,
+            kind: None,
+            tag: None,
+            q: None,
+            include_archived: false,
+            order: SortOrder::Desc,
+        }
+    }
 }
 
 fn meeting_row(meeting: &Meeting) -> meetings::Model {
@@ -701,7 +720,7 @@ impl Store {
         self.archive(id, expected_version).await
     }
 
-    /// Meetings, newest first.
+    /// Meetings by start, newest or soonest first (`filter.order`).
     pub async fn list_meetings(
         &self,
         filter: &MeetingFilter,
@@ -769,31 +788,27 @@ impl Store {
                 ),
             );
         }
-        if let Some(after) = page.after(SCOPE)? {
-            let starts_at = DateTime::parse_from_rfc3339(&after.key)
-                .map_err(|_| StoreError::InvalidCursor {
-                    reason: "does not hold a time".into(),
-                })?
-                .with_timezone(&Utc);
-            query = query.filter(keyset_after(
-                Order::Desc,
+        let start = page.start(SCOPE)?;
+        let order = start.order(order_of(filter.order));
+        let after = start
+            .cursor
+            .map(|c| c.instant().map(|at| (at, c.id)))
+            .transpose()?;
+        let rows = query
+            .filter(keyset_after(
+                order.clone(),
                 meetings::Column::StartsAt,
                 meetings::Column::Id,
-                Some(&(starts_at, after.id)),
-            ));
-        }
-        let rows = query
-            .order_by_desc(meetings::Column::StartsAt)
-            .order_by_desc(meetings::Column::Id)
+                after.as_ref(),
+            ))
+            .order_by(meetings::Column::StartsAt, order.clone())
+            .order_by(meetings::Column::Id, order)
             .limit(page.limit + 1)
             .all(&self.db)
             .await?;
         let cursor_of = |row: &meetings::Model| Cursor::new(SCOPE, row.starts_at.to_rfc3339(), row.id);
-        let page_rows = Page::from_rows(rows, page.limit, cursor_of, Ok)?;
-        let items = load_meetings(&self.db, page_rows.items).await?;
-        Ok(Page {
-            items,
-            next_cursor: page_rows.next_cursor,
-        })
+        let mut page_rows = Page::from_rows(rows, page.limit, &start, cursor_of, Ok)?;
+        let items = load_meetings(&self.db, std::mem::take(&mut page_rows.items)).await?;
+        Ok(page_rows.with_items(items))
     }
 }

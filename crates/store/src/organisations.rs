@@ -309,26 +309,23 @@ impl Store {
                 ),
             );
         }
-        if let Some(after) = page.after(SCOPE)? {
-            query = query.filter(keyset_after(
-                Order::Asc,
+        let start = page.start(SCOPE)?;
+        let order = start.order(Order::Asc);
+        let rows = query
+            .filter(keyset_after(
+                order.clone(),
                 organisations::Column::NameSort,
                 organisations::Column::Id,
-                Some(&(after.key.clone(), after.id)),
-            ));
-        }
-        let rows = query
-            .order_by_asc(organisations::Column::NameSort)
-            .order_by_asc(organisations::Column::Id)
+                start.cursor.map(|c| (c.key.clone(), c.id)).as_ref(),
+            ))
+            .order_by(organisations::Column::NameSort, order.clone())
+            .order_by(organisations::Column::Id, order)
             .limit(page.limit + 1)
             .all(&self.db)
             .await?;
         let cursor_of = |row: &organisations::Model| Cursor::new(SCOPE, row.name_sort.clone(), row.id);
-        let page_rows = Page::from_rows(rows, page.limit, cursor_of, Ok)?;
-        let items = load_many(&self.db, page_rows.items).await?;
-        Ok(Page {
-            items,
-            next_cursor: page_rows.next_cursor,
-        })
+        let mut page_rows = Page::from_rows(rows, page.limit, &start, cursor_of, Ok)?;
+        let items = load_many(&self.db, std::mem::take(&mut page_rows.items)).await?;
+        Ok(page_rows.with_items(items))
     }
 }

@@ -1,23 +1,74 @@
 //! Keyset pagination: a page ends with a cursor naming the last row's sort
 //! key and id; the next page starts strictly after it. Unlike offsets, rows
 //! added meanwhile neither repeat nor vanish from a walk through the pages.
+//!
+//! A page can also end strictly before a cursor (the previous page): the
+//! list reads in the reverse order from the cursor, and the rows are turned
+//! back. Every list does it the same way: [`PageRequest::start`] says which
+//! way to read, [`Page::from_rows`] turns the rows and names both cursors.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use uuid::Uuid;
 
+use chrono::{DateTime, Utc};
+use sea_orm::Order;
+
 use samverkan_domain::{FieldError, ValidationErrors};
+
+use crate::StoreError;
 
 /// The most rows one page may hold.
 pub const MAX_PAGE_SIZE: u64 = 500;
 /// The page size when none is asked for.
 pub const DEFAULT_PAGE_SIZE: u64 = 50;
 
-/// Where a page starts and how long it is.
+/// Where a page starts (or ends) and how long it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageRequest {
     pub limit: u64,
+    /// The page starts strictly after this cursor (a `next_cursor`).
     pub after: Option<Cursor>,
+    /// The page ends strictly before this cursor (a `prev_cursor`); not
+    /// together with `after`.
+    pub before: Option<Cursor>,
+}
+
+impl PageRequest {
+    /// The first page, `limit` rows long.
+    pub fn first(limit: u64) -> Self {
+        Self {
+            limit,
+            ..Self::default()
+        }
+    }
+
+    /// Validates a client's `limit` and opaque `cursor` (to start after).
+    pub fn parse(limit: Option<u64>, cursor: Option<&str>) -> Result<Self, ValidationErrors> {
+        Self::parse_cursors(limit, cursor, None)
+    }
+
+    /// Validates a client's `limit` and opaque cursors: `after` (a
+    /// `next_cursor`) or `before` (a `prev_cursor`). Giving both is left to
+    /// the list to refuse, as for a request built by hand.
+    pub fn parse_cursors(
+        limit: Option<u64>,
+        after: Option<&str>,
+        before: Option<&str>,
+    ) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE);
+        if !(1..=MAX_PAGE_SIZE).contains(&limit) {
+            errors.add("limit", format!("must be between 1 and {MAX_PAGE_SIZE}"));
+        }
+        let after = errors.collect(after.map(Cursor::decode).transpose());
+        let before = errors.collect(before.map(Cursor::decode).transpose());
+        errors.finish(|| Self {
+            limit,
+            after: after.flatten(),
+            before: before.flatten(),
+        })
+    }
 }
 
 impl Default for PageRequest {
@@ -25,23 +76,8 @@ impl Default for PageRequest {
         Self {
             limit: DEFAULT_PAGE_SIZE,
             after: None,
+            before: None,
         }
-    }
-}
-
-impl PageRequest {
-    /// Validates a client's `limit` and opaque `cursor`.
-    pub fn parse(limit: Option<u64>, cursor: Option<&str>) -> Result<Self, ValidationErrors> {
-        let mut errors = ValidationErrors::new();
-        let limit = limit.unwrap_or(DEFAULT_PAGE_SIZE);
-        if !(1..=MAX_PAGE_SIZE).contains(&limit) {
-            errors.add("limit", format!("must be between 1 and {MAX_PAGE_SIZE}"));
-        }
-        let after = errors.collect(cursor.map(Cursor::decode).transpose());
-        errors.finish(|| Self {
-            limit,
-            after: after.flatten(),
-        })
     }
 }
 
@@ -63,6 +99,15 @@ impl Cursor {
             key: key.into(),
             id,
         }
+    }
+
+    /// The key as the instant it holds (lists in time order).
+    pub(crate) fn instant(&self) -> Result<DateTime<Utc>, StoreError> {
+        DateTime::parse_from_rfc3339(&self.key)
+            .map(|at| at.with_timezone(&Utc))
+            .map_err(|_| StoreError::InvalidCursor {
+                reason: "does not hold a time".into(),
+            })
     }
 
     pub fn encode(&self) -> String {
@@ -87,44 +132,109 @@ impl Cursor {
     }
 }
 
-impl PageRequest {
-    /// The cursor to start after, checked to come from the list `scope`.
-    pub(crate) fn after(&self, scope: &str) -> Result<Option<&Cursor>, crate::StoreError> {
-        match &self.after {
-            Some(cursor) if cursor.scope != scope => Err(crate::StoreError::InvalidCursor {
-                reason: format!("comes from the {} list, not from {scope}", cursor.scope),
-            }),
-            after => Ok(after.as_ref()),
+/// Where a list starts reading, and which way: forward after `cursor`
+/// (from the start without one), or backward before it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Start<'a> {
+    pub(crate) cursor: Option<&'a Cursor>,
+    pub(crate) backward: bool,
+}
+
+impl Start<'_> {
+    /// The order to read rows in, for a list in `order`: reversed when
+    /// reading backward, so that "after the cursor" in the read order is
+    /// "before it" in the list's.
+    pub(crate) fn order(&self, order: Order) -> Order {
+        match (self.backward, order) {
+            (false, order) => order,
+            (true, Order::Asc) => Order::Desc,
+            (true, _) => Order::Asc,
         }
     }
 }
 
-/// One page of a list, and where the next one starts (`None` on the last).
+impl PageRequest {
+    /// Where the page starts, its cursor checked to come from the list
+    /// `scope`.
+    pub(crate) fn start(&self, scope: &str) -> Result<Start<'_>, StoreError> {
+        let (cursor, backward) = match (&self.after, &self.before) {
+            (Some(_), Some(_)) => {
+                return Err(StoreError::InvalidCursor {
+                    reason: "a page starts after a cursor or ends before one, not both".into(),
+                });
+            }
+            (None, Some(before)) => (Some(before), true),
+            (after, None) => (after.as_ref(), false),
+        };
+        match cursor {
+            Some(cursor) if cursor.scope != scope => Err(StoreError::InvalidCursor {
+                reason: format!("comes from the {} list, not from {scope}", cursor.scope),
+            }),
+            cursor => Ok(Start { cursor, backward }),
+        }
+    }
+}
+
+/// One page of a list, where the next one starts (`None` on the last) and
+/// where the previous one ends (`None` on the first).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Page<T> {
     pub items: Vec<T>,
+    /// Give it as [`PageRequest::after`] for the next page.
     pub next_cursor: Option<String>,
+    /// Give it as [`PageRequest::before`] for the previous page.
+    pub prev_cursor: Option<String>,
 }
 
 impl<T> Page<T> {
-    /// Builds a page from up to `limit + 1` rows fetched in order: the extra
-    /// row only tells that there is a next page.
+    /// Builds a page from up to `limit + 1` rows fetched in the order of
+    /// `start` (see [`Start::order`]): the extra row only tells that there
+    /// is more that way. Read backward, the rows are turned back into the
+    /// list's order.
+    ///
+    /// Reading forward from a cursor, the previous page is taken to exist:
+    /// the cursor's own row lies before this page (asking the database
+    /// would cost a query per page, and a vanished row yields an empty
+    /// previous page, not a wrong one). Reading backward, the cursor's row
+    /// is the next page's.
     pub(crate) fn from_rows<R>(
         mut rows: Vec<R>,
         limit: u64,
+        start: &Start<'_>,
         cursor_of: impl Fn(&R) -> Cursor,
-        convert: impl Fn(R) -> Result<T, crate::StoreError>,
-    ) -> Result<Self, crate::StoreError> {
+        convert: impl Fn(R) -> Result<T, StoreError>,
+    ) -> Result<Self, StoreError> {
         let limit = usize::try_from(limit).unwrap_or(usize::MAX);
         let has_more = rows.len() > limit;
         rows.truncate(limit);
-        let next_cursor = if has_more {
-            rows.last().map(|row| cursor_of(row).encode())
+        if start.backward {
+            rows.reverse();
+        }
+        let first = rows.first().map(|row| cursor_of(row).encode());
+        let last = rows.last().map(|row| cursor_of(row).encode());
+        let (next_cursor, prev_cursor) = if start.backward {
+            (last, first.filter(|_| has_more))
         } else {
-            None
+            (
+                last.filter(|_| has_more),
+                first.filter(|_| start.cursor.is_some()),
+            )
         };
         let items = rows.into_iter().map(convert).collect::<Result<_, _>>()?;
-        Ok(Self { items, next_cursor })
+        Ok(Self {
+            items,
+            next_cursor,
+            prev_cursor,
+        })
+    }
+
+    /// The same page holding `items` instead (the rows made whole).
+    pub(crate) fn with_items<U>(self, items: Vec<U>) -> Page<U> {
+        Page {
+            items,
+            next_cursor: self.next_cursor,
+            prev_cursor: self.prev_cursor,
+        }
     }
 }
 

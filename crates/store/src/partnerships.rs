@@ -1,7 +1,9 @@
 //! Partnerships between two organisations.
 
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use samverkan_domain::{
     OrganisationId, Partnership, PartnershipDetails, PartnershipId, PartnershipInput, PartnershipKind,
@@ -13,7 +15,7 @@ use crate::audit::fields;
 use crate::entity::{organisations, partnerships, representatives};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{Db, meta, stored};
+use crate::support::{Db, id_after, meta, stored};
 use crate::versioned::{Versioned, versioned_record};
 
 const ENTITY: &str = "partnership";
@@ -258,15 +260,15 @@ impl Store {
         if let Some(status) = filter.status {
             query = query.filter(partnerships::Column::Status.eq(status.as_str()));
         }
-        if let Some(after) = page.after(SCOPE)? {
-            query = query.filter(partnerships::Column::Id.gt(after.id));
-        }
+        let start = page.start(SCOPE)?;
+        let order = start.order(Order::Asc);
         let rows = query
-            .order_by_asc(partnerships::Column::Id)
+            .filter(id_after(order.clone(), partnerships::Column::Id, start.cursor))
+            .order_by(partnerships::Column::Id, order)
             .limit(page.limit + 1)
             .all(&self.db)
             .await?;
         let cursor_of = |row: &partnerships::Model| Cursor::new(SCOPE, String::new(), row.id);
-        Page::from_rows(rows, page.limit, cursor_of, from_row)
+        Page::from_rows(rows, page.limit, &start, cursor_of, from_row)
     }
 }

@@ -360,26 +360,23 @@ impl Store {
                 ),
             );
         }
-        if let Some(after) = page.after(SCOPE)? {
-            query = query.filter(keyset_after(
-                Order::Asc,
+        let start = page.start(SCOPE)?;
+        let order = start.order(Order::Asc);
+        let rows = query
+            .filter(keyset_after(
+                order.clone(),
                 representatives::Column::FullNameSort,
                 representatives::Column::Id,
-                Some(&(after.key.clone(), after.id)),
-            ));
-        }
-        let rows = query
-            .order_by_asc(representatives::Column::FullNameSort)
-            .order_by_asc(representatives::Column::Id)
+                start.cursor.map(|c| (c.key.clone(), c.id)).as_ref(),
+            ))
+            .order_by(representatives::Column::FullNameSort, order.clone())
+            .order_by(representatives::Column::Id, order)
             .limit(page.limit + 1)
             .all(&self.db)
             .await?;
         let cursor_of = |row: &representatives::Model| Cursor::new(SCOPE, row.full_name_sort.clone(), row.id);
-        let page_rows = Page::from_rows(rows, page.limit, cursor_of, Ok)?;
-        let items = load_many(&self.db, page_rows.items).await?;
-        Ok(Page {
-            items,
-            next_cursor: page_rows.next_cursor,
-        })
+        let mut page_rows = Page::from_rows(rows, page.limit, &start, cursor_of, Ok)?;
+        let items = load_many(&self.db, std::mem::take(&mut page_rows.items)).await?;
+        Ok(page_rows.with_items(items))
     }
 }

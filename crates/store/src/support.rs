@@ -9,11 +9,12 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use samverkan_domain::{FieldError, RecordMeta, text};
+use samverkan_domain::{FieldError, RecordMeta, SortOrder, text};
 
 use crate::Store;
 use crate::audit::{Actor, Write};
 use crate::error::{StoreError, StoreResult};
+use crate::page::Cursor;
 
 /// What one server at a time does when several share a PostgreSQL database.
 /// Each is a transaction-scoped advisory lock (released at commit or
@@ -209,7 +210,8 @@ pub(crate) fn meta(
 
 /// The rows after `(key, id)` in a keyset walk ordered by `(key, id)` in
 /// `order` (everything when there is no `after`); the key is an instant or
-/// a sort key.
+/// a sort key. `order` is the order rows are read in ([`crate::page::Start::order`]), so
+/// that reading backward the same condition gives the rows before.
 pub(crate) fn keyset_after<C: ColumnTrait, K: Into<sea_orm::Value> + Clone>(
     order: Order,
     key: C,
@@ -240,6 +242,24 @@ pub(crate) fn keyset_after<C: ColumnTrait, K: Into<sea_orm::Value> + Clone>(
             .add(key_beyond)
             .add(Condition::all().add(key.eq(key_after.clone())).add(id_beyond)),
     )
+}
+
+/// The database's order for a client's.
+pub(crate) fn order_of(order: SortOrder) -> Order {
+    match order {
+        SortOrder::Asc => Order::Asc,
+        SortOrder::Desc => Order::Desc,
+    }
+}
+
+/// The rows after `cursor` in a walk ordered by id alone, in `order`
+/// (everything when there is no cursor).
+pub(crate) fn id_after<C: ColumnTrait>(order: Order, id: C, cursor: Option<&Cursor>) -> Condition {
+    match (cursor, order) {
+        (None, _) => Condition::all(),
+        (Some(cursor), Order::Asc) => Condition::all().add(id.gt(cursor.id)),
+        (Some(cursor), _) => Condition::all().add(id.lt(cursor.id)),
+    }
 }
 
 /// Runs `statement`-free reads inside either a connection or a transaction.

@@ -15,10 +15,7 @@ async fn fresh_store(dir: &tempfile::TempDir) -> Store {
 
 async fn organisation_names(store: &Store) -> Vec<String> {
     let mut names = Vec::new();
-    let mut page = PageRequest {
-        limit: 500,
-        after: None,
-    };
+    let mut page = PageRequest::first(500);
     loop {
         let found = store
             .list_organisations(&OrganisationFilter::default(), &page)
@@ -40,10 +37,7 @@ async fn organisation_names(store: &Store) -> Vec<String> {
 
 async fn all_meetings(store: &Store) -> Vec<samverkan_domain::Meeting> {
     let mut meetings = Vec::new();
-    let mut page = PageRequest {
-        limit: 500,
-        after: None,
-    };
+    let mut page = PageRequest::first(500);
     loop {
         let found = store
             .list_meetings(&MeetingFilter::default(), &page)

@@ -254,10 +254,7 @@ async fn world(store: &Store) -> World {
 }
 
 async fn all_rows(store: &Store, filter: &EngagementFilter) -> Vec<EngagementRow> {
-    let page = PageRequest {
-        limit: 500,
-        after: None,
-    };
+    let page = PageRequest::first(500);
     store
         .engagement(&april(), today(), &HealthThresholds::default(), filter, &page)
         .await
@@ -468,10 +465,7 @@ async fn filters_and_sorts_walk_page_by_page(store: Store) {
                 order,
                 ..EngagementFilter::default()
             };
-            let mut request = PageRequest {
-                limit: 2,
-                after: None,
-            };
+            let mut request = PageRequest::first(2);
             let mut names = Vec::new();
             loop {
                 let page = store
@@ -566,10 +560,7 @@ async fn filters_and_sorts_walk_page_by_page(store: Store) {
             today(),
             &HealthThresholds::default(),
             &EngagementFilter::default(),
-            &PageRequest {
-                limit: 1,
-                after: None,
-            },
+            &PageRequest::first(1),
         )
         .await
         .unwrap();

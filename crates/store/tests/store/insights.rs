@@ -45,10 +45,7 @@ async fn the_timeline_walks_newest_first(store: Store) {
         .values()
         .find(|o| o.details.name.as_str() == "Högskolan Väst")
         .unwrap();
-    let mut request = PageRequest {
-        limit: 3,
-        after: None,
-    };
+    let mut request = PageRequest::first(3);
     let mut entries = Vec::new();
     loop {
         let page = store

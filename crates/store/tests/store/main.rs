@@ -15,6 +15,7 @@ mod meeting_parts;
 mod meetings;
 mod opening;
 mod organisations;
+mod paging;
 mod partnerships;
 mod representatives;
 mod seed;

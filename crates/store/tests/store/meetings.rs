@@ -126,13 +126,7 @@ async fn concurrent_meeting_logs_all_succeed(store: Store) {
         task.await.unwrap().unwrap();
     }
     let page = store
-        .list_meetings(
-            &MeetingFilter::default(),
-            &PageRequest {
-                limit: 100,
-                after: None,
-            },
-        )
+        .list_meetings(&MeetingFilter::default(), &PageRequest::first(100))
         .await
         .unwrap();
     assert_eq!(page.items.len(), 32);

@@ -174,10 +174,7 @@ async fn lists_sort_swedish_and_pages_visit_every_row_once(store: Store) {
         organisation(&store, &format!("Företag {i:02}")).await;
     }
     let mut seen = Vec::new();
-    let mut request = PageRequest {
-        limit: 4,
-        after: None,
-    };
+    let mut request = PageRequest::first(4);
     loop {
         let page = store
             .list_organisations(&OrganisationFilter::default(), &request)
