@@ -174,6 +174,15 @@ impl Ctx {
     pub fn may(&self, permission: Permission) -> bool {
         self.viewer.as_ref().is_some_and(|viewer| viewer.may(permission))
     }
+
+    /// A 403 page unless the viewer's role allows `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), PageError> {
+        if self.may(permission) {
+            Ok(())
+        } else {
+            Err(PageError::Forbidden)
+        }
+    }
 }
 
 /// A rendered page with its status. A template that fails to render (it
@@ -202,6 +211,9 @@ pub enum PageError {
     NotFound,
     #[error("forbidden")]
     Forbidden,
+    /// An address with a value that cannot be read (a hand-edited cursor).
+    #[error("bad request")]
+    BadRequest,
     /// A form without a valid CSRF token (an old page, or another site).
     #[error("the form's token is missing or wrong")]
     ExpiredForm,
@@ -214,6 +226,7 @@ impl ResponseError for PageError {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Forbidden | Self::ExpiredForm => StatusCode::FORBIDDEN,
+            Self::BadRequest => StatusCode::BAD_REQUEST,
             Self::Store(error) => match error {
                 StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
                 StoreError::VersionConflict { .. } | StoreError::Duplicate { .. } => StatusCode::CONFLICT,

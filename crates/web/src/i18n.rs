@@ -90,6 +90,53 @@ labels! {
     bad_request_body: "Adressen eller formuläret innehöll något som inte kunde läsas." / "The address or form held something that could not be read.",
     back_to_start: "Till startsidan" / "Go to the home page",
 
+    // Lists, filters and record pages.
+    pages: "Sidor" / "Pages",
+    previous_page: "Föregående" / "Previous",
+    next_page: "Nästa" / "Next",
+    filter: "Filtrera" / "Filter",
+    filter_heading: "Avgränsa listan" / "Narrow the list",
+    search_text: "Sök" / "Search",
+    search_organisations_hint: "Namn, kortnamn eller ort. Versaler och accenter spelar ingen roll." / "Name, short name or city. Case and accents do not matter.",
+    any_kind: "Alla typer" / "All kinds",
+    kind: "Typ" / "Kind",
+    tag: "Tagg" / "Tag",
+    tags: "Taggar" / "Tags",
+    include_archived: "Visa även arkiverade" / "Include archived",
+    archived: "Arkiverad" / "Archived",
+    choose_from_list: "Välj ett alternativ i listan." / "Choose an option from the list.",
+    nothing_found: "Inget hittades." / "Nothing was found.",
+    none_recorded: "Inget registrerat." / "Nothing recorded.",
+    name: "Namn" / "Name",
+    short_name: "Kortnamn" / "Short name",
+    city: "Ort" / "City",
+    website: "Webbplats" / "Website",
+    organisation_number: "Organisationsnummer" / "Organisation number",
+    description: "Beskrivning" / "Description",
+    details_heading: "Uppgifter" / "Details",
+    people_now: "Personer" / "People",
+    job_title: "Titel" / "Title",
+    since: "Sedan" / "Since",
+    partnerships_heading: "Partnerskap" / "Partnerships",
+    partner: "Partner" / "Partner",
+    status: "Status" / "Status",
+    open_follow_ups: "Öppna uppföljningar" / "Open follow-ups",
+    due: "Förfallodag" / "Due",
+    overdue: "Försenad" / "Overdue",
+    timeline: "Tidslinje" / "Timeline",
+    what: "Vad" / "What",
+    when: "När" / "When",
+    history: "Historik" / "History",
+    who: "Vem" / "Who",
+    change: "Ändring" / "Change",
+    field: "Fält" / "Field",
+    before_value: "Före" / "Before",
+    after_value: "Efter" / "After",
+    meeting: "Möte" / "Meeting",
+    follow_up: "Uppföljning" / "Follow-up",
+    partnership: "Partnerskap" / "Partnership",
+    organisations_count: "organisationer på sidan" / "organisations on the page",
+
     // The accessibility statement (lag 2018:1937, DIGG's model).
     accessibility_title: "Tillgänglighetsredogörelse" / "Accessibility statement",
     accessibility_intro: "Samverkan ska kunna användas av alla. Den här redogörelsen beskriver hur webbplatsen uppfyller lagen (2018:1937) om tillgänglighet till digital offentlig service, kända brister och hur du kan rapportera problem." / "Samverkan should be usable by everyone. This statement describes how the site meets the Swedish act (2018:1937) on accessibility to digital public services, the known shortcomings, and how you can report problems.",
@@ -123,6 +170,11 @@ impl Fmt {
     /// "26 april 2024" / "26 April 2024".
     pub fn date(&self, date: &NaiveDate) -> String {
         labels::long_date(self.lang, *date)
+    }
+
+    /// The Stockholm day of an instant, as [`Self::date`] writes it.
+    pub fn day(&self, instant: &DateTime<Utc>) -> String {
+        labels::long_date(self.lang, samverkan_domain::time::local_date(*instant))
     }
 
     /// "26 april 2024 kl. 09:30" / "26 April 2024, 09:30", in Stockholm.
@@ -159,7 +211,7 @@ mod tests {
     #[test]
     fn every_label_has_text_in_both_languages_and_they_differ() {
         // Words that are the same in both languages.
-        const SAME: &[&str] = &["service_name"];
+        const SAME: &[&str] = &["service_name", "status", "partner"];
         for ((name, sv), (_, en)) in SV.all().into_iter().zip(EN.all()) {
             assert!(!sv.trim().is_empty() && !en.trim().is_empty(), "{name} is empty");
             if !SAME.contains(&name) {

@@ -12,9 +12,11 @@ pub mod assets;
 mod cookies;
 mod forms;
 mod frame;
+mod history;
 pub mod i18n;
 mod login;
 mod pages;
+mod paging;
 mod session;
 
 use poem::{Endpoint, EndpointExt, Request, Route, get, post};
@@ -82,6 +84,8 @@ pub fn pages(store: Store, thresholds: HealthThresholds, config: WebConfig) -> i
         .at("/", get(pages::start::page))
         .at("/login", get(login::show).post(login::sign_in))
         .at("/logout", post(login::sign_out))
+        .at("/organisations", get(pages::organisations::list))
+        .at("/organisations/:id", get(pages::organisations::show))
         .at("/static/:name", get(assets::serve))
         .at("/tillganglighet", get(pages::accessibility::page))
         .around(session::gate)

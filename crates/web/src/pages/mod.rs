@@ -2,3 +2,4 @@
 
 pub mod accessibility;
 pub mod start;
+pub mod organisations;
