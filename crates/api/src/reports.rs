@@ -186,10 +186,20 @@ impl<K: FileKind> File<K> {
 
 impl<K: FileKind> IntoResponse for File<K> {
     fn into_response(self) -> Response {
-        Response::builder()
+        let builder = Response::builder()
             .content_type(self.content_type)
-            .header(header::CONTENT_DISPOSITION, self.disposition)
-            .body(self.body)
+            .header(header::CONTENT_DISPOSITION, self.disposition);
+        // An HTML report shows with its own stylesheet, which the API's
+        // `default-src 'none'` would block.
+        let builder = if self.content_type.starts_with("text/html") {
+            builder.header(
+                header::CONTENT_SECURITY_POLICY,
+                samverkan_report::html::content_security_policy(),
+            )
+        } else {
+            builder
+        };
+        builder.body(self.body)
     }
 }
 

@@ -11,6 +11,19 @@ use crate::display;
 use crate::model::{Block, Chart, Document, Table};
 use crate::svg;
 
+/// The Content-Security-Policy an HTML document is served with: nothing
+/// may load or run, and only the document's own stylesheet applies (by its
+/// hash, so no injected style could).
+pub fn content_security_policy() -> &'static str {
+    static POLICY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(STYLE.as_bytes()));
+        format!("default-src 'none'; style-src 'sha256-{hash}'; img-src data:; frame-ancestors 'none'")
+    });
+    &POLICY
+}
+
 const STYLE: &str = r#"
 @page { size: A4; margin: 16mm 14mm; }
 * { box-sizing: border-box; }
@@ -194,6 +207,21 @@ pub(crate) mod tests {
             "instants in Stockholm time"
         );
         assert!(page.contains("<h2>Öppna uppföljningar</h2>"));
+    }
+
+    #[test]
+    fn the_policy_allows_exactly_the_page_s_stylesheet() {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let page = page(&crate::tests::sample());
+        let start = page.find("<style>").unwrap() + "<style>".len();
+        let end = page.find("</style>").unwrap();
+        let hash = base64::engine::general_purpose::STANDARD
+            .encode(sha2::Sha256::digest(&page.as_bytes()[start..end]));
+        let policy = content_security_policy();
+        assert!(policy.contains(&format!("style-src 'sha256-{hash}'")), "{policy}");
+        assert!(policy.starts_with("default-src 'none'") && !policy.contains("unsafe"));
+        assert_eq!(page.matches("<style").count(), 1, "one stylesheet, no other");
     }
 
     #[test]
