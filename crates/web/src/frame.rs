@@ -219,6 +219,9 @@ pub enum PageError {
     ExpiredForm,
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A bug or a failed worker: logged, answered 500.
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl ResponseError for PageError {
@@ -227,6 +230,7 @@ impl ResponseError for PageError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Forbidden | Self::ExpiredForm => StatusCode::FORBIDDEN,
             Self::BadRequest => StatusCode::BAD_REQUEST,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Store(error) => match error {
                 StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
                 StoreError::VersionConflict { .. } | StoreError::Duplicate { .. } => StatusCode::CONFLICT,

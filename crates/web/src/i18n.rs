@@ -92,6 +92,7 @@ labels! {
 
     // Lists, filters and record pages.
     pages: "Sidor" / "Pages",
+    scrollable_table: "Tabell (kan rullas i sidled)" / "Table (scrolls sideways)",
     previous_page: "Föregående" / "Previous",
     next_page: "Nästa" / "Next",
     filter: "Filtrera" / "Filter",
@@ -137,6 +138,44 @@ labels! {
     partnership: "Partnerskap" / "Partnership",
     organisations_count: "organisationer på sidan" / "organisations on the page",
 
+    // Meetings.
+    from_day: "Från och med" / "From",
+    to_day: "Till och med" / "To",
+    date_hint: "Till exempel 2024-04-26" / "For example 2024-04-26",
+    enter_a_date: "Ange ett datum som 2024-04-26." / "Enter a date such as 2024-04-26.",
+    to_before_from: "Slutdatumet måste vara samma som eller efter startdatumet." / "The end date must be the same as or after the start date.",
+    search_meetings_hint: "Titel, plats eller sammanfattning." / "Title, location or summary.",
+    meetings_of: "Möten med" / "Meetings with",
+    show_all_meetings: "Visa alla möten" / "Show every meeting",
+    date: "Datum" / "Date",
+    title: "Titel" / "Title",
+    location: "Plats" / "Location",
+    starts: "Början" / "Starts",
+    ends: "Slut" / "Ends",
+    all_day: "Heldag" / "All day",
+    host: "Värd" / "Host",
+    summary: "Sammanfattning" / "Summary",
+    attendees: "Deltagare" / "Attendees",
+    attended: "Närvarande" / "Attended",
+    unconfirmed: "Inbjudna eller anmälda, närvaro ej noterad" / "Invited or confirmed, attendance not recorded",
+    absent: "Frånvarande" / "Absent",
+    organisation: "Organisation" / "Organisation",
+    organisation_without_named_people: "(organisationen, inga namngivna personer)" / "(the organisation, no one named)",
+    agenda: "Dagordning" / "Agenda",
+    number: "Nr" / "No.",
+    item: "Punkt" / "Item",
+    presenters: "Presentatörer" / "Presenters",
+    no_presenter: "Ingen presentatör" / "No presenter",
+    minutes_long: "min" / "min",
+    duration: "Längd" / "Duration",
+    outcomes: "Utfall" / "Outcomes",
+    from_item: "Från punkt" / "From item",
+    follow_ups_heading: "Uppföljningar" / "Follow-ups",
+    owner: "Ansvarig" / "Owner",
+    minutes_downloads: "Minnesanteckningar" / "Minutes",
+    minutes_html: "som webbsida, för utskrift" / "as a web page, to print",
+    minutes_md: "som Markdown" / "as Markdown",
+
     // The accessibility statement (lag 2018:1937, DIGG's model).
     accessibility_title: "Tillgänglighetsredogörelse" / "Accessibility statement",
     accessibility_intro: "Samverkan ska kunna användas av alla. Den här redogörelsen beskriver hur webbplatsen uppfyller lagen (2018:1937) om tillgänglighet till digital offentlig service, kända brister och hur du kan rapportera problem." / "Samverkan should be usable by everyone. This statement describes how the site meets the Swedish act (2018:1937) on accessibility to digital public services, the known shortcomings, and how you can report problems.",
@@ -159,6 +198,23 @@ pub fn labels(lang: Lang) -> &'static Labels {
     }
 }
 
+/// A day, however a template holds it (by value or behind references).
+pub trait Day {
+    fn day(&self) -> NaiveDate;
+}
+
+impl Day for NaiveDate {
+    fn day(&self) -> NaiveDate {
+        *self
+    }
+}
+
+impl<T: Day> Day for &T {
+    fn day(&self) -> NaiveDate {
+        (*self).day()
+    }
+}
+
 /// Dates, times and numbers as a page in `lang` writes them: Swedish and
 /// English conventions, 24-hour clock, every instant in Europe/Stockholm.
 #[derive(Debug, Clone, Copy)]
@@ -168,8 +224,8 @@ pub struct Fmt {
 
 impl Fmt {
     /// "26 april 2024" / "26 April 2024".
-    pub fn date(&self, date: &NaiveDate) -> String {
-        labels::long_date(self.lang, *date)
+    pub fn date(&self, date: impl Day) -> String {
+        labels::long_date(self.lang, date.day())
     }
 
     /// The Stockholm day of an instant, as [`Self::date`] writes it.
@@ -211,7 +267,13 @@ mod tests {
     #[test]
     fn every_label_has_text_in_both_languages_and_they_differ() {
         // Words that are the same in both languages.
-        const SAME: &[&str] = &["service_name", "status", "partner"];
+        const SAME: &[&str] = &[
+            "service_name",
+            "status",
+            "partner",
+            "organisation",
+            "minutes_long",
+        ];
         for ((name, sv), (_, en)) in SV.all().into_iter().zip(EN.all()) {
             assert!(!sv.trim().is_empty() && !en.trim().is_empty(), "{name} is empty");
             if !SAME.contains(&name) {

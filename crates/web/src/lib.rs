@@ -10,6 +10,7 @@
 
 pub mod assets;
 mod cookies;
+mod downloads;
 mod forms;
 mod frame;
 mod history;
@@ -84,6 +85,12 @@ pub fn pages(store: Store, thresholds: HealthThresholds, config: WebConfig) -> i
         .at("/", get(pages::start::page))
         .at("/login", get(login::show).post(login::sign_in))
         .at("/logout", post(login::sign_out))
+        .at("/meetings", get(pages::meetings::list))
+        .at("/meetings/:id", get(pages::meetings::show))
+        .at(
+            "/meetings/:id/minutes.:format",
+            get(pages::meetings::minutes_download),
+        )
         .at("/organisations", get(pages::organisations::list))
         .at("/organisations/:id", get(pages::organisations::show))
         .at("/static/:name", get(assets::serve))

@@ -1,5 +1,6 @@
 //! One module per page (or group of pages of one record).
 
 pub mod accessibility;
-pub mod start;
+pub mod meetings;
 pub mod organisations;
+pub mod start;

@@ -1,0 +1,164 @@
+//! The record pages in a browser: what they show is what the API holds.
+
+use std::collections::BTreeSet;
+
+use fantoccini::Locator;
+use reqwest::StatusCode;
+
+use super::axe;
+use super::browser::Browser;
+use super::tour::{sign_in, visit};
+use crate::api::get;
+use crate::server::{Backend, TestDatabase, TestServer};
+
+/// The ids in the `href`s of the links matching `css`, after `prefix`.
+async fn linked_ids(browser: &Browser, css: &str, prefix: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for link in browser.client.find_all(Locator::Css(css)).await.unwrap() {
+        let href = link.attr("href").await.unwrap().unwrap_or_default();
+        if let Some(id) = href.strip_prefix(prefix) {
+            ids.push(id.to_owned());
+        }
+    }
+    ids
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seed_partner_day_s_page_shows_exactly_what_the_api_holds() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(database) = TestDatabase::new(backend).await else {
+            continue;
+        };
+        let Some(axe) = axe::source() else {
+            return;
+        };
+        let Some(browser) = Browser::start(true).await else {
+            return;
+        };
+        let server = TestServer::start(&database.url, &["--demo"]);
+        let meetings = get(&server, "/api/v1/meetings").await.expect(StatusCode::OK);
+        let id = meetings["items"][0]["id"].as_str().unwrap().to_owned();
+        let meeting = get(&server, &format!("/api/v1/meetings/{id}"))
+            .await
+            .expect(StatusCode::OK);
+
+        sign_in(&browser, &server, "strategist").await;
+        visit(&browser, &server, axe, &format!("/meetings/{id}"), "meeting").await;
+        assert_eq!(browser.text("h1").await, meeting["title"].as_str().unwrap());
+
+        let attendees = meeting["attendees"].as_array().unwrap();
+        let api_people: BTreeSet<String> = attendees
+            .iter()
+            .filter_map(|a| a["representative_id"].as_str().map(str::to_owned))
+            .collect();
+        let api_organisations: BTreeSet<String> = attendees
+            .iter()
+            .map(|a| a["organisation_id"].as_str().unwrap().to_owned())
+            .collect();
+        let page_people: BTreeSet<String> = linked_ids(&browser, "table.attendees td a", "/people/")
+            .await
+            .into_iter()
+            .collect();
+        let page_organisations: Vec<String> =
+            linked_ids(&browser, "table.attendees th a", "/organisations/").await;
+        assert_eq!(page_people, api_people, "{backend:?}: the people");
+        assert_eq!(
+            page_organisations.len(),
+            api_organisations.len(),
+            "each organisation once"
+        );
+        assert_eq!(
+            page_organisations.into_iter().collect::<BTreeSet<_>>(),
+            api_organisations
+        );
+        // An organisation attending without named people says so.
+        let unnamed = attendees
+            .iter()
+            .filter(|a| a["representative_id"].is_null())
+            .count();
+        let cells = browser.texts("table.attendees td").await;
+        let said = cells
+            .iter()
+            .filter(|cell| cell.contains("inga namngivna personer"))
+            .count();
+        assert_eq!(said, unnamed);
+
+        let agenda = meeting["agenda"].as_array().unwrap();
+        let titles = browser.texts("ol.agenda > li h3").await;
+        let api_titles: Vec<&str> = agenda
+            .iter()
+            .map(|item| item["title"].as_str().unwrap())
+            .collect();
+        assert_eq!(titles, api_titles, "the agenda in order");
+        for item in agenda {
+            let position = item["position"].as_u64().unwrap();
+            let presenters = linked_ids(&browser, &format!("#item-{position} a"), "/people/").await;
+            let api_presenters: Vec<String> = item["presenter_ids"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p.as_str().unwrap().to_owned())
+                .collect();
+            assert_eq!(presenters, api_presenters, "presenters of item {position}");
+        }
+        let page_outcomes = browser
+            .texts("#outcomes + .table-wrap tbody td:nth-child(2)")
+            .await;
+        let api_outcomes: Vec<&str> = meeting["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(page_outcomes, api_outcomes, "the outcomes in order");
+
+        // The minutes download in the reader's language, styled by its own
+        // stylesheet (the policy allows it by hash).
+        browser
+            .goto(&server.url(&format!("/meetings/{id}/minutes.html")))
+            .await;
+        let styled = browser
+            .client
+            .execute(
+                "return getComputedStyle(document.querySelector('table')).borderCollapse",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            styled.as_str(),
+            Some("collapse"),
+            "{backend:?}: the minutes are styled"
+        );
+        visit(&browser, &server, axe, "/meetings", "meetings").await;
+        visit(&browser, &server, axe, "/organisations", "organisations").await;
+        browser.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_name_that_looks_like_code_is_shown_as_text() {
+    let Some(database) = TestDatabase::new(Backend::Sqlite).await else {
+        return;
+    };
+    let Some(browser) = Browser::start(true).await else {
+        return;
+    };
+    let server = TestServer::start(&database.url, &["--demo"]);
+    let name = "<script>alert(1)</script> & <b>Co</b>";
+    let created = crate::api::post(
+        &server,
+        "/api/v1/organisations",
+        &serde_json::json!({"name": name, "kind": "company"}),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let id = created["id"].as_str().unwrap();
+    sign_in(&browser, &server, "strategist").await;
+    browser.goto(&server.url(&format!("/organisations/{id}"))).await;
+    assert_eq!(browser.text("h1").await, name);
+    assert!(browser.client.get_alert_text().await.is_err(), "no alert opened");
+    browser.goto(&server.url("/organisations?q=script")).await;
+    assert_eq!(browser.text("tbody td a").await, name);
+    browser.close().await;
+}
