@@ -31,6 +31,7 @@ use crate::entity::{
 };
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
+use crate::support::NullsLast;
 
 /// How many tags the summary lists, and how many organisations at each end.
 const SUMMARY_TAGS: u64 = 10;
@@ -672,54 +673,31 @@ fn cursor_key(row: &QueryResult, column: &str, key_type: KeyType) -> Result<Stri
     })
 }
 
-/// Rows strictly after `cursor` in the order `(key IS NULL, key, id)`, the
-/// key ascending or descending, `NULL` keys last, ids ascending; or, reading
-/// `backward`, strictly before it.
-fn after_cursor(
-    column: &str,
-    key_type: KeyType,
-    descending: bool,
-    backward: bool,
-    cursor: &Cursor,
-) -> StoreResult<Condition> {
+/// The walk of an engagement list by `column`.
+fn walk(column: &str, descending: bool) -> NullsLast {
+    NullsLast {
+        key: col(column),
+        id: col("id"),
+        descending,
+    }
+}
+
+/// The sort key `cursor` holds (`None`: a row without one).
+fn cursor_value(key_type: KeyType, cursor: &Cursor) -> StoreResult<Option<sea_orm::Value>> {
     let invalid = || StoreError::InvalidCursor {
         reason: "does not hold a key of this sort".into(),
     };
-    let id_after = if backward {
-        col("id").lt(cursor.id)
-    } else {
-        col("id").gt(cursor.id)
-    };
     if cursor.key.is_empty() && key_type != KeyType::Text {
-        let null_after = Condition::all().add(col(column).is_null()).add(id_after);
-        return Ok(if backward {
-            Condition::any().add(col(column).is_not_null()).add(null_after)
-        } else {
-            null_after
-        });
+        return Ok(None);
     }
-    let value: sea_orm::Value = match key_type {
+    Ok(Some(match key_type {
         KeyType::Integer => cursor.key.parse::<i64>().map_err(|_| invalid())?.into(),
         KeyType::Instant => DateTime::parse_from_rfc3339(&cursor.key)
             .map_err(|_| invalid())?
             .with_timezone(&Utc)
             .into(),
         KeyType::Text => cursor.key.clone().into(),
-    };
-    // Beyond the key in the read order; a `NULL` key compares to nothing,
-    // so only the forward walk, which ends with them, adds them.
-    let beyond = if descending != backward {
-        col(column).lt(value.clone())
-    } else {
-        col(column).gt(value.clone())
-    };
-    let mut condition = Condition::any()
-        .add(beyond)
-        .add(Condition::all().add(col(column).eq(value)).add(id_after));
-    if !backward {
-        condition = condition.add(col(column).is_null());
-    }
-    Ok(condition)
+    }))
 }
 
 impl Store {
@@ -747,14 +725,7 @@ impl Store {
         let (column, key_type, reversed) = sort_column(filter.sort);
         let descending = (filter.order == SortOrder::Desc) != reversed;
         let start = page.start(&scope)?;
-        let list_order = if descending { Order::Desc } else { Order::Asc };
-        // Reading backward, every part of the order turns: `NULL` keys
-        // first, ids descending.
-        let (nulls, direction, ids) = if start.backward {
-            (Order::Desc, start.order(list_order), Order::Desc)
-        } else {
-            (Order::Asc, list_order, Order::Asc)
-        };
+        let walk = walk(column, descending);
         // First the order: only the group that holds the sort figure, over
         // every organisation; then every figure for the page's rows.
         let ranked = organisation_counts(
@@ -768,18 +739,12 @@ impl Store {
         query
             .column(Asterisk)
             .from_subquery(ranked, alias("engagement"))
-            .order_by_expr(col(column).is_null(), nulls)
-            .order_by_expr(col(column), direction)
-            .order_by_expr(col("id"), ids)
             .limit(page.limit + 1);
+        for (expr, order) in walk.order_by(&start) {
+            query.order_by_expr(expr, order);
+        }
         if let Some(cursor) = start.cursor {
-            query.cond_where(after_cursor(
-                column,
-                key_type,
-                descending,
-                start.backward,
-                cursor,
-            )?);
+            query.cond_where(walk.after(start.backward, cursor_value(key_type, cursor)?, cursor.id));
         }
         let mut order = Vec::new();
         for row in self.db.query_all(&query).await? {

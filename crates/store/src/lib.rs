@@ -34,7 +34,7 @@ pub use engagement::EngagementFilter;
 pub use error::{StoreError, StoreResult};
 pub use exports::DEFAULT_EXPORT_BATCH;
 pub use follow_up_summary::DONE_LATELY_DAYS;
-pub use follow_ups::FollowUpFilter;
+pub use follow_ups::{FollowUpFilter, FollowUpOrder};
 pub use insights::{HitKind, SearchHit, TimelineEntry, TimelineKind};
 pub use meetings::MeetingFilter;
 pub use organisations::OrganisationFilter;

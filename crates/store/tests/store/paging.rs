@@ -23,7 +23,7 @@ store_tests!(
 /// Walks forward page by page, then back from the last page with each
 /// `prev_cursor`, and checks each page back equals the one met forward.
 /// Returns how many rows the list holds.
-async fn walk_both_ways<T: PartialEq + Debug>(
+pub async fn walk_both_ways<T: PartialEq + Debug>(
     what: &str,
     limit: u64,
     list: impl AsyncFn(&PageRequest) -> Page<T>,
