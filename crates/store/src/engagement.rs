@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use sea_orm::sea_query::{
     Alias, Asterisk, Condition, Expr, ExprTrait, Func, IntoTableRef, JoinType, Order, Query, SelectStatement,
     WindowStatement,
@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use samverkan_domain::{
     EngagementChange, EngagementCounts, EngagementFigures, EngagementRow, EngagementSort, EngagementSummary,
-    EngagementTotals, FollowUpStatus, HealthThresholds, MeetingKind, MeetingStatus, MonthCount,
+    EngagementTotals, FollowUpStatus, Health, HealthThresholds, MeetingKind, MeetingStatus, MonthCount,
     OrganisationId, OrganisationKind, PartnershipId, Period, SortOrder, Tag, TagCount, time,
 };
 
@@ -54,6 +54,9 @@ pub struct EngagementFilter {
     pub tag: Option<Tag>,
     /// Archived organisations are left out unless this is set.
     pub include_archived: bool,
+    /// Only organisations whose health (on the as-of day) is one of these;
+    /// empty: any.
+    pub health: Vec<Health>,
     pub sort: EngagementSort,
     pub order: SortOrder,
 }
@@ -66,6 +69,7 @@ impl Default for EngagementFilter {
             kind: None,
             tag: None,
             include_archived: false,
+            health: Vec::new(),
             sort: EngagementSort::MeetingsEngaged,
             order: SortOrder::Desc,
         }
@@ -673,6 +677,47 @@ fn cursor_key(row: &QueryResult, column: &str, key_type: KeyType) -> Result<Stri
     })
 }
 
+/// Organisations whose health is one of `healths` (any when empty), over
+/// the `first_meeting_at` and `last_meeting_at` columns: the rules of
+/// [`HealthThresholds::label`] turned into instants. A meeting on a day at
+/// most `n` days before the as-of day starts at or after the start of the
+/// day `n` days before it.
+fn health_is(healths: &[Health], bounds: &Bounds, thresholds: &HealthThresholds) -> Condition {
+    if healths.is_empty() {
+        return Condition::all();
+    }
+    let since = |days: u32| {
+        let day = bounds
+            .as_of
+            .checked_sub_days(Days::new(u64::from(days)))
+            .unwrap_or_else(time::earliest_date);
+        time::day_start(day)
+    };
+    let (new_from, active_from, cooling_from) = (
+        since(thresholds.new_days),
+        since(thresholds.active_days),
+        since(thresholds.cooling_days),
+    );
+    let (first, last) = (|| col("first_meeting_at"), || col("last_meeting_at"));
+    let not_new = || first().lt(new_from);
+    let mut condition = Condition::any();
+    for health in healths {
+        condition = condition.add(match health {
+            Health::New => Condition::all().add(first().gte(new_from)),
+            Health::Active => Condition::all().add(not_new()).add(last().gte(active_from)),
+            Health::Cooling => Condition::all()
+                .add(not_new())
+                .add(last().lt(active_from))
+                .add(last().gte(cooling_from)),
+            Health::Dormant => Condition::any()
+                .add(first().is_null())
+                .add(last().is_null())
+                .add(Condition::all().add(not_new()).add(last().lt(cooling_from))),
+        });
+    }
+    condition
+}
+
 /// The walk of an engagement list by `column`.
 fn walk(column: &str, descending: bool) -> NullsLast {
     NullsLast {
@@ -728,17 +773,17 @@ impl Store {
         let walk = walk(column, descending);
         // First the order: only the group that holds the sort figure, over
         // every organisation; then every figure for the page's rows.
-        let ranked = organisation_counts(
-            backend,
-            &bounds,
-            filter,
-            Only::All,
-            group_of(filter.sort).as_slice(),
-        );
+        // Health needs the first and last meetings, whatever the sort.
+        let mut groups: Vec<Group> = group_of(filter.sort).into_iter().collect();
+        if !filter.health.is_empty() && !groups.contains(&Group::History) {
+            groups.push(Group::History);
+        }
+        let ranked = organisation_counts(backend, &bounds, filter, Only::All, &groups);
         let mut query = Query::select();
         query
             .column(Asterisk)
             .from_subquery(ranked, alias("engagement"))
+            .cond_where(health_is(&filter.health, &bounds, thresholds))
             .limit(page.limit + 1);
         for (expr, order) in walk.order_by(&start) {
             query.order_by_expr(expr, order);

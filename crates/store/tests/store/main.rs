@@ -5,6 +5,7 @@
 
 mod audit;
 mod engagement;
+mod engagement_health;
 mod engagement_read_model;
 mod exports;
 mod fixtures;
