@@ -11,12 +11,15 @@ use crate::store_tests;
 
 store_tests!(the_health_filter_agrees_with_the_labels);
 
+/// An organisation: its name, how many days before the as-of day its first
+/// and last meetings were, and the label expected.
+type Case = (&'static str, Option<(u64, u64)>, Health);
+
 async fn the_health_filter_agrees_with_the_labels(store: Store) {
     let as_of = date(2025, 6, 30);
     let thresholds = HealthThresholds::new(30, 90, 180).unwrap();
     let ago = |days: u64| as_of.checked_sub_days(Days::new(days)).unwrap();
-    // (name, days ago of its first and last meeting, the label expected)
-    let cases: [(&str, Option<(u64, u64)>, Health); 9] = [
+    let cases: [Case; 9] = [
         ("Ny 10", Some((10, 10)), Health::New),
         ("Ny 30", Some((30, 30)), Health::New),
         ("Aktiv 31", Some((31, 31)), Health::Active),
