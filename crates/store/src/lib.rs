@@ -35,7 +35,7 @@ pub use error::{StoreError, StoreResult};
 pub use exports::DEFAULT_EXPORT_BATCH;
 pub use follow_up_summary::DONE_LATELY_DAYS;
 pub use follow_ups::{FollowUpFilter, FollowUpOrder};
-pub use insights::{HitKind, SearchHit, TimelineEntry, TimelineKind};
+pub use insights::{HitKind, Presentation, SearchHit, TimelineEntry, TimelineKind, TopAttendee};
 pub use meetings::MeetingFilter;
 pub use organisations::OrganisationFilter;
 pub use page::{Cursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest};

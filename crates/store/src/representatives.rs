@@ -116,7 +116,10 @@ async fn current_affiliations(db: &impl Db, ids: &[Uuid]) -> StoreResult<HashMap
         .collect())
 }
 
-async fn load_many(db: &impl Db, rows: Vec<representatives::Model>) -> StoreResult<Vec<Representative>> {
+pub(crate) async fn load_many(
+    db: &impl Db,
+    rows: Vec<representatives::Model>,
+) -> StoreResult<Vec<Representative>> {
     let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
     let mut current = current_affiliations(db, &ids).await?;
     rows.into_iter()
@@ -309,6 +312,57 @@ impl Store {
             .await?
             .remove(&id.as_uuid())
             .unwrap_or_default())
+    }
+
+    /// The people who once represented the organisation and no longer do,
+    /// each with the period that ended, latest end first (one row per
+    /// period: someone who left twice is there twice). Someone who
+    /// represents it again is current, not former, and left out; archived
+    /// people are kept, as history.
+    pub async fn former_affiliations(
+        &self,
+        organisation_id: OrganisationId,
+    ) -> StoreResult<Vec<(Representative, Affiliation)>> {
+        crate::organisations::find(&self.db, organisation_id).await?;
+        let org = organisation_id.as_uuid();
+        let current = Query::select()
+            .column(affiliations::Column::RepresentativeId)
+            .from(affiliations::Entity)
+            .and_where(Expr::col(affiliations::Column::OrganisationId).eq(org))
+            .and_where(Expr::col(affiliations::Column::EndedOn).is_null())
+            .take();
+        let ended = affiliations::Entity::find()
+            .filter(affiliations::Column::OrganisationId.eq(org))
+            .filter(affiliations::Column::EndedOn.is_not_null())
+            .filter(
+                Expr::col((affiliations::Entity, affiliations::Column::RepresentativeId))
+                    .not_in_subquery(current),
+            )
+            // Ids grow with time: of two periods ending on one day, the
+            // later made first.
+            .order_by_desc(affiliations::Column::EndedOn)
+            .order_by_desc(affiliations::Column::Id)
+            .all(&self.db)
+            .await?;
+        let ids: Vec<Uuid> = ended.iter().map(|row| row.representative_id).collect();
+        let people = representatives::Entity::find()
+            .filter(representatives::Column::Id.is_in(ids))
+            .all(&self.db)
+            .await?;
+        let people: HashMap<Uuid, Representative> = load_many(&self.db, people)
+            .await?
+            .into_iter()
+            .map(|person| (person.id.as_uuid(), person))
+            .collect();
+        ended
+            .into_iter()
+            .map(|row| {
+                let person = people.get(&row.representative_id).cloned().ok_or_else(|| {
+                    StoreError::corrupt("affiliation", row.id, "names a representative who is not there")
+                })?;
+                Ok((person, affiliation_from_row(row)))
+            })
+            .collect()
     }
 
     /// Replaces a representative's fields, if still at `expected_version`. A

@@ -18,6 +18,7 @@ mod opening;
 mod organisations;
 mod paging;
 mod partnerships;
+mod people;
 mod representatives;
 mod seed;
 mod sessions;
