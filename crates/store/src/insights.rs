@@ -2,8 +2,6 @@
 //! attended most for it, what a person presented, and one ranked search
 //! over everything.
 
-use std::collections::HashMap;
-
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
 use sea_orm::{
@@ -328,16 +326,7 @@ impl Store {
                 row.try_get("", "last_attended_at")?,
             ));
         }
-        let ids: Vec<Uuid> = counts.iter().map(|(id, ..)| *id).collect();
-        let rows = representatives::Entity::find()
-            .filter(representatives::Column::Id.is_in(ids))
-            .all(&self.db)
-            .await?;
-        let mut people: HashMap<Uuid, Representative> = crate::representatives::load_many(&self.db, rows)
-            .await?
-            .into_iter()
-            .map(|person| (person.id.as_uuid(), person))
-            .collect();
+        let mut people = crate::representatives::by_id(&self.db, counts.iter().map(|(id, ..)| *id)).await?;
         counts
             .into_iter()
             .map(|(id, attended, last_attended_at)| {

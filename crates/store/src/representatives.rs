@@ -116,10 +116,7 @@ async fn current_affiliations(db: &impl Db, ids: &[Uuid]) -> StoreResult<HashMap
         .collect())
 }
 
-pub(crate) async fn load_many(
-    db: &impl Db,
-    rows: Vec<representatives::Model>,
-) -> StoreResult<Vec<Representative>> {
+async fn load_many(db: &impl Db, rows: Vec<representatives::Model>) -> StoreResult<Vec<Representative>> {
     let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
     let mut current = current_affiliations(db, &ids).await?;
     rows.into_iter()
@@ -130,6 +127,22 @@ pub(crate) async fn load_many(
             from_row(row, affiliation)
         })
         .collect()
+}
+
+/// The people `ids` (archived ones too), by id.
+pub(crate) async fn by_id(
+    db: &impl Db,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> StoreResult<HashMap<Uuid, Representative>> {
+    let rows = representatives::Entity::find()
+        .filter(representatives::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    Ok(load_many(db, rows)
+        .await?
+        .into_iter()
+        .map(|person| (person.id.as_uuid(), person))
+        .collect())
 }
 
 pub(crate) async fn find(db: &impl Db, id: RepresentativeId) -> StoreResult<Representative> {
@@ -344,16 +357,7 @@ impl Store {
             .order_by_desc(affiliations::Column::Id)
             .all(&self.db)
             .await?;
-        let ids: Vec<Uuid> = ended.iter().map(|row| row.representative_id).collect();
-        let people = representatives::Entity::find()
-            .filter(representatives::Column::Id.is_in(ids))
-            .all(&self.db)
-            .await?;
-        let people: HashMap<Uuid, Representative> = load_many(&self.db, people)
-            .await?
-            .into_iter()
-            .map(|person| (person.id.as_uuid(), person))
-            .collect();
+        let people = by_id(&self.db, ended.iter().map(|row| row.representative_id)).await?;
         ended
             .into_iter()
             .map(|row| {

@@ -295,16 +295,12 @@ async fn upcoming_meetings_list_soonest_first(store: Store) {
         order: samverkan_domain::SortOrder::Asc,
         ..MeetingFilter::default()
     };
-    let mut seen = Vec::new();
-    let mut request = PageRequest::first(2);
-    loop {
-        let page = store.list_meetings(&filter, &request).await.unwrap();
-        seen.extend(page.items.iter().map(|m| (m.details.starts_at, m.id)));
-        match page.next_cursor {
-            Some(cursor) => request = PageRequest::parse(Some(2), Some(&cursor)).unwrap(),
-            None => break,
-        }
-    }
+    let s = &store;
+    let walked = crate::paging::walk_both_ways("upcoming meetings", 2, async |page| {
+        s.list_meetings(&filter, page).await.unwrap()
+    })
+    .await;
+    let seen: Vec<_> = walked.iter().map(|m| (m.details.starts_at, m.id)).collect();
     assert_eq!(seen, upcoming);
     // Newest first stays the default.
     let newest = store
