@@ -512,6 +512,8 @@ impl EngagementApi {
             include_archived: include_archived.0.unwrap_or(false),
             sort: sort.0.map_or(domain::EngagementSort::MeetingsEngaged, Into::into),
             order: order.0.map_or(domain::SortOrder::Desc, Into::into),
+            // The API filters by health in no list.
+            ..EngagementFilter::default()
         };
         let found = self
             .store

@@ -230,6 +230,8 @@ impl FollowUpsApi {
             overdue_on: overdue.0.unwrap_or(false).then(time::today),
             q: q.0,
             include_archived: include_archived.0.unwrap_or(false),
+            // The API lists in the order made only.
+            ..FollowUpFilter::default()
         };
         let found = self.store.list_follow_ups(&filter, &page).await?;
         Ok(Json(FollowUpList::from_page(found, FollowUp::from)))

@@ -116,8 +116,24 @@ fn chart_number(count: i64) -> f64 {
     count as f64
 }
 
+/// The charts of the engagement report, as a page shows them beside its
+/// own figures: meetings per month of the summary, and the most engaged of
+/// `most_engaged` (rows most engaged first, as `Store::engagement` lists
+/// them by meetings engaged, descending; only the first
+/// [`CHART_PARTNERS`] with a meeting count). Draw them with
+/// [`crate::svg::render`].
+pub fn charts(summary: &EngagementSummary, most_engaged: &[EngagementRow], lang: Lang) -> Vec<Chart> {
+    let mut charts = vec![meetings_per_month_chart(summary, lang)];
+    charts.extend(partner_chart(most_engaged, lang));
+    charts
+}
+
 fn meetings_per_month(summary: &EngagementSummary, lang: Lang) -> Section {
-    let chart = Chart {
+    Section::new(Label::MeetingsPerMonth.text(lang)).with(meetings_per_month_chart(summary, lang))
+}
+
+fn meetings_per_month_chart(summary: &EngagementSummary, lang: Lang) -> Chart {
+    Chart {
         title: Label::MeetingsPerMonth.text(lang).to_owned(),
         kind: ChartKind::Column,
         category_label: Label::Month.text(lang).to_owned(),
@@ -134,8 +150,7 @@ fn meetings_per_month(summary: &EngagementSummary, lang: Lang) -> Section {
                 .map(|month| chart_number(month.meetings))
                 .collect(),
         }],
-    };
-    Section::new(Label::MeetingsPerMonth.text(lang)).with(chart)
+    }
 }
 
 /// The per-partner table's columns, in order.
@@ -182,16 +197,25 @@ fn by_partner(rows: &[EngagementRow], lang: Lang) -> Section {
     }
     // The table stays when it is empty: it is what CSV holds, and a header
     // alone says "no partners" to a program.
+    let section = section.with(table);
+    match partner_chart(rows, lang) {
+        Some(chart) => section.with(chart),
+        None => section,
+    }
+}
+
+/// The bar chart of the [`CHART_PARTNERS`] most engaged of `rows` (most
+/// engaged first); none when no partner met.
+fn partner_chart(rows: &[EngagementRow], lang: Lang) -> Option<Chart> {
     let charted: Vec<&EngagementRow> = rows
         .iter()
         .filter(|row| row.current.meetings_engaged > 0)
         .take(CHART_PARTNERS)
         .collect();
-    let section = section.with(table);
     if charted.is_empty() {
-        return section;
+        return None;
     }
-    section.with(Chart {
+    Some(Chart {
         title: format!(
             "{} ({} {})",
             Label::EngagementByPartner.text(lang),
@@ -710,6 +734,29 @@ mod tests {
         }
         assert!(svgs[0].contains("mars 2025"));
         assert!(svgs[1].contains("Högskolan Väst"));
+    }
+
+    #[test]
+    fn the_charts_alone_are_the_documents_charts() {
+        let fixture = Fixture::standard();
+        for lang in [Lang::Sv, Lang::En] {
+            let in_document: Vec<Chart> = fixture
+                .document(lang)
+                .sections
+                .iter()
+                .flat_map(|section| &section.blocks)
+                .filter_map(|block| match block {
+                    Block::Chart(chart) => Some(chart.clone()),
+                    _ => None,
+                })
+                .collect();
+            assert_eq!(charts(&fixture.summary, &fixture.rows, lang), in_document);
+            // The summary's few most engaged make the same chart, shorter.
+            let few = charts(&fixture.summary, &fixture.rows[..2], lang);
+            assert_eq!(few[1].categories, ["Högskolan Väst", "Företag \"Ö, Å\" AB"]);
+        }
+        let nobody = charts(&fixture.summary, &[], Lang::Sv);
+        assert_eq!(nobody.len(), 1, "no partner chart without partners");
     }
 
     #[test]

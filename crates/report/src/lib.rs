@@ -15,7 +15,7 @@ pub mod labels;
 pub mod md;
 pub mod minutes;
 pub mod model;
-mod svg;
+pub mod svg;
 pub mod xlsx;
 
 pub use labels::{Label, Lang, Translated};

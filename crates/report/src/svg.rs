@@ -2,6 +2,10 @@
 //! text as `<text>` elements in the reader's sans-serif font, so the page
 //! needs no font file or other asset. Plotters escapes every text it writes,
 //! so names with `<` or `&` stay text.
+//!
+//! The drawings carry presentation attributes (`fill`, `stroke`), never a
+//! `style` attribute or a script: a page whose content security policy
+//! forbids inline style and script can show them inline.
 
 use plotters::coord::ranged1d::SegmentValue;
 use plotters::prelude::*;
@@ -23,7 +27,8 @@ const LABEL_CHAR_WIDTH_SMALL: usize = 7;
 /// The width of a column chart's plot, inside its axis labels.
 const COLUMN_PLOT_WIDTH: usize = 640;
 
-/// One SVG per series of the chart (usually one).
+/// The chart drawn in `lang` (its numbers), one SVG document per series
+/// (the report's charts have one).
 pub fn render(lang: Lang, chart: &Chart) -> Result<Vec<String>, ReportError> {
     chart
         .series
@@ -157,4 +162,52 @@ fn bars(lang: Lang, chart: &Chart, series: &Series) -> Result<String, ReportErro
         root.present().map_err(chart_error)?;
     }
     Ok(svg)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart(kind: ChartKind) -> Chart {
+        Chart {
+            title: "Möten".into(),
+            kind,
+            category_label: "Partner".into(),
+            categories: vec!["<script>alert(1)</script> & Co".into(), "Ängens skola".into()],
+            series: vec![Series {
+                name: "Möten \" style=\"x".into(),
+                values: vec![3.0, 1234.5],
+            }],
+        }
+    }
+
+    /// The page's content security policy allows no inline style or
+    /// script: neither may reach the drawing, whatever the names hold.
+    #[test]
+    fn drawings_carry_no_style_attribute_and_no_script() {
+        for kind in [ChartKind::Column, ChartKind::Bar] {
+            for lang in [Lang::Sv, Lang::En] {
+                let drawings = render(lang, &chart(kind)).unwrap();
+                assert_eq!(drawings.len(), 1);
+                let svg = &drawings[0];
+                assert!(svg.starts_with("<svg"), "{svg}");
+                let document = roxmltree::Document::parse(svg).unwrap();
+                for node in document.descendants().filter(roxmltree::Node::is_element) {
+                    let element = node.tag_name().name();
+                    assert!(
+                        !["style", "script", "foreignObject"].contains(&element),
+                        "<{element}> in {svg}"
+                    );
+                    for attribute in node.attributes() {
+                        let name = attribute.name().to_ascii_lowercase();
+                        assert!(
+                            name != "style" && !name.starts_with("on") && !name.ends_with("href"),
+                            "{name}= on <{element}> in {kind:?}: {svg}"
+                        );
+                    }
+                }
+                assert!(svg.contains("&lt;script&gt;"), "the name stays text");
+            }
+        }
+    }
 }

@@ -11,7 +11,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use sea_orm::sea_query::{
     Alias, Asterisk, Condition, Expr, ExprTrait, Func, IntoTableRef, JoinType, Order, Query, SelectStatement,
     WindowStatement,
@@ -21,7 +21,7 @@ use uuid::Uuid;
 
 use samverkan_domain::{
     EngagementChange, EngagementCounts, EngagementFigures, EngagementRow, EngagementSort, EngagementSummary,
-    EngagementTotals, FollowUpStatus, HealthThresholds, MeetingKind, MeetingStatus, MonthCount,
+    EngagementTotals, FollowUpStatus, Health, HealthThresholds, MeetingKind, MeetingStatus, MonthCount,
     OrganisationId, OrganisationKind, PartnershipId, Period, SortOrder, Tag, TagCount, time,
 };
 
@@ -31,6 +31,7 @@ use crate::entity::{
 };
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
+use crate::support::NullsLast;
 
 /// How many tags the summary lists, and how many organisations at each end.
 const SUMMARY_TAGS: u64 = 10;
@@ -53,6 +54,9 @@ pub struct EngagementFilter {
     pub tag: Option<Tag>,
     /// Archived organisations are left out unless this is set.
     pub include_archived: bool,
+    /// Only organisations whose health (on the as-of day) is one of these;
+    /// empty: any.
+    pub health: Vec<Health>,
     pub sort: EngagementSort,
     pub order: SortOrder,
 }
@@ -65,6 +69,7 @@ impl Default for EngagementFilter {
             kind: None,
             tag: None,
             include_archived: false,
+            health: Vec::new(),
             sort: EngagementSort::MeetingsEngaged,
             order: SortOrder::Desc,
         }
@@ -672,54 +677,72 @@ fn cursor_key(row: &QueryResult, column: &str, key_type: KeyType) -> Result<Stri
     })
 }
 
-/// Rows strictly after `cursor` in the order `(key IS NULL, key, id)`, the
-/// key ascending or descending, `NULL` keys last, ids ascending; or, reading
-/// `backward`, strictly before it.
-fn after_cursor(
-    column: &str,
-    key_type: KeyType,
-    descending: bool,
-    backward: bool,
-    cursor: &Cursor,
-) -> StoreResult<Condition> {
+/// Organisations whose health is one of `healths` (any when empty), over
+/// the `first_meeting_at` and `last_meeting_at` columns: the rules of
+/// [`HealthThresholds::label`] turned into instants. A meeting on a day at
+/// most `n` days before the as-of day starts at or after the start of the
+/// day `n` days before it.
+fn health_is(healths: &[Health], bounds: &Bounds, thresholds: &HealthThresholds) -> Condition {
+    if healths.is_empty() {
+        return Condition::all();
+    }
+    let since = |days: u32| {
+        let day = bounds
+            .as_of
+            .checked_sub_days(Days::new(u64::from(days)))
+            .unwrap_or_else(time::earliest_date);
+        time::day_start(day)
+    };
+    let (new_from, active_from, cooling_from) = (
+        since(thresholds.new_days),
+        since(thresholds.active_days),
+        since(thresholds.cooling_days),
+    );
+    let (first, last) = (|| col("first_meeting_at"), || col("last_meeting_at"));
+    let not_new = || first().lt(new_from);
+    let mut condition = Condition::any();
+    for health in healths {
+        condition = condition.add(match health {
+            Health::New => Condition::all().add(first().gte(new_from)),
+            Health::Active => Condition::all().add(not_new()).add(last().gte(active_from)),
+            Health::Cooling => Condition::all()
+                .add(not_new())
+                .add(last().lt(active_from))
+                .add(last().gte(cooling_from)),
+            Health::Dormant => Condition::any()
+                .add(first().is_null())
+                .add(last().is_null())
+                .add(Condition::all().add(not_new()).add(last().lt(cooling_from))),
+        });
+    }
+    condition
+}
+
+/// The walk of an engagement list by `column`.
+fn walk(column: &str, descending: bool) -> NullsLast {
+    NullsLast {
+        key: col(column),
+        id: col("id"),
+        descending,
+    }
+}
+
+/// The sort key `cursor` holds (`None`: a row without one).
+fn cursor_value(key_type: KeyType, cursor: &Cursor) -> StoreResult<Option<sea_orm::Value>> {
     let invalid = || StoreError::InvalidCursor {
         reason: "does not hold a key of this sort".into(),
     };
-    let id_after = if backward {
-        col("id").lt(cursor.id)
-    } else {
-        col("id").gt(cursor.id)
-    };
     if cursor.key.is_empty() && key_type != KeyType::Text {
-        let null_after = Condition::all().add(col(column).is_null()).add(id_after);
-        return Ok(if backward {
-            Condition::any().add(col(column).is_not_null()).add(null_after)
-        } else {
-            null_after
-        });
+        return Ok(None);
     }
-    let value: sea_orm::Value = match key_type {
+    Ok(Some(match key_type {
         KeyType::Integer => cursor.key.parse::<i64>().map_err(|_| invalid())?.into(),
         KeyType::Instant => DateTime::parse_from_rfc3339(&cursor.key)
             .map_err(|_| invalid())?
             .with_timezone(&Utc)
             .into(),
         KeyType::Text => cursor.key.clone().into(),
-    };
-    // Beyond the key in the read order; a `NULL` key compares to nothing,
-    // so only the forward walk, which ends with them, adds them.
-    let beyond = if descending != backward {
-        col(column).lt(value.clone())
-    } else {
-        col(column).gt(value.clone())
-    };
-    let mut condition = Condition::any()
-        .add(beyond)
-        .add(Condition::all().add(col(column).eq(value)).add(id_after));
-    if !backward {
-        condition = condition.add(col(column).is_null());
-    }
-    Ok(condition)
+    }))
 }
 
 impl Store {
@@ -747,39 +770,26 @@ impl Store {
         let (column, key_type, reversed) = sort_column(filter.sort);
         let descending = (filter.order == SortOrder::Desc) != reversed;
         let start = page.start(&scope)?;
-        let list_order = if descending { Order::Desc } else { Order::Asc };
-        // Reading backward, every part of the order turns: `NULL` keys
-        // first, ids descending.
-        let (nulls, direction, ids) = if start.backward {
-            (Order::Desc, start.order(list_order), Order::Desc)
-        } else {
-            (Order::Asc, list_order, Order::Asc)
-        };
+        let walk = walk(column, descending);
         // First the order: only the group that holds the sort figure, over
         // every organisation; then every figure for the page's rows.
-        let ranked = organisation_counts(
-            backend,
-            &bounds,
-            filter,
-            Only::All,
-            group_of(filter.sort).as_slice(),
-        );
+        // Health needs the first and last meetings, whatever the sort.
+        let mut groups: Vec<Group> = group_of(filter.sort).into_iter().collect();
+        if !filter.health.is_empty() && !groups.contains(&Group::History) {
+            groups.push(Group::History);
+        }
+        let ranked = organisation_counts(backend, &bounds, filter, Only::All, &groups);
         let mut query = Query::select();
         query
             .column(Asterisk)
             .from_subquery(ranked, alias("engagement"))
-            .order_by_expr(col(column).is_null(), nulls)
-            .order_by_expr(col(column), direction)
-            .order_by_expr(col("id"), ids)
+            .cond_where(health_is(&filter.health, &bounds, thresholds))
             .limit(page.limit + 1);
+        for (expr, order) in walk.order_by(&start) {
+            query.order_by_expr(expr, order);
+        }
         if let Some(cursor) = start.cursor {
-            query.cond_where(after_cursor(
-                column,
-                key_type,
-                descending,
-                start.backward,
-                cursor,
-            )?);
+            query.cond_where(walk.after(start.backward, cursor_value(key_type, cursor)?, cursor.id));
         }
         let mut order = Vec::new();
         for row in self.db.query_all(&query).await? {

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, QuerySelect, Select,
+};
 
 use samverkan_domain::{
     FollowUp, FollowUpDetails, FollowUpId, FollowUpInput, FollowUpStatus, KnownRecords, MeetingId,
@@ -14,17 +16,22 @@ use crate::audit::fields;
 use crate::entity::{follow_ups, meetings, outcomes};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
-use crate::support::{Db, folded_contains, id_after, meta, search_text, stored};
+use crate::support::{Db, NullsLast, folded_contains, id_after, meta, search_text, stored};
 use crate::versioned::{Versioned, versioned_record};
 
 const ENTITY: &str = "follow-up";
 /// The name on this list's cursors.
 const SCOPE: &str = "follow_ups";
+/// The name on the cursors of the list by due date: a cursor of one order
+/// means nothing in the other.
+const DUE_SCOPE: &str = "follow_ups:due";
 
-/// Which follow-ups a list holds, in the order they were made.
+/// Which follow-ups a list holds, and in which order.
 #[derive(Debug, Clone, Default)]
 pub struct FollowUpFilter {
     pub status: Option<FollowUpStatus>,
+    /// Open or in progress: what is still to do.
+    pub unfinished: bool,
     pub owner_id: Option<RepresentativeId>,
     pub organisation_id: Option<OrganisationId>,
     pub meeting_id: Option<MeetingId>,
@@ -35,6 +42,18 @@ pub struct FollowUpFilter {
     /// Matches title and details, ignoring case and accents.
     pub q: Option<String>,
     pub include_archived: bool,
+    pub order: FollowUpOrder,
+}
+
+/// The order of a follow-up list.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FollowUpOrder {
+    /// In the order they were made.
+    #[default]
+    Created,
+    /// Soonest due first, those without a due date last, then in the order
+    /// they were made: what to do next.
+    DueOn,
 }
 
 /// Open or in progress. The statuses are written into the SQL as literals,
@@ -285,6 +304,9 @@ impl Store {
         if let Some(status) = filter.status {
             query = query.filter(follow_ups::Column::Status.eq(status.as_str()));
         }
+        if filter.unfinished {
+            query = query.filter(unfinished());
+        }
         if let Some(owner) = filter.owner_id {
             query = query.filter(follow_ups::Column::OwnerId.eq(owner.as_uuid()));
         }
@@ -305,6 +327,9 @@ impl Store {
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
             query = query.filter(folded_contains(follow_ups::Column::SearchText, q));
         }
+        if filter.order == FollowUpOrder::DueOn {
+            return by_due_date(&self.db, query, page).await;
+        }
         let start = page.start(SCOPE)?;
         let order = start.order(Order::Asc);
         let rows = query
@@ -316,4 +341,41 @@ impl Store {
         let cursor_of = |row: &follow_ups::Model| Cursor::new(SCOPE, String::new(), row.id);
         Page::from_rows(rows, page.limit, &start, cursor_of, from_row)
     }
+}
+
+/// One page of `query` by due date (see [`FollowUpOrder::DueOn`]); the
+/// cursor holds the due date, empty for none.
+async fn by_due_date(
+    db: &impl Db,
+    mut query: Select<follow_ups::Entity>,
+    page: &PageRequest,
+) -> StoreResult<Page<FollowUp>> {
+    let start = page.start(DUE_SCOPE)?;
+    let walk = NullsLast {
+        key: Expr::col((follow_ups::Entity, follow_ups::Column::DueOn)),
+        id: Expr::col((follow_ups::Entity, follow_ups::Column::Id)),
+        descending: false,
+    };
+    if let Some(cursor) = start.cursor {
+        let due_on = if cursor.key.is_empty() {
+            None
+        } else {
+            let day = NaiveDate::parse_from_str(&cursor.key, "%Y-%m-%d").map_err(|_| {
+                StoreError::InvalidCursor {
+                    reason: "does not hold a day".into(),
+                }
+            })?;
+            Some(day.into())
+        };
+        query = query.filter(walk.after(start.backward, due_on, cursor.id));
+    }
+    for (expr, order) in walk.order_by(&start) {
+        query = query.order_by(expr, order);
+    }
+    let rows = query.limit(page.limit + 1).all(db).await?;
+    let cursor_of = |row: &follow_ups::Model| {
+        let key = row.due_on.map(|day| day.to_string()).unwrap_or_default();
+        Cursor::new(DUE_SCOPE, key, row.id)
+    };
+    Page::from_rows(rows, page.limit, &start, cursor_of, from_row)
 }

@@ -1,19 +1,25 @@
-//! Read models that cut across records: an organisation's timeline, and one
-//! ranked search over everything.
+//! Read models that cut across records: an organisation's timeline, who
+//! attended most for it, what a person presented, and one ranked search
+//! over everything.
 
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, Query};
-use sea_orm::{ColumnTrait, Condition, DbBackend, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use uuid::Uuid;
 
-use samverkan_domain::{OrganisationId, text};
+use samverkan_domain::{
+    AgendaItemId, MeetingId, MeetingStatus, OrganisationId, Representative, RepresentativeId, text,
+};
 
 use crate::Store;
 use crate::entity::{
-    affiliations, agenda_items, attendances, follow_ups, meetings, organisations, outcomes, partnerships,
-    representatives,
+    affiliations, agenda_item_presenters, agenda_items, attendances, engagement_people, follow_ups, meetings,
+    organisations, outcomes, partnerships, representatives,
 };
-use crate::error::StoreResult;
+use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
 use crate::support::{Db, folded_contains, folded_starts_with, keyset_after};
 
@@ -38,6 +44,26 @@ pub struct TimelineEntry {
     /// The organisation's part: `host`, an attendance status, a follow-up or
     /// partnership status.
     pub detail: String,
+}
+
+/// An agenda item a person presents, with its meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Presentation {
+    pub meeting_id: MeetingId,
+    pub meeting_title: String,
+    pub starts_at: DateTime<Utc>,
+    pub agenda_item_id: AgendaItemId,
+    pub agenda_item_title: String,
+}
+
+/// One of an organisation's people, and how often they attended for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopAttendee {
+    pub representative: Representative,
+    /// Counted meetings (live, not cancelled) attended for the organisation.
+    pub attended: i64,
+    /// The start of the last of them.
+    pub last_attended_at: DateTime<Utc>,
 }
 
 /// What a search hit is.
@@ -248,6 +274,128 @@ impl Store {
         let cursor_of =
             |entry: &TimelineEntry| Cursor::new(TIMELINE_SCOPE, entry.occurred_at.to_rfc3339(), entry.id);
         Page::from_rows(entries, page.limit, &start, cursor_of, Ok)
+    }
+
+    /// The organisation's people who attended most for it (the
+    /// organisation they attended for, at the meeting's date), at most
+    /// `limit`: most meetings first, then the latest last meeting. Counted
+    /// meetings only (live, not cancelled, attendance `attended`), as in
+    /// the engagement figures: read from the engagement read model
+    /// (`engagement_people`), which holds exactly those rows, indexed by
+    /// organisation.
+    pub async fn top_attendees(
+        &self,
+        organisation_id: OrganisationId,
+        limit: u64,
+    ) -> StoreResult<Vec<TopAttendee>> {
+        crate::organisations::find(&self.db, organisation_id).await?;
+        let person = Expr::col((
+            engagement_people::Entity,
+            engagement_people::Column::RepresentativeId,
+        ));
+        let last = Func::max(Expr::col((
+            engagement_people::Entity,
+            engagement_people::Column::StartsAt,
+        )));
+        let query = Query::select()
+            .expr_as(person.clone(), Alias::new("representative_id"))
+            .expr_as(Expr::val(1).count(), Alias::new("attended"))
+            .expr_as(last.clone(), Alias::new("last_attended_at"))
+            .from(engagement_people::Entity)
+            .and_where(
+                Expr::col((
+                    engagement_people::Entity,
+                    engagement_people::Column::OrganisationId,
+                ))
+                .eq(organisation_id.as_uuid()),
+            )
+            .group_by_col((
+                engagement_people::Entity,
+                engagement_people::Column::RepresentativeId,
+            ))
+            .order_by_expr(Expr::val(1).count(), Order::Desc)
+            .order_by_expr(last.into(), Order::Desc)
+            .order_by_expr(person, Order::Asc)
+            .limit(limit)
+            .take();
+        let mut counts: Vec<(Uuid, i64, DateTime<Utc>)> = Vec::new();
+        for row in self.db.query_all(&query).await? {
+            counts.push((
+                row.try_get("", "representative_id")?,
+                row.try_get("", "attended")?,
+                row.try_get("", "last_attended_at")?,
+            ));
+        }
+        let mut people = crate::representatives::by_id(&self.db, counts.iter().map(|(id, ..)| *id)).await?;
+        counts
+            .into_iter()
+            .map(|(id, attended, last_attended_at)| {
+                let representative = people.remove(&id).ok_or_else(|| {
+                    StoreError::Internal(format!(
+                        "the engagement read model names a missing representative {id}"
+                    ))
+                })?;
+                Ok(TopAttendee {
+                    representative,
+                    attended,
+                    last_attended_at,
+                })
+            })
+            .collect()
+    }
+
+    /// The agenda items the person presents, with their meetings (live and
+    /// not cancelled, upcoming ones too), newest meeting first, then in
+    /// agenda order.
+    pub async fn presentations_of(
+        &self,
+        representative_id: RepresentativeId,
+    ) -> StoreResult<Vec<Presentation>> {
+        crate::representatives::find(&self.db, representative_id).await?;
+        let item = |column| Expr::col((agenda_items::Entity, column));
+        let meeting = |column| Expr::col((meetings::Entity, column));
+        let query = Query::select()
+            .expr_as(meeting(meetings::Column::Id), Alias::new("meeting_id"))
+            .expr_as(meeting(meetings::Column::Title), Alias::new("meeting_title"))
+            .expr_as(meeting(meetings::Column::StartsAt), Alias::new("starts_at"))
+            .expr_as(item(agenda_items::Column::Id), Alias::new("agenda_item_id"))
+            .expr_as(item(agenda_items::Column::Title), Alias::new("agenda_item_title"))
+            .from(agenda_item_presenters::Entity)
+            .inner_join(
+                agenda_items::Entity,
+                item(agenda_items::Column::Id).equals((
+                    agenda_item_presenters::Entity,
+                    agenda_item_presenters::Column::AgendaItemId,
+                )),
+            )
+            .inner_join(
+                meetings::Entity,
+                meeting(meetings::Column::Id).equals((agenda_items::Entity, agenda_items::Column::MeetingId)),
+            )
+            .and_where(
+                Expr::col((
+                    agenda_item_presenters::Entity,
+                    agenda_item_presenters::Column::RepresentativeId,
+                ))
+                .eq(representative_id.as_uuid()),
+            )
+            .and_where(meeting(meetings::Column::ArchivedAt).is_null())
+            .and_where(meeting(meetings::Column::Status).ne(MeetingStatus::Cancelled.as_str()))
+            .order_by_expr(meeting(meetings::Column::StartsAt), Order::Desc)
+            .order_by_expr(meeting(meetings::Column::Id), Order::Desc)
+            .order_by_expr(item(agenda_items::Column::Position), Order::Asc)
+            .take();
+        let mut presentations = Vec::new();
+        for row in self.db.query_all(&query).await? {
+            presentations.push(Presentation {
+                meeting_id: row.try_get::<Uuid>("", "meeting_id")?.into(),
+                meeting_title: row.try_get("", "meeting_title")?,
+                starts_at: row.try_get("", "starts_at")?,
+                agenda_item_id: row.try_get::<Uuid>("", "agenda_item_id")?.into(),
+                agenda_item_title: row.try_get("", "agenda_item_title")?,
+            });
+        }
+        Ok(presentations)
     }
 
     /// One ranked search across organisations, representatives, meetings,

@@ -196,7 +196,8 @@ impl<T> Page<T> {
     /// the cursor's own row lies before this page (asking the database
     /// would cost a query per page, and a vanished row yields an empty
     /// previous page, not a wrong one). Reading backward, the cursor's row
-    /// is the next page's.
+    /// is the next page's. An empty page names neither cursor: it has no
+    /// row to name (the cursor's own row is gone, or was the last).
     pub(crate) fn from_rows<R>(
         mut rows: Vec<R>,
         limit: u64,

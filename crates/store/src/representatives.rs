@@ -129,6 +129,22 @@ async fn load_many(db: &impl Db, rows: Vec<representatives::Model>) -> StoreResu
         .collect()
 }
 
+/// The people `ids` (archived ones too), by id.
+pub(crate) async fn by_id(
+    db: &impl Db,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> StoreResult<HashMap<Uuid, Representative>> {
+    let rows = representatives::Entity::find()
+        .filter(representatives::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    Ok(load_many(db, rows)
+        .await?
+        .into_iter()
+        .map(|person| (person.id.as_uuid(), person))
+        .collect())
+}
+
 pub(crate) async fn find(db: &impl Db, id: RepresentativeId) -> StoreResult<Representative> {
     let not_found = || StoreError::NotFound {
         entity: ENTITY,
@@ -309,6 +325,48 @@ impl Store {
             .await?
             .remove(&id.as_uuid())
             .unwrap_or_default())
+    }
+
+    /// The people who once represented the organisation and no longer do,
+    /// each with the period that ended, latest end first (one row per
+    /// period: someone who left twice is there twice). Someone who
+    /// represents it again is current, not former, and left out; archived
+    /// people are kept, as history.
+    pub async fn former_affiliations(
+        &self,
+        organisation_id: OrganisationId,
+    ) -> StoreResult<Vec<(Representative, Affiliation)>> {
+        crate::organisations::find(&self.db, organisation_id).await?;
+        let org = organisation_id.as_uuid();
+        let current = Query::select()
+            .column(affiliations::Column::RepresentativeId)
+            .from(affiliations::Entity)
+            .and_where(Expr::col(affiliations::Column::OrganisationId).eq(org))
+            .and_where(Expr::col(affiliations::Column::EndedOn).is_null())
+            .take();
+        let ended = affiliations::Entity::find()
+            .filter(affiliations::Column::OrganisationId.eq(org))
+            .filter(affiliations::Column::EndedOn.is_not_null())
+            .filter(
+                Expr::col((affiliations::Entity, affiliations::Column::RepresentativeId))
+                    .not_in_subquery(current),
+            )
+            // Ids grow with time: of two periods ending on one day, the
+            // later made first.
+            .order_by_desc(affiliations::Column::EndedOn)
+            .order_by_desc(affiliations::Column::Id)
+            .all(&self.db)
+            .await?;
+        let people = by_id(&self.db, ended.iter().map(|row| row.representative_id)).await?;
+        ended
+            .into_iter()
+            .map(|row| {
+                let person = people.get(&row.representative_id).cloned().ok_or_else(|| {
+                    StoreError::corrupt("affiliation", row.id, "names a representative who is not there")
+                })?;
+                Ok((person, affiliation_from_row(row)))
+            })
+            .collect()
     }
 
     /// Replaces a representative's fields, if still at `expected_version`. A

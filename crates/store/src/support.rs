@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseTransaction, EntityTrait, Order,
-    QueryFilter, QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    QueryFilter, QuerySelect, SqliteTransactionMode, TransactionOptions, TransactionTrait, Value,
 };
 use uuid::Uuid;
 
@@ -14,7 +14,7 @@ use samverkan_domain::{FieldError, RecordMeta, SortOrder, text};
 use crate::Store;
 use crate::audit::{Actor, Write};
 use crate::error::{StoreError, StoreResult};
-use crate::page::Cursor;
+use crate::page::{Cursor, Start};
 
 /// What one server at a time does when several share a PostgreSQL database.
 /// Each is a transaction-scoped advisory lock (released at commit or
@@ -212,7 +212,7 @@ pub(crate) fn meta(
 /// `order` (everything when there is no `after`); the key is an instant or
 /// a sort key. `order` is the order rows are read in ([`crate::page::Start::order`]), so
 /// that reading backward the same condition gives the rows before.
-pub(crate) fn keyset_after<C: ColumnTrait, K: Into<sea_orm::Value> + Clone>(
+pub(crate) fn keyset_after<C: ColumnTrait, K: Into<Value> + Clone>(
     order: Order,
     key: C,
     id: C,
@@ -259,6 +259,62 @@ pub(crate) fn id_after<C: ColumnTrait>(order: Order, id: C, cursor: Option<&Curs
         (None, _) => Condition::all(),
         (Some(cursor), Order::Asc) => Condition::all().add(id.gt(cursor.id)),
         (Some(cursor), _) => Condition::all().add(id.lt(cursor.id)),
+    }
+}
+
+/// A keyset walk in the order `(key IS NULL, key, id)`: `NULL` keys last,
+/// keys ascending or `descending`, ids ascending whichever way the keys
+/// go, for a key that may be missing (a due date, a last meeting).
+pub(crate) struct NullsLast {
+    pub(crate) key: Expr,
+    pub(crate) id: Expr,
+    pub(crate) descending: bool,
+}
+
+impl NullsLast {
+    /// What to order by, in the read order of `start`: reading backward
+    /// every part turns (`NULL` keys first, ids descending).
+    pub(crate) fn order_by(&self, start: &Start<'_>) -> [(Expr, Order); 3] {
+        let key_order = if self.descending { Order::Desc } else { Order::Asc };
+        [
+            (self.key.clone().is_null(), start.order(Order::Asc)),
+            (self.key.clone(), start.order(key_order)),
+            (self.id.clone(), start.order(Order::Asc)),
+        ]
+    }
+
+    /// The rows strictly after the row `(key, id)` in the read order (before
+    /// it in the list's, reading `backward`); `key` is `None` for a row
+    /// without one.
+    pub(crate) fn after(&self, backward: bool, key: Option<Value>, id: Uuid) -> Condition {
+        let key_expr = || self.key.clone();
+        let id_after = if backward {
+            self.id.clone().lt(id)
+        } else {
+            self.id.clone().gt(id)
+        };
+        let Some(value) = key else {
+            let null_after = Condition::all().add(key_expr().is_null()).add(id_after);
+            return if backward {
+                Condition::any().add(key_expr().is_not_null()).add(null_after)
+            } else {
+                null_after
+            };
+        };
+        // Beyond the key in the read order; a `NULL` key compares to
+        // nothing, so only the forward walk, which ends with them, adds them.
+        let beyond = if self.descending != backward {
+            key_expr().lt(value.clone())
+        } else {
+            key_expr().gt(value.clone())
+        };
+        let mut condition = Condition::any()
+            .add(beyond)
+            .add(Condition::all().add(key_expr().eq(value)).add(id_after));
+        if !backward {
+            condition = condition.add(key_expr().is_null());
+        }
+        condition
     }
 }
 

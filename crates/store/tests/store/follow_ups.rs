@@ -1,5 +1,5 @@
 use samverkan_domain::{FollowUpDetails, FollowUpStatus, time};
-use samverkan_store::{FollowUpFilter, PageRequest, Store, StoreError};
+use samverkan_store::{FollowUpFilter, FollowUpOrder, PageRequest, Store, StoreError};
 
 use crate::fixtures::{date, organisation, person, workshop};
 use crate::store_tests;
@@ -8,7 +8,8 @@ store_tests!(
     done_sets_completed_at_and_reopening_clears_it,
     history_logged_later_keeps_its_completion_days,
     overdue_means_pending_and_past_due,
-    a_follow_up_belongs_to_a_live_meeting
+    a_follow_up_belongs_to_a_live_meeting,
+    unfinished_ones_list_by_due_date_undated_last
 );
 
 async fn done_sets_completed_at_and_reopening_clears_it(store: Store) {
@@ -185,4 +186,63 @@ async fn a_follow_up_belongs_to_a_live_meeting(store: Store) {
         .await
         .unwrap_err();
     assert!(matches!(error, StoreError::Validation(_)), "{error:?}");
+}
+
+async fn unfinished_ones_list_by_due_date_undated_last(store: Store) {
+    let host = organisation(&store, "Högskolan Väst").await;
+    let lena = person(&store, &host, "Lena Lindhé", "Samverkansstrateg").await;
+    let logged = store
+        .log_meeting(workshop(&host, &lena, date(2024, 4, 26)))
+        .await
+        .unwrap();
+    // The workshop's own follow-up has no due date.
+    let mut expected = vec![(None, logged.follow_ups[0].id)];
+    let dues = [
+        (Some(date(2024, 6, 1)), FollowUpStatus::Open),
+        (None, FollowUpStatus::InProgress),
+        (Some(date(2024, 5, 1)), FollowUpStatus::InProgress),
+        (Some(date(2024, 6, 1)), FollowUpStatus::Open),
+        (Some(date(2024, 4, 1)), FollowUpStatus::Done),
+        (Some(date(2024, 3, 1)), FollowUpStatus::Cancelled),
+        (Some(date(2024, 5, 15)), FollowUpStatus::Open),
+        (None, FollowUpStatus::Open),
+    ];
+    for (due_on, status) in dues {
+        let details = FollowUpDetails {
+            due_on,
+            status,
+            ..logged.follow_ups[0].details.clone()
+        };
+        let added = store
+            .create_follow_up(logged.meeting.id, None, details, None)
+            .await
+            .unwrap();
+        if matches!(status, FollowUpStatus::Open | FollowUpStatus::InProgress) {
+            expected.push((due_on, added.id));
+        }
+    }
+    // Soonest first, undated last, ties in the order they were made.
+    expected.sort_by_key(|(due_on, id)| (due_on.is_none(), *due_on, *id));
+    let filter = FollowUpFilter {
+        unfinished: true,
+        order: FollowUpOrder::DueOn,
+        ..FollowUpFilter::default()
+    };
+    let s = &store;
+    let walked = crate::paging::walk_both_ways("follow-ups by due date", 2, async |page| {
+        s.list_follow_ups(&filter, page).await.unwrap()
+    })
+    .await;
+    let seen: Vec<_> = walked.iter().map(|f| (f.details.due_on, f.id)).collect();
+    assert_eq!(seen, expected);
+    // A cursor of the list in the order made is no cursor of this one.
+    let made = store
+        .list_follow_ups(&FollowUpFilter::default(), &PageRequest::first(1))
+        .await
+        .unwrap();
+    let foreign = PageRequest::parse(Some(2), made.next_cursor.as_deref()).unwrap();
+    assert!(matches!(
+        store.list_follow_ups(&filter, &foreign).await,
+        Err(StoreError::InvalidCursor { .. })
+    ));
 }

@@ -5,6 +5,7 @@
 
 mod audit;
 mod engagement;
+mod engagement_health;
 mod engagement_read_model;
 mod exports;
 mod fixtures;
@@ -17,6 +18,7 @@ mod opening;
 mod organisations;
 mod paging;
 mod partnerships;
+mod people;
 mod representatives;
 mod seed;
 mod sessions;

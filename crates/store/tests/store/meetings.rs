@@ -8,6 +8,7 @@ use crate::fixtures::{at, date, organisation, person, row_counts, workshop};
 use crate::store_tests;
 
 store_tests!(
+    upcoming_meetings_list_soonest_first,
     a_logged_meeting_reads_back_whole,
     a_presenter_who_does_not_attend_leaves_no_row_behind,
     an_unknown_or_archived_reference_leaves_no_row_behind,
@@ -272,4 +273,42 @@ async fn a_meeting_update_names_its_version(store: Store) {
         .await
         .unwrap_err();
     assert!(matches!(error, StoreError::VersionConflict { .. }), "{error:?}");
+}
+
+async fn upcoming_meetings_list_soonest_first(store: Store) {
+    let host = organisation(&store, "Högskolan Väst").await;
+    let lena = person(&store, &host, "Lena Lindhé", "Samverkansstrateg").await;
+    let today = date(2025, 3, 10);
+    let mut upcoming = Vec::new();
+    for day in [12, 9, 10, 20, 11, 1, 15, 10] {
+        let logged = store
+            .log_meeting(workshop(&host, &lena, date(2025, 3, day)))
+            .await
+            .unwrap();
+        if day >= 10 {
+            upcoming.push((logged.meeting.details.starts_at, logged.meeting.id));
+        }
+    }
+    upcoming.sort();
+    let filter = MeetingFilter {
+        from: Some(today),
+        order: samverkan_domain::SortOrder::Asc,
+        ..MeetingFilter::default()
+    };
+    let s = &store;
+    let walked = crate::paging::walk_both_ways("upcoming meetings", 2, async |page| {
+        s.list_meetings(&filter, page).await.unwrap()
+    })
+    .await;
+    let seen: Vec<_> = walked.iter().map(|m| (m.details.starts_at, m.id)).collect();
+    assert_eq!(seen, upcoming);
+    // Newest first stays the default.
+    let newest = store
+        .list_meetings(&MeetingFilter::default(), &PageRequest::first(1))
+        .await
+        .unwrap();
+    assert_eq!(
+        newest.items[0].details.starts_at,
+        time::day_start(date(2025, 3, 20))
+    );
 }

@@ -22,12 +22,12 @@ store_tests!(
 
 /// Walks forward page by page, then back from the last page with each
 /// `prev_cursor`, and checks each page back equals the one met forward.
-/// Returns how many rows the list holds.
-async fn walk_both_ways<T: PartialEq + Debug>(
+/// Returns the list's rows, in order.
+pub async fn walk_both_ways<T: PartialEq + Debug>(
     what: &str,
     limit: u64,
     list: impl AsyncFn(&PageRequest) -> Page<T>,
-) -> usize {
+) -> Vec<T> {
     let mut forward: Vec<Page<T>> = Vec::new();
     let mut request = PageRequest::first(limit);
     loop {
@@ -44,7 +44,7 @@ async fn walk_both_ways<T: PartialEq + Debug>(
             None => break,
         }
     }
-    assert!(forward.len() >= 3, "{what}: {} pages", forward.len());
+    assert!(forward.len() >= 2, "{what}: {} page", forward.len());
     let mut index = forward.len() - 1;
     while let Some(cursor) = forward[index].prev_cursor.clone() {
         let page = list(&PageRequest::parse_cursors(Some(limit), None, Some(&cursor)).unwrap()).await;
@@ -52,7 +52,7 @@ async fn walk_both_ways<T: PartialEq + Debug>(
         assert_eq!(page, forward[index], "{what}: page {index} walking back");
     }
     assert_eq!(index, 0, "{what}: the walk back ends on the first page");
-    forward.iter().map(|page| page.items.len()).sum()
+    forward.into_iter().flat_map(|page| page.items).collect()
 }
 
 async fn every_list_walks_back_through_the_same_pages(store: Store) {
@@ -107,21 +107,24 @@ async fn every_list_walks_back_through_the_same_pages(store: Store) {
             .await
             .unwrap()
     })
-    .await;
+    .await
+    .len();
     assert_eq!(orgs, 8);
     let reps = walk_both_ways("representatives", 3, async |page| {
         s.list_representatives(&RepresentativeFilter::default(), page)
             .await
             .unwrap()
     })
-    .await;
+    .await
+    .len();
     assert_eq!(reps, 8);
     let partnerships = walk_both_ways("partnerships", 2, async |page| {
         s.list_partnerships(&PartnershipFilter::default(), page)
             .await
             .unwrap()
     })
-    .await;
+    .await
+    .len();
     assert_eq!(partnerships, 6);
     for order in [SortOrder::Desc, SortOrder::Asc] {
         let filter = MeetingFilter {
@@ -131,24 +134,28 @@ async fn every_list_walks_back_through_the_same_pages(store: Store) {
         let meetings = walk_both_ways("meetings", 3, async |page| {
             s.list_meetings(&filter, page).await.unwrap()
         })
-        .await;
+        .await
+        .len();
         assert_eq!(meetings, 8);
     }
     let follow_ups = walk_both_ways("follow-ups", 3, async |page| {
         s.list_follow_ups(&FollowUpFilter::default(), page).await.unwrap()
     })
-    .await;
+    .await
+    .len();
     assert_eq!(follow_ups, 8);
     let users = walk_both_ways("users", 3, async |page| s.list_users(page).await.unwrap()).await;
-    assert_eq!(users, 7);
+    assert_eq!(users.len(), 7);
     walk_both_ways("audit trail", 7, async |page| {
         s.audit_trail(&AuditFilter::default(), page).await.unwrap()
     })
-    .await;
+    .await
+    .len();
     let timeline = walk_both_ways("timeline", 3, async |page| {
         s.organisation_timeline(host.id, page).await.unwrap()
     })
-    .await;
+    .await
+    .len();
     assert!(timeline >= 8, "{timeline}");
     // Days since the last meeting: the organisations that never met have
     // no key (they come last), so the walk crosses from keys to none.
@@ -175,7 +182,8 @@ async fn every_list_walks_back_through_the_same_pages(store: Store) {
             .await
             .unwrap()
         })
-        .await;
+        .await
+        .len();
         assert_eq!(rows, 8);
     }
 }
