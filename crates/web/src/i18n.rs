@@ -138,6 +138,24 @@ labels! {
     partnership: "Partnerskap" / "Partnership",
     organisations_count: "organisationer på sidan" / "organisations on the page",
 
+    // The start page.
+    welcome: "Välkommen" / "Welcome",
+    search_everything: "Sök i Samverkan" / "Search Samverkan",
+    search_everything_hint: "Organisationer, personer, möten, dagordningar, utfall och uppföljningar." / "Organisations, people, meetings, agendas, outcomes and follow-ups.",
+    my_open_follow_ups: "Mina öppna uppföljningar" / "My open follow-ups",
+    nothing_to_do: "Du har inga öppna uppföljningar." / "You have no open follow-ups.",
+    all_my_follow_ups: "Alla mina uppföljningar" / "All my follow-ups",
+    not_linked_to_person: "Ditt konto är inte kopplat till en person, så inga uppföljningar står på dig." / "Your account is not linked to a person, so no follow-ups are yours.",
+    all_follow_ups: "Se alla uppföljningar" / "See every follow-up",
+    upcoming_meetings: "Kommande möten" / "Upcoming meetings",
+    recent_meetings: "Senaste mötena" / "Recent meetings",
+    all_meetings: "Alla möten" / "All meetings",
+    fading_partners: "Partner som svalnar" / "Partners going quiet",
+    fading_partners_hint: "I år, med läget svalnande eller vilande." / "This year, whose engagement is cooling or dormant.",
+    no_fading_partners: "Inga partner svalnar just nu." / "No partner is going quiet now.",
+    last_meeting: "senaste mötet" / "last meeting",
+    see_engagement: "Se engagemanget" / "See the engagement",
+
     // Meetings.
     from_day: "Från och med" / "From",
     to_day: "Till och med" / "To",
