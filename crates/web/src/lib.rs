@@ -85,6 +85,8 @@ pub fn pages(store: Store, thresholds: HealthThresholds, config: WebConfig) -> i
         .at("/", get(pages::start::page))
         .at("/login", get(login::show).post(login::sign_in))
         .at("/logout", post(login::sign_out))
+        .at("/engagement", get(pages::engagement::page))
+        .at("/engagement/report.:format", get(pages::engagement::report))
         .at("/meetings", get(pages::meetings::list))
         .at("/meetings/:id", get(pages::meetings::show))
         .at(

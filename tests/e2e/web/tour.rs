@@ -92,3 +92,82 @@ async fn visit_here(browser: &Browser, axe: &str, name: &str) {
         browser.screenshot(name, size).await;
     }
 }
+
+/// Each role signs in and opens every page of its navigation (and its
+/// account page): each meets WCAG 2.1 AA at both sizes. Links a role may
+/// not follow are not shown, and their addresses answer 403.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_role_tours_its_pages() {
+    let Some(database) = TestDatabase::new(Backend::Sqlite).await else {
+        return;
+    };
+    let Some(axe) = axe::source() else {
+        return;
+    };
+    let server = TestServer::start(&database.url, &["--demo"]);
+    let meeting = crate::api::get(&server, "/api/v1/meetings")
+        .await
+        .expect(reqwest::StatusCode::OK)["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let records = [
+        "/organisations",
+        "/people",
+        "/meetings",
+        "/follow-ups",
+        "/partnerships",
+        "/search",
+    ];
+    for role in ["admin", "strategist", "manager", "viewer"] {
+        let Some(browser) = Browser::start(true).await else {
+            return;
+        };
+        sign_in(&browser, &server, role).await;
+        let mut nav = Vec::new();
+        for link in browser
+            .client
+            .find_all(Locator::Css("nav.site-nav a"))
+            .await
+            .unwrap()
+        {
+            nav.push(link.attr("href").await.unwrap().unwrap());
+        }
+        let reads_records = role != "viewer";
+        for path in records {
+            assert_eq!(
+                nav.iter().any(|href| href == path),
+                reads_records,
+                "{role}: {path} in the navigation"
+            );
+        }
+        assert!(
+            nav.iter().any(|href| href == "/engagement"),
+            "{role} reads reports"
+        );
+        let mut pages: Vec<String> = nav.clone();
+        pages.push("/engagement?from=2024-01-01&to=2024-12-31".to_owned());
+        if reads_records {
+            pages.push(format!("/meetings/{meeting}"));
+        }
+        for path in &pages {
+            let name = format!(
+                "{role}{}",
+                path.replace(&meeting, "meeting")
+                    .replace(['/', '?', '&', '='], "-")
+            );
+            visit(&browser, &server, axe, path, name.trim_end_matches('-')).await;
+        }
+        if !reads_records {
+            for path in records {
+                browser.goto(&server.url(path)).await;
+                assert_eq!(
+                    browser.text("h1").await,
+                    "Du har inte behörighet",
+                    "{role}: {path}"
+                );
+            }
+        }
+        browser.close().await;
+    }
+}

@@ -1,6 +1,7 @@
 //! One module per page (or group of pages of one record).
 
 pub mod accessibility;
+pub mod engagement;
 pub mod meetings;
 pub mod organisations;
 pub mod start;
