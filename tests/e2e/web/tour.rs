@@ -171,3 +171,47 @@ async fn each_role_tours_its_pages() {
         browser.close().await;
     }
 }
+
+/// With JavaScript switched off every page still works: signing in, a
+/// filtered list, a record, signing out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pages_work_without_javascript() {
+    let Some(database) = TestDatabase::new(Backend::Sqlite).await else {
+        return;
+    };
+    let Some(browser) = Browser::start(false).await else {
+        return;
+    };
+    let server = TestServer::start(&database.url, &["--demo"]);
+    sign_in(&browser, &server, "strategist").await;
+    browser.goto(&server.url("/meetings")).await;
+    let filters = browser.client.form(Locator::Css("form.filters")).await.unwrap();
+    filters.set_by_name("q", "PARTNERTRÄFF").await.unwrap();
+    filters.submit().await.unwrap();
+    let url = browser.client.current_url().await.unwrap();
+    assert_eq!(url.path(), "/meetings");
+    assert!(
+        url.query().unwrap_or_default().contains("q=PARTNERTR%C3%84FF"),
+        "{url}"
+    );
+    browser
+        .client
+        .find(Locator::LinkText("Strategisk partnerträff"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(browser.text("h1").await, "Strategisk partnerträff");
+    browser
+        .client
+        .find(Locator::Css("form[action='/logout'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    assert_eq!(browser.client.current_url().await.unwrap().path(), "/login");
+    assert_eq!(browser.text(".notice").await, "Du är utloggad.");
+    browser.close().await;
+}
