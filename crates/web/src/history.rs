@@ -41,7 +41,10 @@ pub async fn of(store: &Store, id: Uuid, limit: u64) -> Result<Vec<HistoryEntry>
 }
 
 /// The fields whose values differ between two snapshots, in name order.
-fn changes(before: Option<&serde_json::Value>, after: Option<&serde_json::Value>) -> Vec<(String, String, String)> {
+fn changes(
+    before: Option<&serde_json::Value>,
+    after: Option<&serde_json::Value>,
+) -> Vec<(String, String, String)> {
     let empty = serde_json::Map::new();
     let before = before.and_then(serde_json::Value::as_object).unwrap_or(&empty);
     let after = after.and_then(serde_json::Value::as_object).unwrap_or(&empty);
@@ -75,12 +78,17 @@ mod tests {
 
     #[test]
     fn only_changed_fields_are_listed() {
-        let before = serde_json::json!({"name": "Högskolan", "city": "Trollhättan", "version": 1, "tags": ["a"]});
+        let before =
+            serde_json::json!({"name": "Högskolan", "city": "Trollhättan", "version": 1, "tags": ["a"]});
         let after = serde_json::json!({"name": "Högskolan Väst", "city": "Trollhättan", "version": 2, "tags": ["a", "b"]});
         assert_eq!(
             changes(Some(&before), Some(&after)),
             vec![
-                ("name".to_owned(), "Högskolan".to_owned(), "Högskolan Väst".to_owned()),
+                (
+                    "name".to_owned(),
+                    "Högskolan".to_owned(),
+                    "Högskolan Väst".to_owned()
+                ),
                 ("tags".to_owned(), "a".to_owned(), "a, b".to_owned()),
             ]
         );

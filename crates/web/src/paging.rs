@@ -24,10 +24,12 @@ impl PageQuery {
     /// The store's request for this page; a cursor that is not ours (edited
     /// by hand, or from another list) is a 400 page.
     pub fn request(&self) -> Result<PageRequest, PageError> {
-        let mut request = PageRequest::parse(Some(PAGE_SIZE), self.after.as_deref().filter(|c| !c.is_empty()))
-            .map_err(|_| PageError::BadRequest)?;
+        let mut request =
+            PageRequest::parse(Some(PAGE_SIZE), self.after.as_deref().filter(|c| !c.is_empty()))
+                .map_err(|_| PageError::BadRequest)?;
         if let Some(before) = self.before.as_deref().filter(|c| !c.is_empty()) {
-            request.before = Some(samverkan_store::Cursor::decode(before).map_err(|_| PageError::BadRequest)?);
+            request.before =
+                Some(samverkan_store::Cursor::decode(before).map_err(|_| PageError::BadRequest)?);
         }
         Ok(request)
     }
@@ -50,7 +52,10 @@ impl ListAddress {
 
     /// Keeps filter `name` in the links, when it has a value.
     pub fn with(mut self, name: &'static str, value: Option<impl ToString>) -> Self {
-        if let Some(value) = value.map(|value| value.to_string()).filter(|value| !value.is_empty()) {
+        if let Some(value) = value
+            .map(|value| value.to_string())
+            .filter(|value| !value.is_empty())
+        {
             self.filters.push((name, value));
         }
         self
@@ -84,7 +89,10 @@ pub struct Pager {
 impl Pager {
     pub fn new<T>(address: &ListAddress, page: &samverkan_store::Page<T>) -> Self {
         Self {
-            next: page.next_cursor.as_deref().map(|cursor| address.href(Some(("after", cursor)))),
+            next: page
+                .next_cursor
+                .as_deref()
+                .map(|cursor| address.href(Some(("after", cursor)))),
             previous: page
                 .prev_cursor
                 .as_deref()

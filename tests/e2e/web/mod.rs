@@ -4,6 +4,6 @@
 
 mod axe;
 mod browser;
-mod tour;
 mod sign_in;
+mod tour;
 mod visitor;

@@ -26,16 +26,34 @@ async fn a_person_signs_in_reaches_the_page_asked_for_and_signs_out() {
         let asked = visitor.get("/meetings?q=partnerdag").await;
         assert_eq!(asked.status, StatusCode::SEE_OTHER);
         assert_eq!(asked.location(), Some("/login?next=/meetings%3Fq%3Dpartnerdag"));
-        let signed_in = visitor.sign_in_to(&email, &password, "/meetings?q=partnerdag").await;
-        assert_eq!(signed_in.status, StatusCode::SEE_OTHER, "{backend:?}: {}", signed_in.body);
+        let signed_in = visitor
+            .sign_in_to(&email, &password, "/meetings?q=partnerdag")
+            .await;
+        assert_eq!(
+            signed_in.status,
+            StatusCode::SEE_OTHER,
+            "{backend:?}: {}",
+            signed_in.body
+        );
         assert_eq!(signed_in.location(), Some("/meetings?q=partnerdag"));
-        let cookie = signed_in.set_cookie("samverkan_session").expect("a session cookie");
-        assert!(cookie.contains("; HttpOnly") && cookie.contains("; SameSite=Lax") && cookie.contains("; Path=/"));
-        assert!(!cookie.contains("Secure") && !cookie.contains("Max-Age"), "{cookie}");
+        let cookie = signed_in
+            .set_cookie("samverkan_session")
+            .expect("a session cookie");
+        assert!(
+            cookie.contains("; HttpOnly") && cookie.contains("; SameSite=Lax") && cookie.contains("; Path=/")
+        );
+        assert!(
+            !cookie.contains("Secure") && !cookie.contains("Max-Age"),
+            "{cookie}"
+        );
 
         let start = visitor.get("/").await;
         assert_eq!(start.status, StatusCode::OK);
-        assert!(start.body.contains("Demo strategist") || start.body.contains(&email), "{}", start.body);
+        assert!(
+            start.body.contains("Demo strategist") || start.body.contains(&email),
+            "{}",
+            start.body
+        );
         // Already signed in: the sign-in page sends the person on.
         assert_eq!(visitor.get("/login").await.status, StatusCode::SEE_OTHER);
 
@@ -57,16 +75,28 @@ async fn a_failed_sign_in_says_only_wrong_e_mail_or_password_and_keeps_the_addre
     let (email, _) = server.demo_credentials("manager");
     let visitor = Visitor::new(&server);
     let wrong_password = visitor.sign_in(&email, "not the password at all").await;
-    let unknown = visitor.sign_in("nobody@example.org", "not the password at all").await;
+    let unknown = visitor
+        .sign_in("nobody@example.org", "not the password at all")
+        .await;
     let too_short = visitor.sign_in(&email, "short").await;
     for answer in [&wrong_password, &unknown, &too_short] {
         assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
-        assert!(answer.body.contains("Fel e-postadress eller lösenord."), "{}", answer.body);
+        assert!(
+            answer.body.contains("Fel e-postadress eller lösenord."),
+            "{}",
+            answer.body
+        );
         assert!(answer.body.contains("<title>Fel: Logga in"));
-        assert!(answer.body.contains("href=\"#email\""), "the summary links to the field");
+        assert!(
+            answer.body.contains("href=\"#email\""),
+            "the summary links to the field"
+        );
         assert!(answer.set_cookie("samverkan_session").is_none());
     }
-    assert!(wrong_password.body.contains(&format!("value=\"{email}\"")), "the address is kept");
+    assert!(
+        wrong_password.body.contains(&format!("value=\"{email}\"")),
+        "the address is kept"
+    );
     // Empty fields are named, each beside its field.
     let empty = visitor.sign_in("", "").await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -95,7 +125,10 @@ async fn repeated_failures_make_the_next_try_wait_and_say_until_when() {
     // Another account from another address is not held up.
     let (other, other_password) = server.demo_credentials("admin");
     let elsewhere = Visitor::new(&server);
-    assert_eq!(elsewhere.sign_in(&other, &other_password).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        elsewhere.sign_in(&other, &other_password).await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,10 +145,17 @@ async fn a_form_without_its_token_or_from_another_site_changes_nothing() {
         .post("/login", &[("email", &email), ("password", &password)])
         .await;
     assert_eq!(no_token.status, StatusCode::FORBIDDEN);
-    assert!(no_token.body.contains("Formuläret har gått ut"), "{}", no_token.body);
+    assert!(
+        no_token.body.contains("Formuläret har gått ut"),
+        "{}",
+        no_token.body
+    );
     assert!(no_token.set_cookie("samverkan_session").is_none());
 
-    assert_eq!(visitor.sign_in(&email, &password).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        visitor.sign_in(&email, &password).await.status,
+        StatusCode::SEE_OTHER
+    );
     let csrf = visitor.get("/").await.csrf();
     for form in [vec![], vec![("_csrf", "svs_not-the-token")]] {
         let refused = visitor.post("/logout", &form).await;

@@ -17,11 +17,19 @@ pub async fn visit(browser: &Browser, server: &TestServer, axe: &str, path: &str
 pub async fn sign_in(browser: &Browser, server: &TestServer, role: &str) {
     let (email, password) = server.demo_credentials(role);
     browser.goto(&server.url("/login")).await;
-    let form = browser.client.form(Locator::Css("form[action='/login']")).await.unwrap();
+    let form = browser
+        .client
+        .form(Locator::Css("form[action='/login']"))
+        .await
+        .unwrap();
     form.set_by_name("email", &email).await.unwrap();
     form.set_by_name("password", &password).await.unwrap();
     form.submit().await.unwrap();
-    assert_eq!(browser.client.current_url().await.unwrap().path(), "/", "{role} is signed in");
+    assert_eq!(
+        browser.client.current_url().await.unwrap().path(),
+        "/",
+        "{role} is signed in"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -47,9 +55,15 @@ async fn the_pages_open_to_everyone_meet_wcag_2_1_aa() {
     browser.goto(&server.url("/login?lang=sv")).await;
 
     // A failed sign-in: the error summary, linked to the field, focused.
-    let form = browser.client.form(Locator::Css("form[action='/login']")).await.unwrap();
+    let form = browser
+        .client
+        .form(Locator::Css("form[action='/login']"))
+        .await
+        .unwrap();
     form.set_by_name("email", "nobody@example.org").await.unwrap();
-    form.set_by_name("password", "not anyone's password").await.unwrap();
+    form.set_by_name("password", "not anyone's password")
+        .await
+        .unwrap();
     form.submit().await.unwrap();
     let focused = browser
         .client
@@ -70,7 +84,11 @@ async fn visit_here(browser: &Browser, axe: &str, name: &str) {
     for size in [DESKTOP, PHONE] {
         browser.viewport(size).await;
         let violations = axe::violations(browser, axe).await;
-        assert!(violations.is_empty(), "{name} at {size:?}:\n{}", violations.join("\n"));
+        assert!(
+            violations.is_empty(),
+            "{name} at {size:?}:\n{}",
+            violations.join("\n")
+        );
         browser.screenshot(name, size).await;
     }
 }

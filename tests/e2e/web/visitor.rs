@@ -38,7 +38,11 @@ impl Answer {
     /// The value of the page's first hidden `_csrf` field.
     pub fn csrf(&self) -> String {
         let marker = "name=\"_csrf\" value=\"";
-        let start = self.body.find(marker).unwrap_or_else(|| panic!("no _csrf in {}", self.body)) + marker.len();
+        let start = self
+            .body
+            .find(marker)
+            .unwrap_or_else(|| panic!("no _csrf in {}", self.body))
+            + marker.len();
         let end = self.body[start..].find('"').unwrap() + start;
         self.body[start..end].to_owned()
     }
@@ -72,7 +76,14 @@ impl Visitor {
     }
 
     pub async fn get(&self, path: &str) -> Answer {
-        Self::answer(self.client.get(format!("{}{path}", self.base)).send().await.unwrap()).await
+        Self::answer(
+            self.client
+                .get(format!("{}{path}", self.base))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
     }
 
     /// Posts a form as a browser does.
@@ -96,7 +107,12 @@ impl Visitor {
         let csrf = form.csrf();
         self.post(
             "/login",
-            &[("_csrf", &csrf), ("email", email), ("password", password), ("next", next)],
+            &[
+                ("_csrf", &csrf),
+                ("email", email),
+                ("password", password),
+                ("next", next),
+            ],
         )
         .await
     }

@@ -1,5 +1,5 @@
 //! One module per page (or group of pages of one record).
 
 pub mod accessibility;
-pub mod start;
 pub mod organisations;
+pub mod start;

@@ -12,7 +12,8 @@ use samverkan_domain::{
 };
 use samverkan_report::Translated;
 use samverkan_store::{
-    FollowUpFilter, OrganisationFilter, PageRequest, PartnershipFilter, RepresentativeFilter, Store, TimelineEntry,
+    FollowUpFilter, OrganisationFilter, PageRequest, PartnershipFilter, RepresentativeFilter, Store,
+    TimelineEntry,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -57,7 +58,11 @@ impl ListPage {
 }
 
 #[handler]
-pub async fn list(ctx: Data<&Ctx>, store: Data<&Store>, Query(query): Query<ListQuery>) -> poem::Result<Response> {
+pub async fn list(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    Query(query): Query<ListQuery>,
+) -> poem::Result<Response> {
     ctx.require(Permission::ReadRecords)?;
     let mut errors = FieldErrors::default();
     let kind = match query.kind.as_deref().filter(|kind| !kind.is_empty()) {
@@ -244,7 +249,10 @@ pub async fn show(
         .organisation_timeline(id, &query.page.request()?)
         .await
         .map_err(PageError::Store)?;
-    let timeline_pager = Pager::new(&ListAddress::new(format!("/organisations/{}", id.as_uuid())), &timeline);
+    let timeline_pager = Pager::new(
+        &ListAddress::new(format!("/organisations/{}", id.as_uuid())),
+        &timeline,
+    );
     let history = history::of(&store, id.as_uuid(), 20).await?;
     Ok(render(
         &OrganisationPage {
