@@ -137,6 +137,52 @@ labels! {
     partnership: "Partnerskap" / "Partnership",
     organisations_count: "organisationer på sidan" / "organisations on the page",
 
+    // Filters shared by several lists.
+    organisation: "Organisation" / "Organisation",
+    any_organisation: "Alla organisationer" / "All organisations",
+    any_status: "Alla statusar" / "All statuses",
+    remove_filter: "Ta bort avgränsningen" / "Remove this filter",
+    unknown_choice: "Finns inte. Ta bort avgränsningen eller välj en annan." / "Does not exist. Remove this filter or choose another.",
+    started: "Startdatum" / "Started",
+    ended: "Slutdatum" / "Ended",
+
+    // People.
+    search_people_hint: "Namn, titel eller e-postadress. Versaler och accenter spelar ingen roll." / "Name, title or e-mail address. Case and accents do not matter.",
+    phone: "Telefon" / "Phone",
+    notes: "Anteckningar" / "Notes",
+    minor: "Minderårig" / "Minor",
+    minor_notice: "Personen är troligen minderårig. Bara namn och organisation visas." / "This person is probably a minor. Only the name and organisation are shown.",
+    affiliation_history: "Organisationer över tid" / "Organisations over time",
+    from_date: "Från" / "From",
+    to_date: "Till" / "To",
+    ongoing: "Pågår" / "Ongoing",
+    meetings_attended: "Möten personen deltagit i" / "Meetings attended",
+    follow_ups_owned: "Uppföljningar personen ansvarar för" / "Follow-ups owned",
+
+    // Follow-ups.
+    search_follow_ups_hint: "Titel eller beskrivning. Versaler och accenter spelar ingen roll." / "Title or description. Case and accents do not matter.",
+    owner: "Ansvarig" / "Owner",
+    only_mine: "Bara mina" / "Only mine",
+    only_overdue: "Bara försenade" / "Only overdue",
+    not_linked_to_person: "Ditt konto är inte kopplat till någon person, så inga uppföljningar är dina." / "Your account is not linked to a person, so no follow-ups are yours.",
+    completed_on: "Klar den" / "Completed",
+
+    // Partnerships.
+    parties: "Parter" / "Parties",
+    responsible: "Ansvarig person" / "Responsible person",
+    goals: "Mål" / "Goals",
+
+    // Search.
+    search_everything_hint: "Organisationer, personer, möten, dagordningspunkter, utfall och uppföljningar. Versaler och accenter spelar ingen roll." / "Organisations, people, meetings, agenda items, outcomes and follow-ups. Case and accents do not matter.",
+    search_button: "Sök" / "Search",
+    hits_organisations: "Organisationer" / "Organisations",
+    hits_people: "Personer" / "People",
+    hits_meetings: "Möten" / "Meetings",
+    hits_agenda_items: "Dagordningspunkter" / "Agenda items",
+    hits_outcomes: "Utfall" / "Outcomes",
+    hits_follow_ups: "Uppföljningar" / "Follow-ups",
+    best_hits_only: "Högst 50 träffar visas, de bästa först." / "At most 50 hits are shown, the best first.",
+
     // The accessibility statement (lag 2018:1937, DIGG's model).
     accessibility_title: "Tillgänglighetsredogörelse" / "Accessibility statement",
     accessibility_intro: "Samverkan ska kunna användas av alla. Den här redogörelsen beskriver hur webbplatsen uppfyller lagen (2018:1937) om tillgänglighet till digital offentlig service, kända brister och hur du kan rapportera problem." / "Samverkan should be usable by everyone. This statement describes how the site meets the Swedish act (2018:1937) on accessibility to digital public services, the known shortcomings, and how you can report problems.",
@@ -211,7 +257,7 @@ mod tests {
     #[test]
     fn every_label_has_text_in_both_languages_and_they_differ() {
         // Words that are the same in both languages.
-        const SAME: &[&str] = &["service_name", "status", "partner"];
+        const SAME: &[&str] = &["service_name", "status", "partner", "organisation"];
         for ((name, sv), (_, en)) in SV.all().into_iter().zip(EN.all()) {
             assert!(!sv.trim().is_empty() && !en.trim().is_empty(), "{name} is empty");
             if !SAME.contains(&name) {
