@@ -2,6 +2,7 @@
 //! filter forms share.
 
 pub mod accessibility;
+pub mod account;
 pub mod follow_ups;
 pub mod organisations;
 pub mod partnerships;
