@@ -4,6 +4,7 @@
 
 mod axe;
 mod browser;
+mod pages;
 mod sign_in;
 mod tour;
 mod visitor;
