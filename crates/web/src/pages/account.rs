@@ -162,7 +162,6 @@ pub struct PasswordForm {
 }
 
 #[handler]
-#[allow(clippy::too_many_arguments)]
 pub async fn change_password(
     request: &Request,
     ctx: Data<&Ctx>,
