@@ -15,7 +15,10 @@ fn link_after(answer: &Answer, text: &str, prefix: &str) -> String {
         .unwrap_or_else(|| panic!("no {text} in {}", answer.body));
     let before = &answer.body[..at];
     let marker = format!("href=\"{prefix}");
-    let start = before.rfind(&marker).unwrap_or_else(|| panic!("no link to {text}")) + "href=\"".len();
+    let start = before
+        .rfind(&marker)
+        .unwrap_or_else(|| panic!("no link to {text}"))
+        + "href=\"".len();
     let end = answer.body[start..].find('"').unwrap() + start;
     answer.body[start..end].to_owned()
 }
@@ -39,13 +42,25 @@ async fn people_are_found_ignoring_case_and_accents_and_a_minor_shows_name_and_o
 
         let found = visitor.get("/people?q=LINDH%C3%89").await;
         assert_eq!(found.status, StatusCode::OK, "{backend:?}: {}", found.body);
-        assert!(found.body.contains(">Lena Lindhé</a>"), "{backend:?}: {}", found.body);
-        assert!(!found.body.contains("Maria Derner"), "only the person searched for");
-        let lena = visitor.get(&link_after(&found, ">Lena Lindhé<", "/people/")).await;
+        assert!(
+            found.body.contains(">Lena Lindhé</a>"),
+            "{backend:?}: {}",
+            found.body
+        );
+        assert!(
+            !found.body.contains("Maria Derner"),
+            "only the person searched for"
+        );
+        let lena = visitor
+            .get(&link_after(&found, ">Lena Lindhé<", "/people/"))
+            .await;
         assert_eq!(lena.status, StatusCode::OK);
         assert_eq!(lena.heading(), "Lena Lindhé");
         assert!(lena.body.contains("Samverkansstrateg"), "her title");
-        assert!(lena.body.contains("Exempel: boka nästa strategiska partnerträff"), "her follow-up");
+        assert!(
+            lena.body.contains("Exempel: boka nästa strategiska partnerträff"),
+            "her follow-up"
+        );
         assert!(lena.body.contains("/meetings/"), "the meetings she attended");
 
         // Tilde, a pupil: the list and the page show her name and
@@ -57,7 +72,14 @@ async fn people_are_found_ignoring_case_and_accents_and_a_minor_shows_name_and_o
         assert_eq!(tilde.status, StatusCode::OK);
         assert!(tilde.body.contains("Bara namn och organisation visas."));
         assert!(tilde.body.contains("/organisations/"), "her organisation");
-        for withheld in ["Elev", "mailto:", "tel:", "/meetings/", "/follow-ups/", "Historik"] {
+        for withheld in [
+            "Elev",
+            "mailto:",
+            "tel:",
+            "/meetings/",
+            "/follow-ups/",
+            "Historik",
+        ] {
             assert!(!tilde.body.contains(withheld), "{withheld} on a minor's page");
         }
 
@@ -70,7 +92,11 @@ async fn people_are_found_ignoring_case_and_accents_and_a_minor_shows_name_and_o
         let search = visitor.get("/search?q=LINDH%C3%89").await;
         assert_eq!(search.status, StatusCode::OK);
         assert!(search.body.contains("<h2>Personer</h2>"), "{}", search.body);
-        assert!(search.body.contains("Lena <mark>Lindhé</mark>"), "{}", search.body);
+        assert!(
+            search.body.contains("Lena <mark>Lindhé</mark>"),
+            "{}",
+            search.body
+        );
         let agenda = visitor.get("/search?q=ungdomsbarometern").await;
         assert!(agenda.body.contains("<mark>"), "{}", agenda.body);
         // A search for a minor's title names them, never the title.
@@ -93,8 +119,16 @@ async fn follow_ups_say_overdue_in_words_and_partnerships_name_their_parties() {
     // The demo's follow-ups were due in 2024: overdue now, in words.
     let list = visitor.get("/follow-ups?overdue=1").await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.body);
-    assert!(list.body.contains("<span class=\"tag tag--overdue\">Försenad</span>"), "{}", list.body);
-    assert!(list.body.contains("Exempel: dela ungdomsbarometerns resultat med partnerna"));
+    assert!(
+        list.body
+            .contains("<span class=\"tag tag--overdue\">Försenad</span>"),
+        "{}",
+        list.body
+    );
+    assert!(
+        list.body
+            .contains("Exempel: dela ungdomsbarometerns resultat med partnerna")
+    );
     let done = visitor.get("/follow-ups?status=done").await;
     assert!(done.body.contains("Inget hittades."), "{}", done.body);
     let bad = visitor.get("/follow-ups?status=finished").await;
@@ -106,7 +140,11 @@ async fn follow_ups_say_overdue_in_words_and_partnerships_name_their_parties() {
     assert!(mine.body.contains("inte kopplat till någon person"));
 
     let page = visitor
-        .get(&link_after(&list, ">Exempel: dela ungdomsbarometerns", "/follow-ups/"))
+        .get(&link_after(
+            &list,
+            ">Exempel: dela ungdomsbarometerns",
+            "/follow-ups/",
+        ))
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(">Maria Derner</a>"), "the owner, linked");
@@ -116,16 +154,21 @@ async fn follow_ups_say_overdue_in_words_and_partnerships_name_their_parties() {
     // The owner filter, from a link, shows the owner's name.
     let owner = link_after(&page, ">Maria Derner<", "/people/");
     let by_owner = visitor
-        .get(&format!("/follow-ups?owner={}", owner.trim_start_matches("/people/")))
+        .get(&format!(
+            "/follow-ups?owner={}",
+            owner.trim_start_matches("/people/")
+        ))
         .await;
     assert_eq!(by_owner.status, StatusCode::OK);
-    assert!(by_owner.body.contains("<p class=\"chosen\">Maria Derner</p>"), "{}", by_owner.body);
+    assert!(
+        by_owner.body.contains("<p class=\"chosen\">Maria Derner</p>"),
+        "{}",
+        by_owner.body
+    );
 
     let partnerships = visitor.get("/partnerships?status=active").await;
     assert_eq!(partnerships.status, StatusCode::OK);
-    let partnership = visitor
-        .get(&first_href(&partnerships, "/partnerships/"))
-        .await;
+    let partnership = visitor.get(&first_href(&partnerships, "/partnerships/")).await;
     assert_eq!(partnership.status, StatusCode::OK, "{}", partnership.body);
     assert!(partnership.body.contains("Strategiskt") && partnership.body.contains("Aktivt"));
     assert!(partnership.body.contains("<h2>Mål</h2>"));
@@ -144,7 +187,10 @@ async fn a_viewer_reads_reports_only_and_every_role_has_an_account_page() {
         assert!(refused.body.contains("Du har inte behörighet"), "{path}");
     }
     let start = viewer.get("/").await;
-    assert!(!start.body.contains("href=\"/people\""), "no link to what a viewer may not see");
+    assert!(
+        !start.body.contains("href=\"/people\""),
+        "no link to what a viewer may not see"
+    );
     let account = viewer.get("/account").await;
     assert_eq!(account.status, StatusCode::OK);
     assert!(account.body.contains("Läsare"), "the role, in words");
@@ -162,13 +208,17 @@ async fn the_account_changes_language_and_password_and_makes_and_revokes_tokens(
 
     // Language, remembered for the pages that follow.
     let csrf = here.get("/account").await.csrf();
-    let saved = here.post("/account/language", &[("_csrf", &csrf), ("language", "en")]).await;
+    let saved = here
+        .post("/account/language", &[("_csrf", &csrf), ("language", "en")])
+        .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     assert_eq!(saved.location(), Some("/account?done=language"));
     let next = here.get("/account?done=language").await;
     assert!(next.body.contains("<html lang=\"en\">"), "{}", next.body);
     assert!(next.body.contains("Your language is saved."));
-    let back = here.post("/account/language", &[("_csrf", &csrf), ("language", "sv")]).await;
+    let back = here
+        .post("/account/language", &[("_csrf", &csrf), ("language", "sv")])
+        .await;
     assert_eq!(back.status, StatusCode::SEE_OTHER);
 
     // A wrong current password and a short new one, each beside its field.
@@ -185,8 +235,15 @@ async fn the_account_changes_language_and_password_and_makes_and_revokes_tokens(
         )
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(wrong.body.contains("Det nuvarande lösenordet stämmer inte."), "{}", wrong.body);
-    assert!(wrong.body.contains("href=\"#current_password\""), "the summary links to the field");
+    assert!(
+        wrong.body.contains("Det nuvarande lösenordet stämmer inte."),
+        "{}",
+        wrong.body
+    );
+    assert!(
+        wrong.body.contains("href=\"#current_password\""),
+        "the summary links to the field"
+    );
     let short = here
         .post(
             "/account/password",
@@ -199,7 +256,11 @@ async fn the_account_changes_language_and_password_and_makes_and_revokes_tokens(
         )
         .await;
     assert!(short.body.contains("Lösenordet måste ha minst 12 tecken."));
-    assert!(short.body.contains("aria-describedby=\"new_password-hint new_password-error\""));
+    assert!(
+        short
+            .body
+            .contains("aria-describedby=\"new_password-hint new_password-error\"")
+    );
 
     let changed = here
         .post(
@@ -214,22 +275,40 @@ async fn the_account_changes_language_and_password_and_makes_and_revokes_tokens(
         .await;
     assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
     assert_eq!(changed.location(), Some("/account?done=password"));
-    assert!(changed.set_cookie("samverkan_session").is_some(), "a new session here");
+    assert!(
+        changed.set_cookie("samverkan_session").is_some(),
+        "a new session here"
+    );
     let after = here.get("/account?done=password").await;
     assert_eq!(after.status, StatusCode::OK, "this browser stays signed in");
     assert!(after.body.contains("Lösenordet är bytt."));
-    assert_eq!(elsewhere.get("/").await.status, StatusCode::SEE_OTHER, "signed out elsewhere");
+    assert_eq!(
+        elsewhere.get("/").await.status,
+        StatusCode::SEE_OTHER,
+        "signed out elsewhere"
+    );
     let again = Visitor::new(&server);
-    assert_eq!(again.sign_in(&email, new_password).await.status, StatusCode::SEE_OTHER);
-    assert_eq!(Visitor::new(&server).sign_in(&email, &password).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        again.sign_in(&email, new_password).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        Visitor::new(&server).sign_in(&email, &password).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 
     // A token: shown once, works on the API, then revoked.
     let csrf = after.csrf();
-    let empty = here.post("/account/tokens", &[("_csrf", &csrf), ("name", " ")]).await;
+    let empty = here
+        .post("/account/tokens", &[("_csrf", &csrf), ("name", " ")])
+        .await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(empty.body.contains("Ange ett namn på nyckeln."));
     let made = here
-        .post("/account/tokens", &[("_csrf", &csrf), ("name", "Rapportskript"), ("days", "30")])
+        .post(
+            "/account/tokens",
+            &[("_csrf", &csrf), ("name", "Rapportskript"), ("days", "30")],
+        )
         .await;
     assert_eq!(made.status, StatusCode::OK, "{}", made.body);
     assert_eq!(made.headers.get("cache-control").unwrap(), "no-store");
@@ -251,12 +330,18 @@ async fn the_account_changes_language_and_password_and_makes_and_revokes_tokens(
     // Another user cannot revoke it: to them it does not exist.
     let other = signed_in(&server, "strategist").await;
     let other_csrf = other.get("/account").await.csrf();
-    assert_eq!(other.post(&revoke, &[("_csrf", &other_csrf)]).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other.post(&revoke, &[("_csrf", &other_csrf)]).await.status,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(read(secret.to_owned()).await.unwrap().status(), StatusCode::OK);
     let revoked = here.post(&revoke, &[("_csrf", &csrf)]).await;
     assert_eq!(revoked.status, StatusCode::SEE_OTHER);
     assert_eq!(revoked.location(), Some("/account?done=revoked"));
-    assert_eq!(read(secret.to_owned()).await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        read(secret.to_owned()).await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
     let listed = here.get("/account?done=revoked").await;
     assert!(listed.body.contains("Nyckeln är återkallad.") && listed.body.contains("Återkallad"));
 }
