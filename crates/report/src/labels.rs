@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use samverkan_domain::{
     AttendanceRole, AttendanceStatus, FollowUpStatus, Health, Language, MeetingKind, MeetingStatus,
-    OrganisationKind, OutcomeKind,
+    OrganisationKind, OutcomeKind, PartnershipKind, PartnershipStatus, Role,
 };
 use serde::Serialize;
 
@@ -267,6 +267,27 @@ translated!(Health {
     Active => "Aktiv", "Active";
     Cooling => "Svalnande", "Cooling";
     Dormant => "Vilande", "Dormant";
+});
+translated!(PartnershipKind {
+    Strategic => "Strategiskt", "Strategic";
+    Project => "Projekt", "Project";
+    Other => "Annat", "Other";
+});
+translated!(PartnershipStatus {
+    Prospect => "Möjligt", "Prospect";
+    Active => "Aktivt", "Active";
+    Paused => "Vilande", "Paused";
+    Ended => "Avslutat", "Ended";
+});
+translated!(Role {
+    Admin => "Administratör", "Administrator";
+    Strategist => "Strateg", "Strategist";
+    Manager => "Chef", "Manager";
+    Viewer => "Läsare", "Viewer";
+});
+translated!(Language {
+    Sv => "Svenska", "Swedish";
+    En => "Engelska", "English";
 });
 translated!(OrganisationKind {
     University => "Lärosäte", "University";

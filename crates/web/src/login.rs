@@ -15,7 +15,7 @@ use askama::Template;
 use poem::http::{StatusCode, header};
 use poem::web::{Data, Form, Query};
 use poem::{Request, Response, handler};
-use samverkan_domain::{Email, Password, PasswordHash, SessionSecret, SignInThrottle, time};
+use samverkan_domain::{Email, Password, PasswordHash, SessionSecret, SignInThrottle, UserId, time};
 use samverkan_store::Store;
 use serde::Deserialize;
 use tokio::sync::Semaphore;
@@ -228,35 +228,10 @@ pub async fn sign_in(
         .clear_sign_in_failures(&email)
         .await
         .map_err(PageError::Store)?;
-    // Always a new secret: a session id planted before sign-in (fixation)
-    // is never the one signed in.
-    let secret = SessionSecret::generate().map_err(poem::error::InternalServerError)?;
-    let agent = request
-        .headers()
-        .get(header::USER_AGENT)
-        .and_then(|value| value.to_str().ok());
-    store
-        .start_session(
-            user.id,
-            &secret,
-            config.session_lifetime,
-            address.as_deref(),
-            agent,
-        )
-        .await
-        .map_err(PageError::Store)?;
+    let cookie = start_session(request, &store, &config, user.id).await?;
     let mut response = see_other(safe_next(&form.next));
     let headers = response.headers_mut();
-    headers.append(
-        header::SET_COOKIE,
-        cookies::set(
-            cookie_name(&config),
-            secret.expose(),
-            Lifetime::BrowserSession,
-            "Lax",
-            config.secure(),
-        ),
-    );
+    headers.append(header::SET_COOKIE, cookie);
     headers.append(
         header::SET_COOKIE,
         cookies::set(LOGIN_COOKIE, "", Lifetime::Gone, "Strict", config.secure()),
@@ -264,7 +239,54 @@ pub async fn sign_in(
     Ok(response)
 }
 
-async fn verify(hashing: &Hashing, hash: PasswordHash, password: Password) -> poem::Result<bool> {
+/// Starts a session for `user` in this browser: the cookie to set.
+/// Always a new secret: a session id planted before sign-in (fixation) is
+/// never the one signed in.
+pub(crate) async fn start_session(
+    request: &Request,
+    store: &Store,
+    config: &WebConfig,
+    user: UserId,
+) -> poem::Result<poem::http::HeaderValue> {
+    let secret = SessionSecret::generate().map_err(poem::error::InternalServerError)?;
+    let agent = request
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok());
+    store
+        .start_session(
+            user,
+            &secret,
+            config.session_lifetime,
+            client_address(request).as_deref(),
+            agent,
+        )
+        .await
+        .map_err(PageError::Store)?;
+    Ok(cookies::set(
+        cookie_name(config),
+        secret.expose(),
+        Lifetime::BrowserSession,
+        "Lax",
+        config.secure(),
+    ))
+}
+
+/// Hashes a new password off the async threads, as many at once as
+/// [`verify`] checks.
+pub(crate) async fn hash(hashing: &Hashing, password: Password) -> poem::Result<PasswordHash> {
+    let _permit = hashing
+        .0
+        .acquire()
+        .await
+        .map_err(poem::error::InternalServerError)?;
+    tokio::task::spawn_blocking(move || PasswordHash::new(&password))
+        .await
+        .map_err(poem::error::InternalServerError)?
+        .map_err(poem::error::InternalServerError)
+}
+
+pub(crate) async fn verify(hashing: &Hashing, hash: PasswordHash, password: Password) -> poem::Result<bool> {
     let _permit = hashing
         .0
         .acquire()

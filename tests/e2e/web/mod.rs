@@ -5,6 +5,7 @@
 mod axe;
 mod browser;
 mod records;
+mod pages;
 mod sign_in;
 mod tour;
 mod visitor;

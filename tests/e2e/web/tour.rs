@@ -79,6 +79,96 @@ async fn the_pages_open_to_everyone_meet_wcag_2_1_aa() {
     browser.close().await;
 }
 
+/// The `href` of the first link matching `css` on the page open now.
+async fn href_of(browser: &Browser, css: &str) -> String {
+    let link = browser.client.find(Locator::Css(css)).await.unwrap();
+    link.attr("href")
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("{css} has no href"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_record_pages_search_and_the_account_meet_wcag_2_1_aa() {
+    let Some(database) = TestDatabase::new(Backend::Sqlite).await else {
+        return;
+    };
+    let Some(axe) = axe::source() else {
+        return;
+    };
+    let Some(browser) = Browser::start(true).await else {
+        return;
+    };
+    let server = TestServer::start(&database.url, &["--demo"]);
+    sign_in(&browser, &server, "strategist").await;
+
+    visit(&browser, &server, axe, "/people?q=LINDH%C3%89", "people").await;
+    let lena = href_of(&browser, "table a[href^='/people/']").await;
+    visit(&browser, &server, axe, &lena, "person").await;
+    assert_eq!(browser.text("h1").await, "Lena Lindhé");
+    visit(&browser, &server, axe, "/people?q=tilde", "people-minor").await;
+    let tilde = href_of(&browser, "table a[href^='/people/']").await;
+    visit(&browser, &server, axe, &tilde, "person-minor").await;
+    visit(
+        &browser,
+        &server,
+        axe,
+        "/people?organisation=nope",
+        "people-error",
+    )
+    .await;
+
+    visit(&browser, &server, axe, "/follow-ups", "follow-ups").await;
+    let follow_up = href_of(&browser, "table a[href^='/follow-ups/']").await;
+    visit(&browser, &server, axe, &follow_up, "follow-up").await;
+    let owner = href_of(&browser, "dd a[href^='/people/']").await;
+    let owner_id = owner.trim_start_matches("/people/");
+    visit(
+        &browser,
+        &server,
+        axe,
+        &format!("/follow-ups?owner={owner_id}&status=bad"),
+        "follow-ups-error",
+    )
+    .await;
+
+    visit(&browser, &server, axe, "/partnerships", "partnerships").await;
+    let partnership = href_of(&browser, "table a[href^='/partnerships/']").await;
+    visit(&browser, &server, axe, &partnership, "partnership").await;
+
+    visit(&browser, &server, axe, "/search?q=elev", "search").await;
+    assert!(!browser.texts("mark").await.is_empty());
+
+    visit(&browser, &server, axe, "/account", "account").await;
+    let form = browser
+        .client
+        .form(Locator::Css("form[action='/account/tokens']"))
+        .await
+        .unwrap();
+    form.set_by_name("name", "Rapportskript").await.unwrap();
+    form.submit().await.unwrap();
+    visit_here(&browser, axe, "account-token").await;
+    browser.goto(&server.url("/account")).await;
+    let form = browser
+        .client
+        .form(Locator::Css("form[action='/account/password']"))
+        .await
+        .unwrap();
+    form.set_by_name("current_password", "not the password")
+        .await
+        .unwrap();
+    form.set_by_name("new_password", "short").await.unwrap();
+    form.submit().await.unwrap();
+    let focused = browser
+        .client
+        .execute("return document.activeElement.className", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused.as_str(), Some("error-summary"));
+    visit_here(&browser, axe, "account-error").await;
+    browser.close().await;
+}
+
 /// Checks the page open now with axe at both sizes, without reloading it.
 async fn visit_here(browser: &Browser, axe: &str, name: &str) {
     for size in [DESKTOP, PHONE] {

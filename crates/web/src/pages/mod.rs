@@ -1,7 +1,87 @@
-//! One module per page (or group of pages of one record).
+//! One module per page (or group of pages of one record), and what their
+//! filter forms share.
 
 pub mod accessibility;
+pub mod account;
 pub mod engagement;
+pub mod follow_ups;
 pub mod meetings;
 pub mod organisations;
+pub mod partnerships;
+pub mod people;
+pub mod search;
 pub mod start;
+
+use samverkan_domain::OrganisationId;
+use samverkan_store::{OrganisationFilter, PageRequest, Store};
+use uuid::Uuid;
+
+use crate::forms::FieldErrors;
+use crate::frame::PageError;
+
+/// How many organisations a filter's drop-down offers, by name. Enough for
+/// a region's partners; a longer list would weigh down every list page (a
+/// type-ahead, in part 2, will reach the rest).
+const ORGANISATION_CHOICES: u64 = 200;
+
+/// A filter's record id from the address: empty is no filter, anything not
+/// an id is an error beside field `field`.
+pub(crate) fn id_filter(
+    raw: Option<&str>,
+    field: &str,
+    errors: &mut FieldErrors,
+    message: &'static str,
+) -> Option<Uuid> {
+    let raw = raw.map(str::trim).filter(|raw| !raw.is_empty())?;
+    match Uuid::parse_str(raw) {
+        Ok(id) => Some(id),
+        Err(_) => {
+            errors.add(field, message);
+            None
+        }
+    }
+}
+
+/// The organisations a filter's drop-down offers, as (id, name), by name;
+/// the one chosen is always among them.
+pub(crate) async fn organisation_choices(
+    store: &Store,
+    chosen: Option<OrganisationId>,
+) -> Result<Vec<(String, String)>, PageError> {
+    let page = store
+        .list_organisations(
+            &OrganisationFilter::default(),
+            &PageRequest::first(ORGANISATION_CHOICES),
+        )
+        .await?;
+    let mut choices: Vec<(String, String)> = page
+        .items
+        .into_iter()
+        .map(|organisation| (organisation.id.to_string(), organisation.details.name.to_string()))
+        .collect();
+    if let Some(chosen) = chosen
+        && !choices.iter().any(|(id, _)| *id == chosen.to_string())
+    {
+        let names = store.names(&[chosen], &[]).await?;
+        if names.organisations.contains_key(&chosen) {
+            choices.insert(0, (chosen.to_string(), names.organisation(chosen)));
+        }
+    }
+    Ok(choices)
+}
+
+/// Whether an organisation filter names one that exists; one that does not
+/// (a hand-edited or stale address) is an error beside the field.
+pub(crate) fn check_chosen(
+    chosen: Option<OrganisationId>,
+    choices: &[(String, String)],
+    field: &str,
+    errors: &mut FieldErrors,
+    message: &'static str,
+) {
+    if let Some(chosen) = chosen
+        && !choices.iter().any(|(id, _)| *id == chosen.to_string())
+    {
+        errors.add(field, message);
+    }
+}

@@ -1,0 +1,212 @@
+//! `/partnerships`: the list (status, organisation, archived) and a
+//! partnership's page: its two organisations, kind, status, dates, the
+//! person responsible, its goals and its history.
+
+use askama::Template;
+use poem::http::StatusCode;
+use poem::web::{Data, Path, Query};
+use poem::{Response, handler};
+use samverkan_domain::{
+    Names, OrganisationId, Partnership, PartnershipId, PartnershipStatus, Permission, RepresentativeId,
+};
+use samverkan_report::Translated;
+use samverkan_store::{PartnershipFilter, Store};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::forms::FieldErrors;
+use crate::frame::{Ctx, PageError, Section, render};
+use crate::history::{self, HistoryEntry};
+use crate::pages::{check_chosen, id_filter, organisation_choices};
+use crate::paging::{ListAddress, PageQuery, Pager};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    organisation: Option<String>,
+    #[serde(default)]
+    archived: Option<String>,
+    #[serde(flatten)]
+    page: PageQuery,
+}
+
+#[derive(Template)]
+#[template(path = "partnerships/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    status: String,
+    organisation: String,
+    archived: bool,
+    statuses: Vec<(&'static str, &'static str)>,
+    organisations: Vec<(String, String)>,
+    errors: FieldErrors,
+    partnerships: Vec<Partnership>,
+    names: Names,
+    pager: Pager,
+}
+
+impl ListPage {
+    fn organisation_name(&self, id: &OrganisationId) -> String {
+        self.names.organisation(*id)
+    }
+
+    fn kind_label(&self, partnership: &Partnership) -> &'static str {
+        partnership.details.kind.label(self.ctx.lang)
+    }
+
+    fn status_label(&self, partnership: &Partnership) -> &'static str {
+        partnership.details.status.label(self.ctx.lang)
+    }
+}
+
+#[handler]
+pub async fn list(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    Query(query): Query<ListQuery>,
+) -> poem::Result<Response> {
+    ctx.require(Permission::ReadRecords)?;
+    let t = ctx.t;
+    let mut errors = FieldErrors::default();
+    let status = match query.status.as_deref().filter(|status| !status.is_empty()) {
+        Some(raw) => match PartnershipStatus::parse("status", raw) {
+            Ok(status) => Some(status),
+            Err(_) => {
+                errors.add("status", t.choose_from_list);
+                None
+            }
+        },
+        None => None,
+    };
+    let organisation_id = id_filter(
+        query.organisation.as_deref(),
+        "organisation",
+        &mut errors,
+        t.choose_from_list,
+    )
+    .map(OrganisationId::from);
+    let organisations = organisation_choices(&store, organisation_id).await?;
+    check_chosen(
+        organisation_id,
+        &organisations,
+        "organisation",
+        &mut errors,
+        t.unknown_choice,
+    );
+    let archived = query.archived.is_some();
+    let filter = PartnershipFilter {
+        organisation_id,
+        status,
+        include_archived: archived,
+    };
+    let address = ListAddress::new("/partnerships")
+        .with("status", query.status.as_deref())
+        .with("organisation", query.organisation.as_deref())
+        .with("archived", archived.then_some("1"));
+    let (partnerships, pager) = if errors.is_empty() {
+        let page = store
+            .list_partnerships(&filter, &query.page.request()?)
+            .await
+            .map_err(PageError::Store)?;
+        let pager = Pager::new(&address, &page);
+        (page.items, pager)
+    } else {
+        (Vec::new(), Pager::default())
+    };
+    let organisation_ids: Vec<OrganisationId> = partnerships
+        .iter()
+        .flat_map(|partnership| partnership.details.organisation_ids)
+        .collect();
+    let names = store
+        .names(&organisation_ids, &[])
+        .await
+        .map_err(PageError::Store)?;
+    let status_code = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok(render(
+        &ListPage {
+            ctx: ctx.at(Section::Partnerships),
+            status: query.status.unwrap_or_default(),
+            organisation: query.organisation.unwrap_or_default(),
+            archived,
+            statuses: PartnershipStatus::ALL
+                .iter()
+                .map(|status| (status.as_str(), status.label(ctx.lang)))
+                .collect(),
+            organisations,
+            errors,
+            partnerships,
+            names,
+            pager,
+        },
+        status_code,
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "partnerships/page.html")]
+struct PartnershipPage {
+    ctx: Ctx,
+    partnership: Partnership,
+    names: Names,
+    history: Vec<HistoryEntry>,
+}
+
+impl PartnershipPage {
+    fn organisation_name(&self, id: &OrganisationId) -> String {
+        self.names.organisation(*id)
+    }
+
+    fn person_name(&self, id: &RepresentativeId) -> String {
+        self.names.representative(*id)
+    }
+
+    fn kind_label(&self) -> &'static str {
+        self.partnership.details.kind.label(self.ctx.lang)
+    }
+
+    fn status_label(&self) -> &'static str {
+        self.partnership.details.status.label(self.ctx.lang)
+    }
+
+    /// "Högskolan Väst – Fyrbodal": the page's heading.
+    fn heading(&self) -> String {
+        let [a, b] = self.partnership.details.organisation_ids;
+        format!("{} – {}", self.names.organisation(a), self.names.organisation(b))
+    }
+}
+
+#[handler]
+pub async fn show(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) -> poem::Result<Response> {
+    ctx.require(Permission::ReadRecords)?;
+    let partnership = store
+        .partnership(PartnershipId::from(id))
+        .await
+        .map_err(PageError::Store)?;
+    let names = store
+        .names(
+            &partnership.details.organisation_ids,
+            &partnership
+                .details
+                .responsible_representative_id
+                .into_iter()
+                .collect::<Vec<_>>(),
+        )
+        .await
+        .map_err(PageError::Store)?;
+    let history = history::of(&store, id, 20).await?;
+    Ok(render(
+        &PartnershipPage {
+            ctx: ctx.at(Section::Partnerships),
+            partnership,
+            names,
+            history,
+        },
+        StatusCode::OK,
+    ))
+}

@@ -1,0 +1,226 @@
+//! `/people`: the list (search, organisation, archived) and a person's
+//! page: their organisations over time, the meetings they attended, the
+//! follow-ups they own and their history. A minor (`is_minor`) is shown by
+//! name and organisation only, in the list as on the page: nothing more
+//! about a child is anyone's business here.
+
+use askama::Template;
+use poem::http::StatusCode;
+use poem::web::{Data, Path, Query};
+use poem::{Response, handler};
+use samverkan_domain::{
+    Affiliation, FollowUp, Meeting, Names, OrganisationId, Permission, Representative, RepresentativeId,
+};
+use samverkan_report::Translated;
+use samverkan_store::{FollowUpFilter, MeetingFilter, PageRequest, RepresentativeFilter, Store};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::forms::FieldErrors;
+use crate::frame::{Ctx, PageError, Section, render};
+use crate::history::{self, HistoryEntry};
+use crate::pages::{check_chosen, id_filter, organisation_choices};
+use crate::paging::{ListAddress, PageQuery, Pager};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: Option<String>,
+    #[serde(default)]
+    organisation: Option<String>,
+    #[serde(default)]
+    archived: Option<String>,
+    #[serde(flatten)]
+    page: PageQuery,
+}
+
+#[derive(Template)]
+#[template(path = "people/list.html")]
+struct ListPage {
+    ctx: Ctx,
+    q: String,
+    organisation: String,
+    archived: bool,
+    organisations: Vec<(String, String)>,
+    errors: FieldErrors,
+    people: Vec<Representative>,
+    names: Names,
+    pager: Pager,
+}
+
+impl ListPage {
+    fn organisation_name(&self, person: &Representative) -> String {
+        self.names.organisation(person.affiliation.organisation_id)
+    }
+}
+
+#[handler]
+pub async fn list(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    Query(query): Query<ListQuery>,
+) -> poem::Result<Response> {
+    ctx.require(Permission::ReadRecords)?;
+    let mut errors = FieldErrors::default();
+    let organisation_id = id_filter(
+        query.organisation.as_deref(),
+        "organisation",
+        &mut errors,
+        ctx.t.choose_from_list,
+    )
+    .map(OrganisationId::from);
+    let organisations = organisation_choices(&store, organisation_id).await?;
+    check_chosen(
+        organisation_id,
+        &organisations,
+        "organisation",
+        &mut errors,
+        ctx.t.unknown_choice,
+    );
+    let archived = query.archived.is_some();
+    let filter = RepresentativeFilter {
+        q: query.q.clone().filter(|q| !q.trim().is_empty()),
+        organisation_id,
+        include_archived: archived,
+    };
+    let address = ListAddress::new("/people")
+        .with("q", query.q.as_deref())
+        .with("organisation", query.organisation.as_deref())
+        .with("archived", archived.then_some("1"));
+    let (people, pager) = if errors.is_empty() {
+        let page = store
+            .list_representatives(&filter, &query.page.request()?)
+            .await
+            .map_err(PageError::Store)?;
+        let pager = Pager::new(&address, &page);
+        (page.items, pager)
+    } else {
+        (Vec::new(), Pager::default())
+    };
+    let organisation_ids: Vec<OrganisationId> = people
+        .iter()
+        .map(|person| person.affiliation.organisation_id)
+        .collect();
+    let names = store
+        .names(&organisation_ids, &[])
+        .await
+        .map_err(PageError::Store)?;
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    Ok(render(
+        &ListPage {
+            ctx: ctx.at(Section::People),
+            q: query.q.unwrap_or_default(),
+            organisation: query.organisation.unwrap_or_default(),
+            archived,
+            organisations,
+            errors,
+            people,
+            names,
+            pager,
+        },
+        status,
+    ))
+}
+
+/// How many of a person's meetings their page lists, newest first.
+const MEETINGS_SHOWN: u64 = 50;
+
+#[derive(Template)]
+#[template(path = "people/page.html")]
+struct PersonPage {
+    ctx: Ctx,
+    person: Representative,
+    affiliations: Vec<Affiliation>,
+    meetings: Vec<Meeting>,
+    follow_ups: Vec<FollowUp>,
+    names: Names,
+    history: Vec<HistoryEntry>,
+}
+
+impl PersonPage {
+    fn organisation_name(&self, id: &OrganisationId) -> String {
+        self.names.organisation(*id)
+    }
+
+    fn meeting_kind(&self, meeting: &Meeting) -> &'static str {
+        meeting.details.kind.label(self.ctx.lang)
+    }
+
+    fn status_label(&self, follow_up: &FollowUp) -> &'static str {
+        follow_up.details.status.label(self.ctx.lang)
+    }
+
+    fn is_overdue(&self, follow_up: &FollowUp) -> bool {
+        follow_up.is_overdue(samverkan_domain::time::today())
+    }
+}
+
+#[handler]
+pub async fn show(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) -> poem::Result<Response> {
+    ctx.require(Permission::ReadRecords)?;
+    let id = RepresentativeId::from(id);
+    let person = store.representative(id).await.map_err(PageError::Store)?;
+    let mut affiliations = store.affiliations(id).await.map_err(PageError::Store)?;
+    if person.details.is_minor {
+        // Their organisation now, and nothing of their past.
+        affiliations.clear();
+    }
+    let mut organisation_ids: Vec<OrganisationId> = affiliations
+        .iter()
+        .map(|affiliation| affiliation.organisation_id)
+        .collect();
+    organisation_ids.push(person.affiliation.organisation_id);
+    let (meetings, follow_ups, history) = if person.details.is_minor {
+        (Vec::new(), Vec::new(), Vec::new())
+    } else {
+        let meetings = store
+            .list_meetings(
+                &MeetingFilter {
+                    representative_id: Some(id),
+                    ..MeetingFilter::default()
+                },
+                &PageRequest::first(MEETINGS_SHOWN),
+            )
+            .await
+            .map_err(PageError::Store)?
+            .items;
+        let follow_ups = store
+            .list_follow_ups(
+                &FollowUpFilter {
+                    owner_id: Some(id),
+                    ..FollowUpFilter::default()
+                },
+                &PageRequest::first(samverkan_store::MAX_PAGE_SIZE),
+            )
+            .await
+            .map_err(PageError::Store)?
+            .items;
+        let history = history::of(&store, id.as_uuid(), 20).await?;
+        (meetings, follow_ups, history)
+    };
+    organisation_ids.extend(
+        follow_ups
+            .iter()
+            .filter_map(|follow_up| follow_up.details.organisation_id),
+    );
+    let names = store
+        .names(&organisation_ids, &[])
+        .await
+        .map_err(PageError::Store)?;
+    Ok(render(
+        &PersonPage {
+            ctx: ctx.at(Section::People),
+            person,
+            affiliations,
+            meetings,
+            follow_ups,
+            names,
+            history,
+        },
+        StatusCode::OK,
+    ))
+}
