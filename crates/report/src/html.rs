@@ -213,7 +213,7 @@ pub(crate) mod tests {
     fn the_policy_allows_exactly_the_page_s_stylesheet() {
         use base64::Engine as _;
         use sha2::Digest as _;
-        let page = page(&crate::tests::sample());
+        let page = page(&sample());
         let start = page.find("<style>").unwrap() + "<style>".len();
         let end = page.find("</style>").unwrap();
         let hash = base64::engine::general_purpose::STANDARD

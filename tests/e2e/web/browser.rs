@@ -119,6 +119,58 @@ impl Browser {
             .unwrap_or_else(|error| panic!("open {url}: {error}"));
     }
 
+    /// Submits `form` and waits until the browser has left the page it was
+    /// on (its root element gone stale): a form's submit, like a click,
+    /// returns before the browser has navigated, and the next page may have
+    /// the same address.
+    pub async fn submit(&self, form: fantoccini::elements::Form) {
+        let old = self.client.find(Locator::Css("html")).await.unwrap();
+        form.submit().await.unwrap();
+        self.wait_until_gone(old).await;
+    }
+
+    /// Clicks `css` and waits until the next page has opened.
+    pub async fn click(&self, css: &str) {
+        let old = self.client.find(Locator::Css("html")).await.unwrap();
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|error| panic!("no {css}: {error}"))
+            .click()
+            .await
+            .unwrap();
+        self.wait_until_gone(old).await;
+    }
+
+    async fn wait_until_gone(&self, old: fantoccini::elements::Element) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while old.tag_name().await.is_ok() {
+            assert!(Instant::now() < deadline, "the page did not change");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits (up to 15 s) until the page at `path` has opened: a click or
+    /// a form's submit returns before the browser has navigated.
+    pub async fn wait_for_path(&self, path: &str) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let url = self.client.current_url().await.unwrap();
+            let ready = self
+                .client
+                .execute("return document.readyState", vec![])
+                .await
+                .ok()
+                .and_then(|state| state.as_str().map(str::to_owned));
+            // With JavaScript off, no script answers; the address must do.
+            if url.path() == path && ready.as_deref().is_none_or(|state| state == "complete") {
+                return;
+            }
+            assert!(Instant::now() < deadline, "still at {url}, not {path}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// The text of the first element matching `css`.
     pub async fn text(&self, css: &str) -> String {
         self.client

@@ -4,8 +4,8 @@
 
 mod axe;
 mod browser;
-mod records;
 mod pages;
+mod records;
 mod sign_in;
 mod tour;
 mod visitor;

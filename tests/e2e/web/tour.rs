@@ -24,12 +24,8 @@ pub async fn sign_in(browser: &Browser, server: &TestServer, role: &str) {
         .unwrap();
     form.set_by_name("email", &email).await.unwrap();
     form.set_by_name("password", &password).await.unwrap();
-    form.submit().await.unwrap();
-    assert_eq!(
-        browser.client.current_url().await.unwrap().path(),
-        "/",
-        "{role} is signed in"
-    );
+    browser.submit(form).await;
+    browser.wait_for_path("/").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -64,7 +60,7 @@ async fn the_pages_open_to_everyone_meet_wcag_2_1_aa() {
     form.set_by_name("password", "not anyone's password")
         .await
         .unwrap();
-    form.submit().await.unwrap();
+    browser.submit(form).await;
     let focused = browser
         .client
         .execute("return document.activeElement.className", vec![])
@@ -146,7 +142,7 @@ async fn the_record_pages_search_and_the_account_meet_wcag_2_1_aa() {
         .await
         .unwrap();
     form.set_by_name("name", "Rapportskript").await.unwrap();
-    form.submit().await.unwrap();
+    browser.submit(form).await;
     visit_here(&browser, axe, "account-token").await;
     browser.goto(&server.url("/account")).await;
     let form = browser
@@ -158,7 +154,7 @@ async fn the_record_pages_search_and_the_account_meet_wcag_2_1_aa() {
         .await
         .unwrap();
     form.set_by_name("new_password", "short").await.unwrap();
-    form.submit().await.unwrap();
+    browser.submit(form).await;
     let focused = browser
         .client
         .execute("return document.activeElement.className", vec![])
@@ -273,35 +269,28 @@ async fn the_pages_work_without_javascript() {
         return;
     };
     let server = TestServer::start(&database.url, &["--demo"]);
+    let meeting = crate::api::get(&server, "/api/v1/meetings")
+        .await
+        .expect(reqwest::StatusCode::OK)["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     sign_in(&browser, &server, "strategist").await;
     browser.goto(&server.url("/meetings")).await;
     let filters = browser.client.form(Locator::Css("form.filters")).await.unwrap();
     filters.set_by_name("q", "PARTNERTRÄFF").await.unwrap();
-    filters.submit().await.unwrap();
+    browser.submit(filters).await;
     let url = browser.client.current_url().await.unwrap();
     assert_eq!(url.path(), "/meetings");
     assert!(
         url.query().unwrap_or_default().contains("q=PARTNERTR%C3%84FF"),
         "{url}"
     );
-    browser
-        .client
-        .find(Locator::LinkText("Strategisk partnerträff"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    browser.click(&format!("a[href='/meetings/{meeting}']")).await;
+    browser.wait_for_path(&format!("/meetings/{meeting}")).await;
     assert_eq!(browser.text("h1").await, "Strategisk partnerträff");
-    browser
-        .client
-        .find(Locator::Css("form[action='/logout'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    assert_eq!(browser.client.current_url().await.unwrap().path(), "/login");
+    browser.click("form[action='/logout'] button").await;
+    browser.wait_for_path("/login").await;
     assert_eq!(browser.text(".notice").await, "Du är utloggad.");
     browser.close().await;
 }
