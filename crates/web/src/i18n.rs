@@ -179,6 +179,18 @@ labels! {
     download_md: "Text (Markdown)" / "Text (Markdown)",
     download_json: "Data (JSON)" / "Data (JSON)",
 
+    presented_at: "Har presenterat" / "Presented",
+    people_before: "Tidigare personer" / "Former people",
+    until: "Till" / "Until",
+    partner_brief: "Partnerbrief för utskrift" / "Partner brief to print",
+    partner_brief_title: "Partnerbrief" / "Partner brief",
+    our_partnerships: "Våra partnerskap" / "Our partnerships",
+    attended_most: "Har deltagit mest" / "Attended most",
+    meetings_word: "möten" / "meetings",
+    meeting_word: "möte" / "meeting",
+    last_meetings: "Senaste mötena och vad de gav" / "The last meetings and what came of them",
+    no_outcomes: "Inga utfall registrerade." / "No outcomes recorded.",
+
     // Meetings.
     from_day: "Från och med" / "From",
     to_day: "Till och med" / "To",

@@ -95,6 +95,7 @@ pub fn pages(store: Store, thresholds: HealthThresholds, config: WebConfig) -> i
         )
         .at("/organisations", get(pages::organisations::list))
         .at("/organisations/:id", get(pages::organisations::show))
+        .at("/organisations/:id/brief", get(pages::organisations::brief))
         .at("/people", get(pages::people::list))
         .at("/people/:id", get(pages::people::show))
         .at("/follow-ups", get(pages::follow_ups::list))

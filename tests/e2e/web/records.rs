@@ -162,3 +162,77 @@ async fn a_name_that_looks_like_code_is_shown_as_text() {
     assert_eq!(browser.text("tbody td a").await, name);
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organisation_s_page_and_its_partner_brief() {
+    let Some(database) = TestDatabase::new(Backend::Sqlite).await else {
+        return;
+    };
+    let Some(axe) = axe::source() else {
+        return;
+    };
+    let Some(browser) = Browser::start(true).await else {
+        return;
+    };
+    let server = TestServer::start(&database.url, &["--demo"]);
+    let meetings = get(&server, "/api/v1/meetings").await.expect(StatusCode::OK);
+    let meeting_id = meetings["items"][0]["id"].as_str().unwrap();
+    let meeting = get(&server, &format!("/api/v1/meetings/{meeting_id}"))
+        .await
+        .expect(StatusCode::OK);
+    let host = meeting["host_organisation_id"].as_str().unwrap().to_owned();
+    // Who attended for the host: the brief's "attended most".
+    let attended: BTreeSet<String> = meeting["attendees"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["organisation_id"] == host.as_str() && a["status"] == "attended")
+        .filter_map(|a| a["representative_id"].as_str().map(str::to_owned))
+        .collect();
+    assert!(!attended.is_empty());
+    let mut names = BTreeSet::new();
+    for id in &attended {
+        let person = get(&server, &format!("/api/v1/representatives/{id}"))
+            .await
+            .expect(StatusCode::OK);
+        names.insert(person["full_name"].as_str().unwrap().to_owned());
+    }
+
+    sign_in(&browser, &server, "manager").await;
+    visit(
+        &browser,
+        &server,
+        axe,
+        &format!("/organisations/{host}"),
+        "organisation",
+    )
+    .await;
+    let timeline = linked_ids(&browser, "#timeline + .table-wrap a", "/meetings/").await;
+    assert_eq!(
+        timeline,
+        [meeting_id.to_owned()],
+        "the partner day is on the host's timeline"
+    );
+    visit(
+        &browser,
+        &server,
+        axe,
+        &format!("/organisations/{host}/brief"),
+        "partner-brief",
+    )
+    .await;
+    let listed: BTreeSet<String> = browser
+        .texts("#brief-people + ul li")
+        .await
+        .into_iter()
+        .map(|line| line.split([',', '–']).next().unwrap().trim().to_owned())
+        .collect();
+    assert_eq!(listed, names, "the host's people who attended");
+    let recalled = browser.texts(".brief__meeting h3").await;
+    assert_eq!(recalled.len(), 1);
+    assert!(
+        recalled[0].ends_with(meeting["title"].as_str().unwrap()),
+        "{recalled:?}"
+    );
+    browser.close().await;
+}

@@ -153,7 +153,7 @@ fn quick_picks(today: NaiveDate) -> [(NaiveDate, NaiveDate); 3] {
 }
 
 /// "+1 mot föregående period (0)": the change in words, signed.
-fn change_text(ctx: &Ctx, now: i64, before: i64) -> String {
+pub(crate) fn change_text(ctx: &Ctx, now: i64, before: i64) -> String {
     let change = now - before;
     let signed = match change {
         0 => ctx.t.unchanged.to_owned(),

@@ -3,17 +3,18 @@
 //! follow-ups, its timeline and its history.
 
 use askama::Template;
+use chrono::Datelike;
 use poem::http::StatusCode;
 use poem::web::{Data, Path, Query};
 use poem::{Response, handler};
 use samverkan_domain::{
-    FollowUp, FollowUpStatus, Organisation, OrganisationId, OrganisationKind, Partnership, Permission,
-    Representative,
+    Affiliation, FollowUp, FollowUpStatus, HealthThresholds, Organisation, OrganisationId, OrganisationKind,
+    Partnership, Period, Permission, Representative,
 };
-use samverkan_report::Translated;
+use samverkan_report::{Label, Translated};
 use samverkan_store::{
-    FollowUpFilter, OrganisationFilter, PageRequest, PartnershipFilter, RepresentativeFilter, Store,
-    TimelineEntry,
+    EngagementFilter, FollowUpFilter, OrganisationFilter, PageRequest, PartnershipFilter,
+    RepresentativeFilter, Store, TimelineEntry,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -127,6 +128,12 @@ struct OrganisationPage {
     ctx: Ctx,
     organisation: Organisation,
     people: Vec<Representative>,
+    /// People whose affiliation ended, with it.
+    former: Vec<(Representative, Affiliation)>,
+    /// This year's engagement: the label, this year's figure, the change.
+    engagement: Vec<(&'static str, String, String)>,
+    health: Option<&'static str>,
+    period_text: String,
     partnerships: Vec<(Partnership, String)>,
     follow_ups: Vec<FollowUp>,
     timeline: Vec<TimelineEntry>,
@@ -175,6 +182,7 @@ pub struct PageQueryOnly {
 pub async fn show(
     ctx: Data<&Ctx>,
     store: Data<&Store>,
+    thresholds: Data<&HealthThresholds>,
     Path(id): Path<Uuid>,
     Query(query): Query<PageQueryOnly>,
 ) -> poem::Result<Response> {
@@ -196,6 +204,12 @@ pub async fn show(
         .await
         .map_err(PageError::Store)?
         .items;
+    let former = store.former_affiliations(id).await.map_err(PageError::Store)?;
+    let (engagement, health, period_text) = if ctx.may(Permission::ReadReports) {
+        this_year(&ctx, &store, &thresholds, id).await?
+    } else {
+        (Vec::new(), None, String::new())
+    };
     let partnerships = store
         .list_partnerships(
             &PartnershipFilter {
@@ -259,11 +273,205 @@ pub async fn show(
             ctx: ctx.at(Section::Organisations),
             organisation,
             people,
+            former,
+            engagement,
+            health,
+            period_text,
             partnerships,
             follow_ups,
             timeline: timeline.items,
             timeline_pager,
             history,
+        },
+        StatusCode::OK,
+    ))
+}
+
+/// An organisation's engagement this year, beside the same span before it.
+async fn this_year(
+    ctx: &Ctx,
+    store: &Store,
+    thresholds: &HealthThresholds,
+    id: OrganisationId,
+) -> Result<(Vec<(&'static str, String, String)>, Option<&'static str>, String), PageError> {
+    let today = samverkan_domain::time::today();
+    let year = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
+    let period = Period::parse(Some(year), Some(today)).map_err(|_| PageError::BadRequest)?;
+    let rows = store
+        .engagement(
+            &period,
+            today,
+            thresholds,
+            &EngagementFilter {
+                organisation_id: Some(id),
+                include_archived: true,
+                ..EngagementFilter::default()
+            },
+            &PageRequest::first(1),
+        )
+        .await?;
+    let Some(row) = rows.items.into_iter().next() else {
+        return Ok((Vec::new(), None, String::new()));
+    };
+    let (now, before) = (&row.current, &row.previous);
+    let lang = ctx.lang;
+    let figures = [
+        (Label::Meetings, now.meetings_engaged, before.meetings_engaged),
+        (Label::MeetingsHosted, now.meetings_hosted, before.meetings_hosted),
+        (Label::PartnerDays, now.partner_days, before.partner_days),
+        (
+            Label::RepresentativesEngaged,
+            now.representatives_engaged,
+            before.representatives_engaged,
+        ),
+        (Label::Presentations, now.presentations, before.presentations),
+        (Label::FollowUpsDone, now.follow_ups_done, before.follow_ups_done),
+    ]
+    .into_iter()
+    .map(|(label, now, before)| {
+        (
+            label.text(lang),
+            samverkan_report::display::integer(lang, now),
+            crate::pages::engagement::change_text(ctx, now, before),
+        )
+    })
+    .collect();
+    Ok((
+        figures,
+        Some(now.health.label(lang)),
+        samverkan_report::labels::period(lang, period.from(), period.to()),
+    ))
+}
+
+#[derive(Template)]
+#[template(path = "organisations/brief.html")]
+struct BriefPage {
+    ctx: Ctx,
+    today: chrono::NaiveDate,
+    organisation: Organisation,
+    /// Each with the other party's name, kind and status.
+    partnerships: Vec<(Partnership, String, &'static str, &'static str)>,
+    top: Vec<samverkan_store::TopAttendee>,
+    meetings: Vec<samverkan_domain::MeetingRecords>,
+    follow_ups: Vec<FollowUp>,
+}
+
+impl BriefPage {
+    fn kind_label(&self) -> &'static str {
+        self.organisation.details.kind.label(self.ctx.lang)
+    }
+
+    fn outcome_kind(&self, outcome: &samverkan_domain::Outcome) -> &'static str {
+        outcome.kind.label(self.ctx.lang)
+    }
+
+    fn is_overdue(&self, follow_up: &FollowUp) -> bool {
+        follow_up.is_overdue(self.today)
+    }
+
+    /// "1 möte", "3 möten".
+    fn meetings(&self, count: &i64) -> String {
+        let word = if *count == 1 {
+            self.ctx.t.meeting_word
+        } else {
+            self.ctx.t.meetings_word
+        };
+        format!(
+            "{} {word}",
+            samverkan_report::display::integer(self.ctx.lang, *count)
+        )
+    }
+}
+
+/// How many of the last meetings a brief recalls.
+const BRIEF_MEETINGS: u64 = 5;
+
+/// `/organisations/{id}/brief`: one printable A4 page to read before
+/// meeting a partner: who they are, our partnerships with them, their
+/// people who attended most, the last meetings and what came of them, and
+/// the open follow-ups, overdue ones marked.
+#[handler]
+pub async fn brief(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) -> poem::Result<Response> {
+    ctx.require(Permission::ReadRecords)?;
+    let id = OrganisationId::from(id);
+    let organisation = store.organisation(id).await.map_err(PageError::Store)?;
+    let all = PageRequest::first(samverkan_store::MAX_PAGE_SIZE);
+    let partnerships = store
+        .list_partnerships(
+            &PartnershipFilter {
+                organisation_id: Some(id),
+                ..PartnershipFilter::default()
+            },
+            &all,
+        )
+        .await
+        .map_err(PageError::Store)?
+        .items;
+    let others: Vec<OrganisationId> = partnerships
+        .iter()
+        .flat_map(|partnership| partnership.details.organisation_ids)
+        .filter(|other| *other != id)
+        .collect();
+    let names = store.names(&others, &[]).await.map_err(PageError::Store)?;
+    let lang = ctx.lang;
+    let partnerships = partnerships
+        .into_iter()
+        .map(|partnership| {
+            let other = partnership
+                .details
+                .organisation_ids
+                .into_iter()
+                .find(|other| *other != id)
+                .map(|other| names.organisation(other))
+                .unwrap_or_default();
+            let kind = partnership.details.kind.label(lang);
+            let status = partnership.details.status.label(lang);
+            (partnership, other, kind, status)
+        })
+        .collect();
+    let top = store.top_attendees(id, 5).await.map_err(PageError::Store)?;
+    let listed = store
+        .list_meetings(
+            &samverkan_store::MeetingFilter {
+                organisation_id: Some(id),
+                ..samverkan_store::MeetingFilter::default()
+            },
+            &PageRequest::first(BRIEF_MEETINGS),
+        )
+        .await
+        .map_err(PageError::Store)?
+        .items;
+    let mut meetings = Vec::with_capacity(listed.len());
+    for meeting in listed {
+        meetings.push(
+            store
+                .meeting_records(meeting.id)
+                .await
+                .map_err(PageError::Store)?,
+        );
+    }
+    let follow_ups = store
+        .list_follow_ups(
+            &FollowUpFilter {
+                organisation_id: Some(id),
+                unfinished: true,
+                order: samverkan_store::FollowUpOrder::DueOn,
+                ..FollowUpFilter::default()
+            },
+            &all,
+        )
+        .await
+        .map_err(PageError::Store)?
+        .items;
+    Ok(render(
+        &BriefPage {
+            ctx: ctx.at(Section::Organisations),
+            today: samverkan_domain::time::today(),
+            organisation,
+            partnerships,
+            top,
+            meetings,
+            follow_ups,
         },
         StatusCode::OK,
     ))

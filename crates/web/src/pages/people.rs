@@ -136,6 +136,7 @@ struct PersonPage {
     person: Representative,
     affiliations: Vec<Affiliation>,
     meetings: Vec<Meeting>,
+    presentations: Vec<samverkan_store::Presentation>,
     follow_ups: Vec<FollowUp>,
     names: Names,
     history: Vec<HistoryEntry>,
@@ -174,8 +175,8 @@ pub async fn show(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) ->
         .map(|affiliation| affiliation.organisation_id)
         .collect();
     organisation_ids.push(person.affiliation.organisation_id);
-    let (meetings, follow_ups, history) = if person.details.is_minor {
-        (Vec::new(), Vec::new(), Vec::new())
+    let (meetings, presentations, follow_ups, history) = if person.details.is_minor {
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new())
     } else {
         let meetings = store
             .list_meetings(
@@ -199,8 +200,9 @@ pub async fn show(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) ->
             .await
             .map_err(PageError::Store)?
             .items;
+        let presentations = store.presentations_of(id).await.map_err(PageError::Store)?;
         let history = history::of(&store, id.as_uuid(), 20).await?;
-        (meetings, follow_ups, history)
+        (meetings, presentations, follow_ups, history)
     };
     organisation_ids.extend(
         follow_ups
@@ -217,6 +219,7 @@ pub async fn show(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) ->
             person,
             affiliations,
             meetings,
+            presentations,
             follow_ups,
             names,
             history,
