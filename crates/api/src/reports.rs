@@ -10,7 +10,7 @@
 use std::marker::PhantomData;
 
 use chrono::NaiveDate;
-use futures_util::{StreamExt, TryStreamExt};
+use futures_util::TryStreamExt;
 use poem::http::header;
 use poem::{Body, IntoResponse, Response};
 use poem_openapi::param::{Path, Query};
@@ -20,7 +20,7 @@ use poem_openapi::registry::{
 use poem_openapi::types::Type;
 use poem_openapi::{ApiResponse, Enum, OpenApi};
 use samverkan_domain::{HealthThresholds, MeetingId, Period, time};
-use samverkan_report::export::ExportFormat;
+use samverkan_report::export::{ExportFormat, ExportStart};
 use samverkan_report::{Document, Format, Lang};
 use samverkan_store::{DEFAULT_EXPORT_BATCH, Store};
 use uuid::Uuid;
@@ -366,22 +366,15 @@ impl ReportsApi {
             return Err(ApiError::bad_request("to", "must not be before from"));
         }
         let format = ExportFormat::from(format.0.unwrap_or_default());
-        let mut batches = Box::pin(self.store.attendance_export(from.0, to.0, DEFAULT_EXPORT_BATCH));
-        // The first batch is read before answering, so that a database that
-        // cannot be reached is a 503 problem, not a cut-off 200.
-        let first = batches.next().await.transpose()?.unwrap_or_default();
-        let mut head = format.header().map_err(|e| report_failed(&e))?;
-        head.extend(format.rows(&first).map_err(|e| report_failed(&e))?);
-        drop(first);
-        let rest = batches
-            .map_err(|error| {
-                // The status is sent: all that is left is to cut the body
-                // short, so the client sees a broken transfer, not a short file.
-                tracing::error!(%error, "the attendance export failed while streaming");
-                std::io::Error::other(error)
-            })
-            .and_then(move |batch| async move { format.rows(&batch).map_err(std::io::Error::other) });
-        let body = Body::from_bytes_stream(futures_util::stream::once(async move { Ok(head) }).chain(rest));
+        let batches = Box::pin(self.store.attendance_export(from.0, to.0, DEFAULT_EXPORT_BATCH));
+        let chunks = samverkan_report::export::stream(format, batches)
+            .await
+            .map_err(|error| match error {
+                ExportStart::Read(error) => ApiError::from(error),
+                ExportStart::Write(error) => report_failed(&error),
+            })?
+            .inspect_err(|error| tracing::error!(%error, "the attendance export failed while streaming"));
+        let body = Body::from_bytes_stream(chunks);
         let stem = format!("attendances-{}-{}", from.0, to.0);
         Ok(File::new(format.content_type(), &stem, format.as_str(), body))
     }

@@ -14,6 +14,43 @@ use uuid::Uuid;
 
 use crate::ReportError;
 
+/// Why an export could not start: its first batch could not be read, or
+/// not written.
+#[derive(Debug)]
+pub enum ExportStart<E> {
+    Read(E),
+    Write(ReportError),
+}
+
+/// The whole body of an export in `format` from its `batches`, as a stream
+/// of chunks. The first batch is read before this returns, so that a
+/// database that cannot be reached is an error the caller can answer with a
+/// status, not a cut-off 200. A batch that fails later ends the stream with
+/// an error, so the client sees a broken transfer, not a short file.
+pub async fn stream<S, E>(
+    format: ExportFormat,
+    mut batches: S,
+) -> Result<impl futures_util::Stream<Item = std::io::Result<Vec<u8>>> + Send + 'static, ExportStart<E>>
+where
+    S: futures_util::Stream<Item = Result<Vec<AttendanceExportRow>, E>> + Send + Unpin + 'static,
+    E: std::error::Error + Send + Sync + 'static,
+{
+    use futures_util::{StreamExt as _, TryStreamExt as _};
+    let first = batches
+        .next()
+        .await
+        .transpose()
+        .map_err(ExportStart::Read)?
+        .unwrap_or_default();
+    let mut head = format.header().map_err(ExportStart::Write)?;
+    head.extend(format.rows(&first).map_err(ExportStart::Write)?);
+    drop(first);
+    let rest = batches
+        .map_err(std::io::Error::other)
+        .and_then(move |batch| async move { format.rows(&batch).map_err(std::io::Error::other) });
+    Ok(futures_util::stream::once(async move { Ok(head) }).chain(rest))
+}
+
 /// The formats of the attendance export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExportFormat {

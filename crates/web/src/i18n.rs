@@ -176,8 +176,10 @@ labels! {
     download_html: "Webbsida för utskrift (HTML)" / "Web page to print (HTML)",
     download_xlsx: "Kalkylblad (Excel, XLSX)" / "Spreadsheet (Excel, XLSX)",
     download_csv: "Tabell (CSV)" / "Table (CSV)",
-    download_md: "Text (Markdown)" / "Text (Markdown)",
+    download_md: "Ren text (Markdown)" / "Plain text (Markdown)",
     download_json: "Data (JSON)" / "Data (JSON)",
+    download_attendances_csv: "All närvaro under perioden, en rad per deltagare (CSV)" / "Every attendance of the period, a line per attendee (CSV)",
+    download_attendances_ndjson: "All närvaro under perioden (NDJSON, för program)" / "Every attendance of the period (NDJSON, for programs)",
 
     presented_at: "Har presenterat" / "Presented",
     people_before: "Tidigare personer" / "Former people",
@@ -407,6 +409,9 @@ mod tests {
             "partner",
             "organisation",
             "minutes_long",
+            "unchanged",
+            "period",
+            "download_json",
         ];
         for ((name, sv), (_, en)) in SV.all().into_iter().zip(EN.all()) {
             assert!(!sv.trim().is_empty() && !en.trim().is_empty(), "{name} is empty");

@@ -19,6 +19,8 @@ mod login;
 mod pages;
 mod paging;
 mod session;
+#[cfg(test)]
+mod template_checks;
 
 use poem::{Endpoint, EndpointExt, Request, Route, get, post};
 use samverkan_domain::HealthThresholds;
@@ -87,6 +89,10 @@ pub fn pages(store: Store, thresholds: HealthThresholds, config: WebConfig) -> i
         .at("/logout", post(login::sign_out))
         .at("/engagement", get(pages::engagement::page))
         .at("/engagement/report.:format", get(pages::engagement::report))
+        .at(
+            "/engagement/attendances.:format",
+            get(pages::engagement::attendances),
+        )
         .at("/meetings", get(pages::meetings::list))
         .at("/meetings/:id", get(pages::meetings::show))
         .at(

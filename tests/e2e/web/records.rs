@@ -236,3 +236,62 @@ async fn an_organisation_s_page_and_its_partner_brief() {
     );
     browser.close().await;
 }
+
+/// The engagement page's downloads, for a viewer (who reads reports only):
+/// the report in every format and the streamed attendance export, with
+/// the numbers the API gives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_engagement_downloads_hold_what_the_api_holds() {
+    let Some(database) = TestDatabase::new(Backend::Sqlite).await else {
+        return;
+    };
+    let server = TestServer::start(&database.url, &["--demo"]);
+    let (email, password) = server.demo_credentials("viewer");
+    let visitor = super::visitor::Visitor::new(&server);
+    assert_eq!(
+        visitor.sign_in(&email, &password).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let period = "from=2024-01-01&to=2024-12-31";
+    let page = visitor.get(&format!("/engagement?{period}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for extension in ["html", "xlsx", "csv", "md", "json"] {
+        let href = format!("/engagement/report.{extension}?{period}");
+        assert!(
+            page.body.contains(&href.replace('&', "&#38;")),
+            "the page links {href}"
+        );
+        let answer = visitor.get(&href).await;
+        assert_eq!(answer.status, StatusCode::OK, "{href}");
+        let disposition = answer.headers["content-disposition"].to_str().unwrap();
+        assert!(
+            disposition.contains(&format!("engagemang-2024-01-01-2024-12-31.{extension}")),
+            "{disposition}"
+        );
+    }
+    let html = visitor.get(&format!("/engagement/report.html?{period}")).await;
+    assert!(
+        html.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("style-src 'sha256-")
+    );
+
+    let csv = visitor
+        .get(&format!("/engagement/attendances.csv?{period}"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let api_lines = server
+        .client
+        .get(server.url(&format!("/api/v1/reports/attendances?{period}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(csv.body, api_lines, "the same export as the API's");
+    assert!(csv.body.lines().count() > 10);
+    // Records stay out of a viewer's reach.
+    assert_eq!(visitor.get("/meetings").await.status, StatusCode::FORBIDDEN);
+}

@@ -12,8 +12,9 @@ use poem::{Response, handler};
 use samverkan_domain::{
     EngagementRow, EngagementSort, HealthThresholds, Period, Permission, SortOrder, time,
 };
+use samverkan_report::export::{ExportFormat, ExportStart};
 use samverkan_report::{Chart, Format, Label, Table, Translated, display};
-use samverkan_store::{EngagementFilter, Store};
+use samverkan_store::{DEFAULT_EXPORT_BATCH, EngagementFilter, Store};
 use serde::Deserialize;
 
 use crate::downloads;
@@ -311,22 +312,41 @@ pub async fn page(
             }
         })
         .collect();
-    let downloads = [Format::Html, Format::Xlsx, Format::Csv, Format::Md, Format::Json]
+    let downloads: Vec<(&'static str, String)> =
+        [Format::Html, Format::Xlsx, Format::Csv, Format::Md, Format::Json]
+            .into_iter()
+            .map(|format| {
+                let label = match format {
+                    Format::Html => t.download_html,
+                    Format::Xlsx => t.download_xlsx,
+                    Format::Csv => t.download_csv,
+                    Format::Md => t.download_md,
+                    Format::Json => t.download_json,
+                };
+                let href = ListAddress::new(format!("/engagement/report.{}", format.as_str()))
+                    .with("from", Some(period.from()))
+                    .with("to", Some(period.to()))
+                    .href(None);
+                (label, href)
+            })
+            .collect();
+    let downloads: Vec<(&'static str, String)> = downloads
         .into_iter()
-        .map(|format| {
-            let label = match format {
-                Format::Html => t.download_html,
-                Format::Xlsx => t.download_xlsx,
-                Format::Csv => t.download_csv,
-                Format::Md => t.download_md,
-                Format::Json => t.download_json,
-            };
-            let href = ListAddress::new(format!("/engagement/report.{}", format.as_str()))
-                .with("from", Some(period.from()))
-                .with("to", Some(period.to()))
-                .href(None);
-            (label, href)
-        })
+        .chain(
+            [ExportFormat::Csv, ExportFormat::Ndjson]
+                .into_iter()
+                .map(|format| {
+                    let label = match format {
+                        ExportFormat::Csv => t.download_attendances_csv,
+                        _ => t.download_attendances_ndjson,
+                    };
+                    let href = ListAddress::new(format!("/engagement/attendances.{}", format.as_str()))
+                        .with("from", Some(period.from()))
+                        .with("to", Some(period.to()))
+                        .href(None);
+                    (label, href)
+                }),
+        )
         .collect();
     Ok(render(
         &EngagementPage {
@@ -399,4 +419,36 @@ pub async fn report(
         &stem,
     )
     .await?)
+}
+
+/// `/engagement/attendances.{csv,ndjson}?from&to`: every attendance of the
+/// period, streamed as it is read (the API's export, for people who are
+/// signed in rather than holding a token).
+#[handler]
+pub async fn attendances(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    Path(extension): Path<String>,
+    Query(query): Query<EngagementQuery>,
+) -> poem::Result<Response> {
+    ctx.require(Permission::ReadReports)?;
+    let format = ExportFormat::parse(&extension).ok_or(PageError::NotFound)?;
+    let from = parse_day(query.from.as_deref()).map_err(|()| PageError::BadRequest)?;
+    let to = parse_day(query.to.as_deref()).map_err(|()| PageError::BadRequest)?;
+    let period = Period::parse(from, to).map_err(|_| PageError::BadRequest)?;
+    let batches = Box::pin(store.attendance_export(period.from(), period.to(), DEFAULT_EXPORT_BATCH));
+    let chunks = samverkan_report::export::stream(format, batches)
+        .await
+        .map_err(|error| match error {
+            ExportStart::Read(error) => PageError::Store(error),
+            ExportStart::Write(error) => PageError::Internal(error.to_string()),
+        })?;
+    let stem = format!("attendances-{}-{}", period.from(), period.to());
+    Ok(Response::builder()
+        .content_type(format.content_type())
+        .header(
+            poem::http::header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{stem}.{}\"", format.as_str()),
+        )
+        .body(poem::Body::from_bytes_stream(chunks)))
 }
