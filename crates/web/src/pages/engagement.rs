@@ -20,6 +20,7 @@ use serde::Deserialize;
 use crate::downloads;
 use crate::forms::FieldErrors;
 use crate::frame::{Ctx, PageError, Section, render};
+use crate::pages::{day_filter, parse_day};
 use crate::paging::{ListAddress, PageQuery, Pager};
 
 #[derive(Debug, Default, Deserialize)]
@@ -124,15 +125,6 @@ const COLUMNS: [(Label, EngagementSort); 8] = [
     (Label::LastMeeting, EngagementSort::LastMeetingOn),
 ];
 
-fn parse_day(raw: Option<&str>) -> Result<Option<NaiveDate>, ()> {
-    match raw.map(str::trim).filter(|raw| !raw.is_empty()) {
-        None => Ok(None),
-        Some(raw) => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| ()),
-    }
-}
-
 /// This year; the last 12 months; the last whole quarter.
 fn quick_picks(today: NaiveDate) -> [(NaiveDate, NaiveDate); 3] {
     let year_start = NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
@@ -181,14 +173,8 @@ pub async fn page(
     let today = time::today();
     let picks = quick_picks(today);
     let mut errors = FieldErrors::default();
-    let from = parse_day(query.from.as_deref())
-        .map_err(|()| errors.add("from", t.enter_a_date))
-        .ok()
-        .flatten();
-    let to = parse_day(query.to.as_deref())
-        .map_err(|()| errors.add("to", t.enter_a_date))
-        .ok()
-        .flatten();
+    let from = day_filter(query.from.as_deref(), "from", &mut errors, t.enter_a_date);
+    let to = day_filter(query.to.as_deref(), "to", &mut errors, t.enter_a_date);
     let (default_from, default_to) = picks[0];
     let period = if errors.is_empty() {
         match Period::parse(Some(from.unwrap_or(default_from)), Some(to.unwrap_or(default_to))) {
@@ -404,8 +390,8 @@ pub async fn report(
         .into_iter()
         .find(|format| format.as_str() == extension)
         .ok_or(PageError::NotFound)?;
-    let from = parse_day(query.from.as_deref()).map_err(|()| PageError::BadRequest)?;
-    let to = parse_day(query.to.as_deref()).map_err(|()| PageError::BadRequest)?;
+    let from = parse_day(query.from.as_deref())?;
+    let to = parse_day(query.to.as_deref())?;
     let period = Period::parse(from, to).map_err(|_| PageError::BadRequest)?;
     let data = store
         .engagement_report(&period, time::today(), &thresholds, |_| ())
@@ -433,8 +419,8 @@ pub async fn attendances(
 ) -> poem::Result<Response> {
     ctx.require(Permission::ReadReports)?;
     let format = ExportFormat::parse(&extension).ok_or(PageError::NotFound)?;
-    let from = parse_day(query.from.as_deref()).map_err(|()| PageError::BadRequest)?;
-    let to = parse_day(query.to.as_deref()).map_err(|()| PageError::BadRequest)?;
+    let from = parse_day(query.from.as_deref())?;
+    let to = parse_day(query.to.as_deref())?;
     let period = Period::parse(from, to).map_err(|_| PageError::BadRequest)?;
     let batches = Box::pin(store.attendance_export(period.from(), period.to(), DEFAULT_EXPORT_BATCH));
     let chunks = samverkan_report::export::stream(format, batches)

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use chrono::NaiveDate;
 use poem::http::StatusCode;
 use poem::web::{Data, Path, Query};
 use poem::{Response, handler};
@@ -22,6 +21,7 @@ use crate::downloads;
 use crate::forms::FieldErrors;
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::history::{self, HistoryEntry};
+use crate::pages::day_filter;
 use crate::paging::{ListAddress, PageQuery, Pager};
 
 #[derive(Debug, Default, Deserialize)]
@@ -76,19 +76,6 @@ impl ListPage {
     }
 }
 
-/// A day typed in a filter (`2024-04-26`); a bad one is named beside its
-/// field.
-fn day(raw: Option<&str>, field: &str, errors: &mut FieldErrors, message: &'static str) -> Option<NaiveDate> {
-    let raw = raw.map(str::trim).filter(|raw| !raw.is_empty())?;
-    match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
-        Ok(day) => Some(day),
-        Err(_) => {
-            errors.add(field, message);
-            None
-        }
-    }
-}
-
 #[handler]
 pub async fn list(
     ctx: Data<&Ctx>,
@@ -98,8 +85,8 @@ pub async fn list(
     ctx.require(Permission::ReadRecords)?;
     let t = ctx.t;
     let mut errors = FieldErrors::default();
-    let from = day(query.from.as_deref(), "from", &mut errors, t.enter_a_date);
-    let to = day(query.to.as_deref(), "to", &mut errors, t.enter_a_date);
+    let from = day_filter(query.from.as_deref(), "from", &mut errors, t.enter_a_date);
+    let to = day_filter(query.to.as_deref(), "to", &mut errors, t.enter_a_date);
     if let (Some(from), Some(to)) = (from, to)
         && to < from
     {

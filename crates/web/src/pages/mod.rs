@@ -24,6 +24,30 @@ use crate::frame::PageError;
 /// type-ahead, in part 2, will reach the rest).
 const ORGANISATION_CHOICES: u64 = 200;
 
+/// A day from an address (`2024-04-26`); empty is none.
+pub(crate) fn parse_day(raw: Option<&str>) -> Result<Option<chrono::NaiveDate>, PageError> {
+    match raw.map(str::trim).filter(|raw| !raw.is_empty()) {
+        None => Ok(None),
+        Some(raw) => chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| PageError::BadRequest),
+    }
+}
+
+/// A filter's day from the address: empty is no filter, anything not a day
+/// is an error beside field `field`.
+pub(crate) fn day_filter(
+    raw: Option<&str>,
+    field: &str,
+    errors: &mut FieldErrors,
+    message: &'static str,
+) -> Option<chrono::NaiveDate> {
+    parse_day(raw).unwrap_or_else(|_| {
+        errors.add(field, message);
+        None
+    })
+}
+
 /// A filter's record id from the address: empty is no filter, anything not
 /// an id is an error beside field `field`.
 pub(crate) fn id_filter(

@@ -210,36 +210,7 @@ pub async fn show(
     } else {
         (Vec::new(), None, String::new())
     };
-    let partnerships = store
-        .list_partnerships(
-            &PartnershipFilter {
-                organisation_id: Some(id),
-                ..PartnershipFilter::default()
-            },
-            &all,
-        )
-        .await
-        .map_err(PageError::Store)?
-        .items;
-    let others: Vec<OrganisationId> = partnerships
-        .iter()
-        .flat_map(|partnership| partnership.details.organisation_ids)
-        .filter(|other| *other != id)
-        .collect();
-    let names = store.names(&others, &[]).await.map_err(PageError::Store)?;
-    let partnerships = partnerships
-        .into_iter()
-        .map(|partnership| {
-            let other = partnership
-                .details
-                .organisation_ids
-                .into_iter()
-                .find(|other| *other != id)
-                .map(|other| names.organisation(other))
-                .unwrap_or_default();
-            (partnership, other)
-        })
-        .collect();
+    let partnerships = partners_of(&store, id).await?;
     let follow_ups = store
         .list_follow_ups(
             &FollowUpFilter {
@@ -396,34 +367,11 @@ pub async fn brief(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) -
     let id = OrganisationId::from(id);
     let organisation = store.organisation(id).await.map_err(PageError::Store)?;
     let all = PageRequest::first(samverkan_store::MAX_PAGE_SIZE);
-    let partnerships = store
-        .list_partnerships(
-            &PartnershipFilter {
-                organisation_id: Some(id),
-                ..PartnershipFilter::default()
-            },
-            &all,
-        )
-        .await
-        .map_err(PageError::Store)?
-        .items;
-    let others: Vec<OrganisationId> = partnerships
-        .iter()
-        .flat_map(|partnership| partnership.details.organisation_ids)
-        .filter(|other| *other != id)
-        .collect();
-    let names = store.names(&others, &[]).await.map_err(PageError::Store)?;
     let lang = ctx.lang;
-    let partnerships = partnerships
+    let partnerships = partners_of(&store, id)
+        .await?
         .into_iter()
-        .map(|partnership| {
-            let other = partnership
-                .details
-                .organisation_ids
-                .into_iter()
-                .find(|other| *other != id)
-                .map(|other| names.organisation(other))
-                .unwrap_or_default();
+        .map(|(partnership, other)| {
             let kind = partnership.details.kind.label(lang);
             let status = partnership.details.status.label(lang);
             (partnership, other, kind, status)
@@ -475,4 +423,38 @@ pub async fn brief(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) -
         },
         StatusCode::OK,
     ))
+}
+
+/// The partnerships organisation `id` is a party to, each with the other
+/// party's name.
+async fn partners_of(store: &Store, id: OrganisationId) -> Result<Vec<(Partnership, String)>, PageError> {
+    let partnerships = store
+        .list_partnerships(
+            &PartnershipFilter {
+                organisation_id: Some(id),
+                ..PartnershipFilter::default()
+            },
+            &PageRequest::first(samverkan_store::MAX_PAGE_SIZE),
+        )
+        .await?
+        .items;
+    let others: Vec<OrganisationId> = partnerships
+        .iter()
+        .flat_map(|partnership| partnership.details.organisation_ids)
+        .filter(|other| *other != id)
+        .collect();
+    let names = store.names(&others, &[]).await?;
+    Ok(partnerships
+        .into_iter()
+        .map(|partnership| {
+            let other = partnership
+                .details
+                .organisation_ids
+                .into_iter()
+                .find(|other| *other != id)
+                .map(|other| names.organisation(other))
+                .unwrap_or_default();
+            (partnership, other)
+        })
+        .collect())
 }
