@@ -37,7 +37,10 @@
 //! CSS and JavaScript, uncompressed), then whether the targets are met.
 //!
 //! Run with `cargo bench --bench web_pages`. The environment variables are
-//! `api_load`'s (`SAMVERKAN_LOAD_*`), with 16 connections by default.
+//! `api_load`'s (`SAMVERKAN_LOAD_*`), with 16 connections by default;
+//! `SAMVERKAN_LOAD_ONLY` keeps the pairs of the pages it names (paths,
+//! comma-separated: `/`, `/organisations/{id}`, `/meetings/{id}`,
+//! `/engagement`).
 //! Without `--bench` (as `cargo test --benches` runs it) it makes a smoke
 //! run: a tiny database and half a second per scenario.
 
@@ -339,7 +342,18 @@ async fn run(config: Config, server_core: Option<usize>) {
             ),
         ),
     ];
+    // SAMVERKAN_LOAD_ONLY: run only the pairs of these pages (their paths,
+    // comma-separated, e.g. `/,/engagement`).
+    let mut pairs = pairs;
+    if let Ok(only) = std::env::var("SAMVERKAN_LOAD_ONLY") {
+        let words: Vec<&str> = only.split(',').map(str::trim).filter(|w| !w.is_empty()).collect();
+        pairs.retain(|(page, _)| {
+            let path = page.name.trim_start_matches("GET ").split(' ').next();
+            words.iter().any(|w| path == Some(*w))
+        });
+    }
     let server_pid = server.child.id();
+    eprintln!("server pid {server_pid}");
     let load_before = load_average();
     let mut results: Vec<(Outcome, Outcome)> = Vec::new();
     for (page, json) in pairs {
