@@ -1,5 +1,10 @@
 //! `samverkan`: the command line, and (from the API crate on) the server.
 
+// The server's future nests the API's and the web pages' middleware types
+// deeper than the default limit of 128 lets rustc lay out in a release
+// build ("queries overflow the depth limit").
+#![recursion_limit = "256"]
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
