@@ -149,7 +149,7 @@ labels! {
     recent_meetings: "Senaste mötena" / "Recent meetings",
     all_meetings: "Alla möten" / "All meetings",
     fading_partners: "Partner som svalnar" / "Partners going quiet",
-    fading_partners_hint: "I år, med läget svalnande eller vilande." / "This year, whose engagement is cooling or dormant.",
+    fading_partners_hint: "Läget svalnande eller vilande, senast träffade först." / "Cooling or dormant, the most recently met first.",
     no_fading_partners: "Inga partner svalnar just nu." / "No partner is going quiet now.",
     last_meeting: "senaste mötet" / "last meeting",
     see_engagement: "Se engagemanget" / "See the engagement",

@@ -8,7 +8,8 @@ use poem::http::StatusCode;
 use poem::web::Data;
 use poem::{Response, handler};
 use samverkan_domain::{
-    EngagementRow, FollowUp, Health, HealthThresholds, Meeting, Names, Period, Permission, SortOrder, time,
+    EngagementRow, EngagementSort, FollowUp, Health, HealthThresholds, Meeting, Names, Period, Permission,
+    SortOrder, time,
 };
 use samverkan_report::Translated;
 use samverkan_store::{EngagementFilter, FollowUpFilter, FollowUpOrder, MeetingFilter, PageRequest, Store};
@@ -129,8 +130,14 @@ pub async fn page(
                 &period,
                 today,
                 &thresholds,
+                // The most recently met first: those still easy to win back
+                // before the long dormant. (Ranked by the last meeting alone,
+                // the list needs only each partner's first and last meeting,
+                // not the year's counts of every partner.)
                 &EngagementFilter {
                     health: vec![Health::Cooling, Health::Dormant],
+                    sort: EngagementSort::LastMeetingOn,
+                    order: SortOrder::Desc,
                     ..EngagementFilter::default()
                 },
                 &PageRequest {
