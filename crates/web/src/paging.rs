@@ -105,6 +105,24 @@ impl Pager {
     }
 }
 
+/// A page of a list and its links, unless its filters have errors: then
+/// nothing is read, and the page shows the errors beside their fields.
+pub async fn page_unless<T, F>(
+    errors: &crate::forms::FieldErrors,
+    address: &ListAddress,
+    read: impl FnOnce() -> F,
+) -> Result<(Vec<T>, Pager), PageError>
+where
+    F: Future<Output = Result<samverkan_store::Page<T>, samverkan_store::StoreError>>,
+{
+    if !errors.is_empty() {
+        return Ok((Vec::new(), Pager::default()));
+    }
+    let page = read().await?;
+    let pager = Pager::new(address, &page);
+    Ok((page.items, pager))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,7 @@ use uuid::Uuid;
 use crate::forms::FieldErrors;
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::history::{self, HistoryEntry};
-use crate::paging::{ListAddress, PageQuery, Pager};
+use crate::paging::{ListAddress, PageQuery, Pager, page_unless};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
@@ -88,16 +88,9 @@ pub async fn list(
         .with("kind", query.kind.as_deref())
         .with("tag", query.tag.as_deref())
         .with("archived", archived.then_some("1"));
-    let (organisations, pager) = if errors.is_empty() {
-        let page = store
-            .list_organisations(&filter, &query.page.request()?)
-            .await
-            .map_err(PageError::Store)?;
-        let pager = Pager::new(&address, &page);
-        (page.items, pager)
-    } else {
-        (Vec::new(), Pager::default())
-    };
+    let request = query.page.request()?;
+    let (organisations, pager) =
+        page_unless(&errors, &address, || store.list_organisations(&filter, &request)).await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {

@@ -18,7 +18,7 @@ use crate::forms::FieldErrors;
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::history::{self, HistoryEntry};
 use crate::pages::{check_chosen, id_filter, organisation_choices};
-use crate::paging::{ListAddress, PageQuery, Pager};
+use crate::paging::{ListAddress, PageQuery, Pager, page_unless};
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
@@ -105,16 +105,9 @@ pub async fn list(
         .with("status", query.status.as_deref())
         .with("organisation", query.organisation.as_deref())
         .with("archived", archived.then_some("1"));
-    let (partnerships, pager) = if errors.is_empty() {
-        let page = store
-            .list_partnerships(&filter, &query.page.request()?)
-            .await
-            .map_err(PageError::Store)?;
-        let pager = Pager::new(&address, &page);
-        (page.items, pager)
-    } else {
-        (Vec::new(), Pager::default())
-    };
+    let request = query.page.request()?;
+    let (partnerships, pager) =
+        page_unless(&errors, &address, || store.list_partnerships(&filter, &request)).await?;
     let organisation_ids: Vec<OrganisationId> = partnerships
         .iter()
         .flat_map(|partnership| partnership.details.organisation_ids)
