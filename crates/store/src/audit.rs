@@ -140,7 +140,9 @@ impl Write {
         Ok(self.txn.rollback().await?)
     }
 
-    /// Commits, if the write recorded what it did; otherwise rolls back.
+    /// Commits, if the write recorded what it did (raising the data's
+    /// generation, so that memoised answers are computed again); otherwise
+    /// rolls back.
     pub(crate) async fn commit(self) -> StoreResult<()> {
         if self.events == 0 {
             self.txn.rollback().await?;
@@ -148,6 +150,7 @@ impl Write {
                 "a write tried to commit without an audit event; nothing was written".into(),
             ));
         }
+        crate::memo::raise_generation(&self.txn).await?;
         Ok(self.txn.commit().await?)
     }
 }

@@ -114,6 +114,9 @@ pub struct Store {
     pub(crate) options: std::sync::Arc<StoreOptions>,
     /// One permit per export running (shared by every clone of the store).
     pub(crate) exports: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Costly answers kept while the data is unchanged (shared by every
+    /// clone; see `memo`).
+    pub(crate) memo: std::sync::Arc<crate::memo::Memo>,
 }
 
 impl Store {
@@ -176,6 +179,7 @@ impl Store {
             url: url.into(),
             options: std::sync::Arc::new(store_options),
             exports: std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_EXPORTS)),
+            memo: std::sync::Arc::default(),
         })
     }
 

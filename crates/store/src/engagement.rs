@@ -749,8 +749,25 @@ impl Store {
     /// Engagement per organisation in `period`, judged on the as-of day
     /// (the period's end, or `today` if earlier), with the previous period
     /// of equal length and the change; ordered by the filter's figure,
-    /// one page at a time.
+    /// one page at a time. Ranking every organisation is costly, so a page
+    /// is kept until the next write (see `memo`).
     pub async fn engagement(
+        &self,
+        period: &Period,
+        today: NaiveDate,
+        thresholds: &HealthThresholds,
+        filter: &EngagementFilter,
+        page: &PageRequest,
+    ) -> StoreResult<Page<EngagementRow>> {
+        self.memoised(
+            format!("engagement {period:?} {today} {thresholds:?} {filter:?} {page:?}"),
+            self.engagement_computed(period, today, thresholds, filter, page),
+        )
+        .await
+    }
+
+    /// [`Self::engagement`], computed.
+    async fn engagement_computed(
         &self,
         period: &Period,
         today: NaiveDate,
@@ -902,6 +919,8 @@ impl Store {
     /// [`Self::engagement`] with the default filter, walked page by page
     /// (`page_size` rows each) so that no query grows with the number of
     /// organisations. `on_page` hears how many rows have been read so far.
+    /// (Its pages are not memoised: an export would push out the pages
+    /// people look at.)
     pub async fn engagement_all(
         &self,
         period: &Period,
@@ -915,7 +934,7 @@ impl Store {
         let mut rows = Vec::new();
         loop {
             let page = self
-                .engagement(period, today, thresholds, &filter, &request)
+                .engagement_computed(period, today, thresholds, &filter, &request)
                 .await?;
             rows.extend(page.items);
             on_page(rows.len());
@@ -929,8 +948,23 @@ impl Store {
 
     /// The period at a glance: totals (and the previous period's), the most
     /// used tags, the most and least engaged live organisations, and
-    /// meetings per month.
+    /// meetings per month. Kept until the next write, as
+    /// [`Self::engagement`] is.
     pub async fn engagement_summary(
+        &self,
+        period: &Period,
+        today: NaiveDate,
+        thresholds: &HealthThresholds,
+    ) -> StoreResult<EngagementSummary> {
+        self.memoised(
+            format!("engagement summary {period:?} {today} {thresholds:?}"),
+            self.engagement_summary_computed(period, today, thresholds),
+        )
+        .await
+    }
+
+    /// [`Self::engagement_summary`], computed.
+    async fn engagement_summary_computed(
         &self,
         period: &Period,
         today: NaiveDate,

@@ -19,6 +19,7 @@ mod follow_ups;
 mod insights;
 mod meeting_parts;
 mod meetings;
+mod memo;
 mod organisations;
 mod page;
 mod partnerships;

@@ -35,6 +35,13 @@ impl TestDb {
         self.store.clone()
     }
 
+    /// Another server's store on the same database: a pool of its own.
+    pub async fn another_server(&self) -> Store {
+        Store::connect(&self._database.url)
+            .await
+            .expect("a second connection")
+    }
+
     /// Closes the pool; the database is dropped with `self`.
     pub async fn finish(self) {
         self.store.clone().close().await.expect("close the store");

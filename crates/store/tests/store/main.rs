@@ -14,6 +14,7 @@ mod harness;
 mod insights;
 mod meeting_parts;
 mod meetings;
+mod memo;
 mod opening;
 mod organisations;
 mod paging;
