@@ -3,29 +3,186 @@
 //! the top of the page linking to each field, which takes focus when the
 //! page opens. Every value the person typed is shown again as typed.
 
+use std::borrow::Cow;
+
+use samverkan_domain::FieldError;
+use samverkan_report::Lang;
+
 /// The errors of a form, by field id, in the order of the form.
 #[derive(Debug, Default, Clone)]
 pub struct FieldErrors {
-    errors: Vec<(String, &'static str)>,
+    errors: Vec<(String, Cow<'static, str>)>,
 }
 
 impl FieldErrors {
-    pub fn add(&mut self, field: &str, message: &'static str) {
-        self.errors.push((field_id(field), message));
+    pub fn add(&mut self, field: &str, message: impl Into<Cow<'static, str>>) {
+        self.errors.push((field_id(field), message.into()));
     }
 
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }
 
+    /// Each field's id and message, in the order of the form.
+    pub fn into_items(self) -> Vec<(String, Cow<'static, str>)> {
+        self.errors
+    }
+
     /// The message of field `field`, if it has one.
-    pub fn get(&self, field: &str) -> Option<&'static str> {
+    pub fn get(&self, field: &str) -> Option<&str> {
         let id = field_id(field);
         self.errors
             .iter()
             .find(|(field, _)| *field == id)
-            .map(|(_, message)| *message)
+            .map(|(_, message)| message.as_ref())
     }
+
+    /// The domain's errors, each beside the form field that holds its
+    /// path (`field_of`: `tags[2]` is in the one field `tags`), in the
+    /// page's language; `required` names what to enter in a field left
+    /// empty that must not be (GOV.UK's "Enter …").
+    pub fn from_domain(
+        lang: Lang,
+        errors: &[FieldError],
+        field_of: impl Fn(&str) -> String,
+        required: impl Fn(&str) -> Option<&'static str>,
+    ) -> Self {
+        let mut form = Self::default();
+        for error in errors {
+            let field = field_of(&error.field);
+            // One message per field: the first is the one to fix first.
+            if form.get(&field).is_some() {
+                continue;
+            }
+            let message = match required(&field) {
+                Some(enter) if is_missing(&error.message) => Cow::Borrowed(enter),
+                _ => explain(lang, &error.message),
+            };
+            form.add(&field, message);
+        }
+        form
+    }
+}
+
+/// The ids that describe field `id` (its `aria-describedby`): its hint,
+/// its error and what is saved now, those it has.
+pub fn described_by(id: &str, hint: &str, error: &Option<&str>, saved: &Option<&str>) -> String {
+    [
+        (!hint.is_empty()).then(|| format!("{id}-hint")),
+        error.map(|_| format!("{id}-error")),
+        saved.map(|_| format!("{id}-saved")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
+/// Whether a domain message says that the field was left empty.
+fn is_missing(message: &str) -> bool {
+    message == "is required" || message.starts_with("must not be empty")
+}
+
+/// A domain rule's message (written for API clients, in English) as a
+/// person reads it beside a field, in `lang`. A message this does not know
+/// is shown as the domain wrote it, as a sentence: never lost, if English.
+pub fn explain(lang: Lang, message: &str) -> Cow<'static, str> {
+    let number_after = |prefix: &str| -> Option<u64> {
+        message
+            .strip_prefix(prefix)?
+            .split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
+    };
+    let sv = lang == Lang::Sv;
+    let text = if is_missing(message) {
+        if sv {
+            "Fältet får inte vara tomt."
+        } else {
+            "This field must not be empty."
+        }
+        .into()
+    } else if let Some(max) = number_after("must be at most ") {
+        if sv {
+            format!("Får vara högst {max} tecken.")
+        } else {
+            format!("Must be at most {max} characters.")
+        }
+    } else if let Some(max) = number_after("at most ") {
+        if sv {
+            format!("Högst {max} får anges.")
+        } else {
+            format!("At most {max} may be given.")
+        }
+    } else if message.starts_with("must not contain control characters") {
+        if sv {
+            "Får inte innehålla styrtecken."
+        } else {
+            "Must not contain control characters."
+        }
+        .into()
+    } else if message.starts_with("must not contain bidirectional control characters") {
+        if sv {
+            "Får inte innehålla tecken som vänder skrivriktningen: de kan få ett namn att läsas på ett annat sätt än det är sparat."
+        } else {
+            "Must not contain characters that turn the writing direction: they can make a name read otherwise than it is stored."
+        }
+        .into()
+    } else if message.starts_with("must be ten digits") {
+        if sv {
+            "Skriv tio siffror: NNNNNN-NNNN."
+        } else {
+            "Write ten digits: NNNNNN-NNNN."
+        }
+        .into()
+    } else if message.starts_with("the check digit does not match") {
+        if sv {
+            "Kontrollsiffran stämmer inte. Kontrollera numret."
+        } else {
+            "The check digit does not match. Check the number."
+        }
+        .into()
+    } else if message.starts_with("is not an e-mail address") {
+        if sv {
+            "Skriv en e-postadress, till exempel namn@example.se."
+        } else {
+            "Enter an e-mail address, such as name@example.org."
+        }
+        .into()
+    } else if message.starts_with("is not a web address")
+        || message.starts_with("must be an http or https address")
+    {
+        if sv {
+            "Skriv en webbadress som börjar med https:// eller http://."
+        } else {
+            "Enter a web address that starts with https:// or http://."
+        }
+        .into()
+    } else if message.starts_with("an organisation named") {
+        if sv {
+            "Det finns redan en organisation med det namnet."
+        } else {
+            "An organisation with that name already exists."
+        }
+        .into()
+    } else {
+        return Cow::Owned(sentence(message));
+    };
+    Cow::Owned(text)
+}
+
+/// `message` as a sentence: a capital first letter and a full stop.
+fn sentence(message: &str) -> String {
+    let mut characters = message.chars();
+    let mut text: String = characters
+        .next()
+        .map(|first| first.to_uppercase().chain(characters).collect())
+        .unwrap_or_default();
+    if !text.ends_with('.') {
+        text.push('.');
+    }
+    text
 }
 
 /// The id of a field's input, from the domain's path for it:
@@ -54,7 +211,7 @@ impl<'a> ErrorSummary<'a> {
         let mut items: Vec<(String, &str)> = errors
             .errors
             .iter()
-            .map(|(id, message)| (id.clone(), *message))
+            .map(|(id, message)| (id.clone(), message.as_ref()))
             .collect();
         if let Some((field, message)) = whole_form {
             items.push((field_id(field), message));
@@ -70,6 +227,42 @@ impl<'a> ErrorSummary<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_domain_messages_of_an_organisation_read_in_swedish() {
+        use samverkan_domain::{OrganisationDetails, OrganisationInput};
+        let input = OrganisationInput {
+            name: "x".repeat(201),
+            organisation_number: Some("556036-0794x".into()),
+            website: Some("ftp://example.org".into()),
+            city: Some("Trollhättan\u{7}".into()),
+            tags: vec!["ok".into(); 1],
+            ..OrganisationInput::default()
+        };
+        let Err(errors) = OrganisationDetails::parse(&input) else {
+            panic!("the input breaks rules");
+        };
+        let fields: Vec<&str> = errors.errors().iter().map(|error| error.field.as_str()).collect();
+        assert!(fields.len() >= 5, "{fields:?}");
+        for error in errors.errors() {
+            let text = explain(Lang::Sv, &error.message);
+            // The fallback repeats the English; every rule here is known.
+            assert_ne!(text, sentence(&error.message), "{error}");
+        }
+        let form = FieldErrors::from_domain(
+            Lang::Sv,
+            errors.errors(),
+            |path| path.split('[').next().unwrap_or(path).to_owned(),
+            |field| (field == "kind").then_some("Välj vilken typ av organisation det är."),
+        );
+        assert_eq!(form.get("kind"), Some("Välj vilken typ av organisation det är."));
+        assert_eq!(form.get("name"), Some("Får vara högst 200 tecken."));
+    }
+
+    #[test]
+    fn an_unknown_message_is_kept_as_a_sentence() {
+        assert_eq!(explain(Lang::En, "is odd"), "Is odd.");
+    }
 
     #[test]
     fn domain_paths_become_ids() {

@@ -14,7 +14,7 @@ use poem::error::ResponseError;
 use poem::http::StatusCode;
 use samverkan_domain::{Permission, User};
 use samverkan_report::Lang;
-use samverkan_store::StoreError;
+use samverkan_store::{Actor, Store, StoreError};
 
 use crate::assets::{ASSETS, Assets};
 use crate::i18n::{Fmt, Labels, labels};
@@ -173,6 +173,19 @@ impl Ctx {
 
     pub fn may(&self, permission: Permission) -> bool {
         self.viewer.as_ref().is_some_and(|viewer| viewer.may(permission))
+    }
+
+    /// The store, writing as the signed-in user (their audit trail's
+    /// author). Only a page behind the sign-in writes, so there is always
+    /// one; without, the write would be recorded as the web's own.
+    pub fn store(&self, store: &Store) -> Store {
+        store.acting_as(match &self.viewer {
+            Some(viewer) => Actor::User {
+                id: viewer.user.id,
+                email: viewer.user.details.email.to_string(),
+            },
+            None => Actor::Process("web"),
+        })
     }
 
     /// A 403 page unless the viewer's role allows `permission`.

@@ -324,6 +324,41 @@ labels! {
     accessibility_supervision_heading: "Tillsyn" / "Supervision",
     accessibility_supervision_body: "Myndigheten för digital förvaltning (DIGG) har ansvar för tillsyn över lagen. Om du inte är nöjd med hur vi hanterar dina synpunkter kan du kontakta DIGG:s anmälningsfunktion." / "The Agency for Digital Government (DIGG) supervises the act. If you are not satisfied with how we handle your feedback, you can contact DIGG's reporting service.",
     accessibility_digg_link: "Anmäl bristande tillgänglighet till DIGG" / "Report inaccessibility to DIGG",
+
+    // Forms that change records.
+    optional: "(frivilligt)" / "(optional)",
+    choose: "Välj" / "Choose",
+    save: "Spara" / "Save",
+    save_mine_on_top: "Spara mina ändringar ovanpå" / "Save my changes on top",
+    cancel: "Avbryt" / "Cancel",
+    edit: "Ändra" / "Edit",
+    archive: "Arkivera" / "Archive",
+    changes_saved: "Ändringarna har sparats." / "Your changes have been saved.",
+    saved_by_someone_else: "Någon annan har sparat ändringar medan du redigerade. Inget av det du skrev har sparats ännu." / "Someone else saved changes while you were editing. Nothing you typed has been saved yet.",
+    conflict_lead: "Det du skrev finns kvar i formuläret. Vid varje fält där det som är sparat nu skiljer sig från det du skrev visas det sparade. Spara igen för att lägga dina ändringar ovanpå, eller avbryt." / "What you typed is still in the form. Beside each field where what is saved now differs from what you typed, the saved value is shown. Save again to put your changes on top, or cancel.",
+    saved_now: "Sparat nu:" / "Saved now:",
+    changes_since_opened: "Sparat sedan du öppnade formuläret" / "Saved since you opened the form",
+    empty_value: "(tomt)" / "(empty)",
+
+    // Organisations: add, edit, archive.
+    add_organisation: "Lägg till organisation" / "Add organisation",
+    new_organisation: "Ny organisation" / "New organisation",
+    edit_organisation: "Ändra organisation" / "Edit organisation",
+    archive_organisation: "Arkivera organisation" / "Archive organisation",
+    enter_organisation_name: "Ange organisationens namn." / "Enter the organisation's name.",
+    choose_organisation_kind: "Välj vilken typ av organisation det är." / "Choose what kind of organisation it is.",
+    organisation_name_hint: "Hela namnet, som organisationen själv skriver det." / "The full name, as the organisation itself writes it.",
+    short_name_hint: "Till exempel en förkortning som HV." / "For example an abbreviation such as HV.",
+    organisation_number_hint: "Tio siffror, till exempel 202100-2379." / "Ten digits, such as 202100-2379.",
+    website_hint: "Hela adressen, med https://." / "The whole address, with https://.",
+    tags_hint: "Skilj taggarna åt med kommatecken, till exempel hamn, teknik." / "Separate the tags with commas, such as harbour, technology.",
+    organisation_added: "Organisationen har lagts till." / "The organisation has been added.",
+    organisation_archived: "Organisationen är arkiverad." / "The organisation is archived.",
+    archive_keeps_heading: "Det här finns kvar" / "What stays",
+    archive_keeps_organisation: "Organisationens uppgifter och historik, de möten den var värd för eller deltog i, dess uppföljningar och personernas anknytningar med sina datum. Siffrorna för engagemang räknas som förut." / "The organisation's details and history, the meetings it hosted or took part in, its follow-ups and its people's affiliations with their dates. Engagement figures count as before.",
+    archive_changes_heading: "Det här ändras" / "What changes",
+    archive_changes_organisation: "Organisationen kan inte läggas till i nya möten, visas i listor bara när arkiverade tas med, och dess namn blir ledigt för en ny organisation. Arkiveringen går inte att ångra här." / "The organisation cannot be added to new meetings, shows in lists only when archived ones are included, and its name becomes free for a new organisation. Archiving cannot be undone here.",
+    archive_confirm: "Ja, arkivera" / "Yes, archive",
 }
 
 /// The labels of a language.

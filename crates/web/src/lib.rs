@@ -100,7 +100,19 @@ pub fn pages(store: Store, thresholds: HealthThresholds, config: WebConfig) -> i
             get(pages::meetings::minutes_download),
         )
         .at("/organisations", get(pages::organisations::list))
+        .at(
+            "/organisations/new",
+            get(pages::organisation_forms::new).post(pages::organisation_forms::create),
+        )
         .at("/organisations/:id", get(pages::organisations::show))
+        .at(
+            "/organisations/:id/edit",
+            get(pages::organisation_forms::edit).post(pages::organisation_forms::update),
+        )
+        .at(
+            "/organisations/:id/archive",
+            get(pages::organisation_forms::confirm_archive).post(pages::organisation_forms::archive),
+        )
         .at("/organisations/:id/brief", get(pages::organisations::brief))
         .at("/people", get(pages::people::list))
         .at("/people/:id", get(pages::people::show))

@@ -76,7 +76,7 @@ impl LoginPage {
 
     /// The e-mail field's message: its own, or the form's ("wrong e-mail
     /// address or password"), shown there as the summary links there.
-    fn email_error(&self) -> Option<&'static str> {
+    fn email_error(&self) -> Option<&str> {
         self.errors.get("email").or(self.problem)
     }
 }

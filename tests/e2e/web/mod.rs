@@ -4,6 +4,7 @@
 
 mod axe;
 mod browser;
+mod editing;
 mod pages;
 mod records;
 mod sign_in;

@@ -166,7 +166,7 @@ async fn the_record_pages_search_and_the_account_meet_wcag_2_1_aa() {
 }
 
 /// Checks the page open now with axe at both sizes, without reloading it.
-async fn visit_here(browser: &Browser, axe: &str, name: &str) {
+pub async fn visit_here(browser: &Browser, axe: &str, name: &str) {
     for size in [DESKTOP, PHONE] {
         browser.viewport(size).await;
         let violations = axe::violations(browser, axe).await;

@@ -12,7 +12,7 @@ use poem::web::{Data, Form, Path, Query};
 use poem::{Request, Response, handler};
 use samverkan_domain::{ApiToken, Language, Password, SignInThrottle, TokenId, UserId, time};
 use samverkan_report::Translated;
-use samverkan_store::{Actor, Store, StoreError};
+use samverkan_store::{Store, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -91,14 +91,6 @@ fn page(ctx: &Ctx, tokens: Vec<ApiToken>) -> AccountPage {
     }
 }
 
-/// The signed-in user as the audit trail records them.
-fn actor(signed_in: &SignedIn) -> Actor {
-    Actor::User {
-        id: signed_in.user.id,
-        email: signed_in.user.details.email.to_string(),
-    }
-}
-
 #[handler]
 pub async fn show(
     ctx: Data<&Ctx>,
@@ -143,8 +135,7 @@ pub async fn set_language(
         page.errors.add("language", ctx.t.choose_from_list);
         return Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY));
     };
-    store
-        .acting_as(actor(&signed_in))
+    ctx.store(&store)
         .set_language(signed_in.user.id, language)
         .await
         .map_err(PageError::Store)?;
@@ -242,8 +233,7 @@ pub async fn change_password(
     let hash = login::hash(&hashing, new).await?;
     // Ends every session of the user, this one too; this browser then gets
     // a new one, so the person who changed it stays signed in here only.
-    store
-        .acting_as(actor(&signed_in))
+    ctx.store(&store)
         .set_password(signed_in.user.id, &hash)
         .await
         .map_err(PageError::Store)?;
@@ -304,8 +294,8 @@ pub async fn create_token(
         page.token_days = form.days;
         return Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY));
     }
-    let (token, secret) = store
-        .acting_as(actor(&signed_in))
+    let (token, secret) = ctx
+        .store(&store)
         .issue_token(signed_in.user.id, form.name.trim(), days)
         .await
         .map_err(PageError::Store)?;
@@ -327,6 +317,7 @@ pub async fn create_token(
 
 #[handler]
 pub async fn revoke_token(
+    ctx: Data<&Ctx>,
     store: Data<&Store>,
     signed_in: Data<&SignedIn>,
     Path(id): Path<Uuid>,
@@ -341,8 +332,7 @@ pub async fn revoke_token(
     if token.user_id != signed_in.user.id {
         return Err(PageError::NotFound.into());
     }
-    store
-        .acting_as(actor(&signed_in))
+    ctx.store(&store)
         .revoke_token(id)
         .await
         .map_err(PageError::Store)?;

@@ -6,6 +6,7 @@ pub mod account;
 pub mod engagement;
 pub mod follow_ups;
 pub mod meetings;
+pub mod organisation_forms;
 pub mod organisations;
 pub mod partnerships;
 pub mod people;

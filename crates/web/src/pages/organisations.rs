@@ -132,6 +132,8 @@ struct OrganisationPage {
     timeline: Vec<TimelineEntry>,
     timeline_pager: Pager,
     history: Vec<HistoryEntry>,
+    /// What was just done to it (after a form's redirect).
+    notice: Option<&'static str>,
 }
 
 impl OrganisationPage {
@@ -166,9 +168,12 @@ impl OrganisationPage {
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct PageQueryOnly {
+pub struct ShowQuery {
     #[serde(flatten)]
     page: PageQuery,
+    /// What a form just did (`created`, `saved`, `archived`).
+    #[serde(default)]
+    done: Option<String>,
 }
 
 #[handler]
@@ -177,11 +182,17 @@ pub async fn show(
     store: Data<&Store>,
     thresholds: Data<&HealthThresholds>,
     Path(id): Path<Uuid>,
-    Query(query): Query<PageQueryOnly>,
+    Query(query): Query<ShowQuery>,
 ) -> poem::Result<Response> {
     ctx.require(Permission::ReadRecords)?;
     let id = OrganisationId::from(id);
     let organisation = store.organisation(id).await.map_err(PageError::Store)?;
+    let notice = match query.done.as_deref() {
+        Some("created") => Some(ctx.t.organisation_added),
+        Some("saved") => Some(ctx.t.changes_saved),
+        Some("archived") => Some(ctx.t.organisation_archived),
+        _ => None,
+    };
     let all = PageRequest {
         limit: samverkan_store::MAX_PAGE_SIZE,
         ..PageRequest::default()
@@ -246,6 +257,7 @@ pub async fn show(
             timeline: timeline.items,
             timeline_pager,
             history,
+            notice,
         },
         StatusCode::OK,
     ))

@@ -1,0 +1,309 @@
+//! Changing records through the pages: an organisation added, edited and
+//! archived in a browser, with every problem beside its field and nothing
+//! typed lost, also when someone else saved first; and the roles that may
+//! not write get no form, and their POSTs change nothing.
+
+use fantoccini::Locator;
+use reqwest::StatusCode;
+use serde_json::json;
+
+use super::axe;
+use super::browser::Browser;
+use super::tour::{sign_in, visit, visit_here};
+use super::visitor::Visitor;
+use crate::api::{get, patch};
+use crate::server::{Backend, TestDatabase, TestServer};
+
+/// The value of the form field `name` on the page open now.
+async fn value_of(browser: &Browser, name: &str) -> String {
+    browser
+        .client
+        .find(Locator::Css(&format!("[name='{name}']")))
+        .await
+        .unwrap_or_else(|error| panic!("no field {name}: {error}"))
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// Fills in the form `css` with `fields` (selects by their option's value)
+/// and submits it.
+async fn fill_and_submit(browser: &Browser, css: &str, fields: &[(&str, &str)]) {
+    let form = browser.client.form(Locator::Css(css)).await.unwrap();
+    for (name, value) in fields {
+        let field = browser
+            .client
+            .find(Locator::Css(&format!("{css} [name='{name}']")))
+            .await
+            .unwrap_or_else(|error| panic!("no field {name}: {error}"));
+        if field.tag_name().await.unwrap() == "select" {
+            field
+                .select_by_value(value)
+                .await
+                .unwrap_or_else(|error| panic!("no option {value} in {name}: {error}"));
+        } else {
+            field.clear().await.unwrap();
+            field.send_keys(value).await.unwrap();
+        }
+    }
+    browser.submit(form).await;
+}
+
+/// The organisations the API lists by exactly `name`.
+async fn organisations_named(server: &TestServer, name: &str) -> Vec<serde_json::Value> {
+    let query: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
+    let found = get(
+        server,
+        &format!("/api/v1/organisations?q={query}&include_archived=true"),
+    )
+    .await
+    .expect(StatusCode::OK);
+    found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|organisation| organisation["name"] == name)
+        .cloned()
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_strategist_adds_edits_and_archives_an_organisation_losing_nothing_typed() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(database) = TestDatabase::new(backend).await else {
+            continue;
+        };
+        let Some(axe) = axe::source() else {
+            return;
+        };
+        let Some(browser) = Browser::start(true).await else {
+            return;
+        };
+        let server = TestServer::start(&database.url, &["--demo"]);
+        sign_in(&browser, &server, "strategist").await;
+        browser.goto(&server.url("/organisations")).await;
+        browser.click("a[href='/organisations/new']").await;
+        visit_here(&browser, axe, "organisation-new").await;
+
+        // Nothing filled in, and a web address that is none: each problem
+        // beside its field and in the focused summary; what was typed stays.
+        let form = "form[action='/organisations/new']";
+        fill_and_submit(
+            &browser,
+            form,
+            &[("website", "ftp://ängelholm.example"), ("city", "Ängelholm")],
+        )
+        .await;
+        assert_eq!(browser.text("h1").await, "Ny organisation");
+        let summary = browser.texts(".error-summary li a").await;
+        assert_eq!(
+            summary,
+            [
+                "Ange organisationens namn.",
+                "Välj vilken typ av organisation det är.",
+                "Skriv en webbadress som börjar med https:// eller http://."
+            ],
+            "{backend:?}"
+        );
+        let focused = browser
+            .client
+            .execute("return document.activeElement.className", vec![])
+            .await
+            .unwrap();
+        assert_eq!(focused.as_str(), Some("error-summary"));
+        let website_error = browser.text("#website-error").await;
+        assert!(
+            website_error.ends_with("Skriv en webbadress som börjar med https:// eller http://."),
+            "{website_error}"
+        );
+        assert_eq!(value_of(&browser, "website").await, "ftp://ängelholm.example");
+        assert_eq!(value_of(&browser, "city").await, "Ängelholm");
+        visit_here(&browser, axe, "organisation-new-errors").await;
+        assert!(
+            organisations_named(&server, "Ängelholms Näringsliv AB")
+                .await
+                .is_empty()
+        );
+
+        fill_and_submit(
+            &browser,
+            form,
+            &[
+                ("name", "Ängelholms Näringsliv AB"),
+                ("kind", "company"),
+                ("website", "https://ängelholm.example"),
+                ("tags", "näringsliv, Hamn ,"),
+            ],
+        )
+        .await;
+        assert_eq!(browser.text("h1").await, "Ängelholms Näringsliv AB");
+        assert_eq!(
+            browser.text(".notice--success").await,
+            "Organisationen har lagts till."
+        );
+        let created = organisations_named(&server, "Ängelholms Näringsliv AB").await;
+        assert_eq!(created.len(), 1, "{backend:?}");
+        let id = created[0]["id"].as_str().unwrap().to_owned();
+        assert_eq!(created[0]["city"], "Ängelholm");
+        assert_eq!(created[0]["tags"], json!(["hamn", "näringsliv"]));
+        let history = get(&server, &format!("/api/v1/organisations/{id}/history"))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(history["items"][0]["actor"], "demo-strategist@example.org");
+
+        // Someone else saves while the form is open.
+        browser
+            .click(&format!("a[href='/organisations/{id}/edit']"))
+            .await;
+        visit_here(&browser, axe, "organisation-edit").await;
+        assert_eq!(value_of(&browser, "version").await, "1");
+        let theirs = patch(
+            &server,
+            &format!("/api/v1/organisations/{id}"),
+            &json!({ "version": 1, "city": "Helsingborg" }),
+        )
+        .await
+        .expect(StatusCode::OK);
+        assert_eq!(theirs["version"], 2);
+        let edit = format!("form[action='/organisations/{id}/edit']");
+        fill_and_submit(&browser, &edit, &[("description", "Näringslivsbolag i Skåne.")]).await;
+        // Nothing of mine is saved, nothing of theirs is overwritten; my
+        // input is kept, theirs shown beside the field, with who saved it.
+        let now = get(&server, &format!("/api/v1/organisations/{id}"))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(now["version"], 2);
+        assert!(now["description"].is_null(), "{now}");
+        assert_eq!(
+            value_of(&browser, "description").await,
+            "Näringslivsbolag i Skåne."
+        );
+        assert_eq!(value_of(&browser, "city").await, "Ängelholm");
+        assert_eq!(value_of(&browser, "version").await, "2");
+        assert_eq!(browser.text("#city-saved").await, "Sparat nu: Helsingborg");
+        assert!(
+            browser
+                .text(".error-summary")
+                .await
+                .contains("Någon annan har sparat")
+        );
+        let conflict_page = browser.text(".notice--warning").await;
+        assert!(
+            conflict_page.contains("Ort: Ängelholm → Helsingborg"),
+            "who changed what, by the field's name: {conflict_page}"
+        );
+        assert!(!conflict_page.contains("search_text"), "{conflict_page}");
+        visit_here(&browser, axe, "organisation-edit-conflict").await;
+
+        // Taking theirs for the city, and saving mine on top.
+        fill_and_submit(&browser, &edit, &[("city", "Helsingborg")]).await;
+        assert_eq!(browser.text(".notice--success").await, "Ändringarna har sparats.");
+        let saved = get(&server, &format!("/api/v1/organisations/{id}"))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(saved["version"], 3);
+        assert_eq!(saved["city"], "Helsingborg");
+        assert_eq!(saved["description"], "Näringslivsbolag i Skåne.");
+
+        // Archiving says what stays and what changes, and asks first.
+        browser
+            .click(&format!("a[href='/organisations/{id}/archive']"))
+            .await;
+        visit_here(&browser, axe, "organisation-archive").await;
+        assert!(browser.text("main").await.contains("Det här finns kvar"));
+        assert!(
+            get(&server, &format!("/api/v1/organisations/{id}"))
+                .await
+                .expect(StatusCode::OK)["archived_at"]
+                .is_null()
+        );
+        browser
+            .click(&format!("form[action='/organisations/{id}/archive'] button"))
+            .await;
+        assert_eq!(
+            browser.text(".notice--success").await,
+            "Organisationen är arkiverad."
+        );
+        let archived = get(&server, &format!("/api/v1/organisations/{id}"))
+            .await
+            .expect(StatusCode::OK);
+        assert!(archived["archived_at"].is_string(), "{archived}");
+        assert!(
+            browser
+                .client
+                .find(Locator::Css(&format!("a[href='/organisations/{id}/edit']")))
+                .await
+                .is_err(),
+            "no edit link on an archived organisation"
+        );
+        visit(
+            &browser,
+            &server,
+            axe,
+            &format!("/organisations/{id}"),
+            "organisation-archived",
+        )
+        .await;
+        browser.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn roles_that_may_not_write_get_no_form_and_their_posts_change_nothing() {
+    let Some(database) = TestDatabase::new(Backend::Sqlite).await else {
+        return;
+    };
+    let server = TestServer::start(&database.url, &["--demo"]);
+    let seed = get(&server, "/api/v1/organisations?q=Vattenfall")
+        .await
+        .expect(StatusCode::OK);
+    let id = seed["items"][0]["id"].as_str().unwrap().to_owned();
+    for role in ["manager", "viewer"] {
+        let (email, password) = server.demo_credentials(role);
+        let visitor = Visitor::new(&server);
+        visitor.sign_in(&email, &password).await;
+        let csrf = visitor.get("/").await.csrf();
+        if role == "manager" {
+            let list = visitor.get("/organisations").await;
+            assert!(!list.body.contains("/organisations/new"), "{role}: no add link");
+            let page = visitor.get(&format!("/organisations/{id}")).await;
+            assert_eq!(page.status, StatusCode::OK);
+            assert!(!page.body.contains("/edit\""), "{role}: no edit link");
+            assert!(!page.body.contains("/archive\""), "{role}: no archive link");
+        }
+        for path in [
+            "/organisations/new".to_owned(),
+            format!("/organisations/{id}/edit"),
+            format!("/organisations/{id}/archive"),
+        ] {
+            assert_eq!(
+                visitor.get(&path).await.status,
+                StatusCode::FORBIDDEN,
+                "{role} GET {path}"
+            );
+            let refused = visitor
+                .post(
+                    &path,
+                    &[
+                        ("_csrf", csrf.as_str()),
+                        ("name", "Ändrad av fel roll"),
+                        ("kind", "company"),
+                        ("version", "1"),
+                    ],
+                )
+                .await;
+            assert_eq!(refused.status, StatusCode::FORBIDDEN, "{role} POST {path}");
+        }
+    }
+    let after = get(&server, &format!("/api/v1/organisations/{id}"))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(after["version"], 1, "nothing changed: {after}");
+    assert!(after["archived_at"].is_null());
+    assert!(
+        organisations_named(&server, "Ändrad av fel roll")
+            .await
+            .is_empty()
+    );
+}
