@@ -78,6 +78,11 @@ pub fn described_by(id: &str, hint: &str, error: &Option<&str>, saved: &Option<&
     .join(" ")
 }
 
+/// Whether the option `value` is the one `chosen` (for `selected`).
+pub fn is_chosen(value: &str, chosen: &str) -> bool {
+    value == chosen
+}
+
 /// Whether a domain message says that the field was left empty.
 fn is_missing(message: &str) -> bool {
     message == "is required" || message.starts_with("must not be empty")

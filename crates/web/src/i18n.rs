@@ -340,6 +340,12 @@ labels! {
     changes_since_opened: "Sparat sedan du öppnade formuläret" / "Saved since you opened the form",
     empty_value: "(tomt)" / "(empty)",
 
+    // A follow-up's status, changed where it is listed.
+    change_status: "Ändra status" / "Change status",
+    status_of: "Status för" / "Status of",
+    status_changed: "Statusen är ändrad." / "The status has been changed.",
+    status_conflict: "Någon annan ändrade uppföljningen innan du sparade, så din ändring är inte sparad. Se vad som gäller nu och välj status igen: det du valde är förvalt." / "Someone else changed the follow-up before you saved, so your change is not saved. See what holds now and choose the status again: your choice is preselected.",
+
     // Organisations: add, edit, archive.
     add_organisation: "Lägg till organisation" / "Add organisation",
     new_organisation: "Ny organisation" / "New organisation",

@@ -118,6 +118,7 @@ pub fn pages(store: Store, thresholds: HealthThresholds, config: WebConfig) -> i
         .at("/people/:id", get(pages::people::show))
         .at("/follow-ups", get(pages::follow_ups::list))
         .at("/follow-ups/:id", get(pages::follow_ups::show))
+        .at("/follow-ups/:id/status", post(pages::follow_ups::change_status))
         .at("/partnerships", get(pages::partnerships::list))
         .at("/partnerships/:id", get(pages::partnerships::show))
         .at("/search", get(pages::search::page))

@@ -307,3 +307,167 @@ async fn roles_that_may_not_write_get_no_form_and_their_posts_change_nothing() {
             .is_empty()
     );
 }
+
+/// A follow-up of the demo data the API lists as `status`.
+async fn follow_up_with_status(server: &TestServer, status: &str) -> serde_json::Value {
+    let found = get(server, &format!("/api/v1/follow-ups?status={status}"))
+        .await
+        .expect(StatusCode::OK);
+    found["items"][0].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_moves_a_follow_up_through_its_statuses_where_it_is_listed() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(database) = TestDatabase::new(backend).await else {
+            continue;
+        };
+        let Some(axe) = axe::source() else {
+            return;
+        };
+        let Some(browser) = Browser::start(true).await else {
+            return;
+        };
+        let server = TestServer::start(&database.url, &["--demo"]);
+        let open = follow_up_with_status(&server, "open").await;
+        let id = open["id"].as_str().unwrap().to_owned();
+        assert!(open["completed_at"].is_null());
+        sign_in(&browser, &server, "manager").await;
+        visit(
+            &browser,
+            &server,
+            axe,
+            "/follow-ups?status=open",
+            "follow-ups-status-forms",
+        )
+        .await;
+
+        // From the list: done, and back on the same list, filter kept.
+        let form = format!("form[action='/follow-ups/{id}/status']");
+        fill_and_submit(&browser, &form, &[("status", "done")]).await;
+        browser.wait_for_path("/follow-ups").await;
+        let address = browser.client.current_url().await.unwrap();
+        assert_eq!(address.query(), Some("status=open&done=status"), "{backend:?}");
+        assert_eq!(browser.text(".notice--success").await, "Statusen är ändrad.");
+        let done = get(&server, &format!("/api/v1/follow-ups/{id}"))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(done["status"], "done", "{done}");
+        assert!(done["completed_at"].is_string(), "done stamps the day: {done}");
+        let history = get(&server, &format!("/api/v1/follow-ups/{id}/history"))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(history["items"][0]["actor"], "demo-manager@example.org");
+
+        // On its page, after someone else changed it: nothing is written,
+        // and the status asked for is offered again.
+        browser.goto(&server.url(&format!("/follow-ups/{id}"))).await;
+        let version = done["version"].as_i64().unwrap();
+        patch(
+            &server,
+            &format!("/api/v1/follow-ups/{id}"),
+            &json!({ "version": version, "status": "in_progress" }),
+        )
+        .await
+        .expect(StatusCode::OK);
+        fill_and_submit(&browser, &form, &[("status", "cancelled")]).await;
+        assert!(
+            browser
+                .text(".notice--warning")
+                .await
+                .contains("Någon annan ändrade uppföljningen"),
+            "{backend:?}"
+        );
+        assert_eq!(value_of(&browser, "status").await, "cancelled");
+        visit_here(&browser, axe, "follow-up-status-conflict").await;
+        let kept = get(&server, &format!("/api/v1/follow-ups/{id}"))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(kept["status"], "in_progress");
+        assert!(
+            kept["completed_at"].is_null(),
+            "leaving done clears the day: {kept}"
+        );
+        // Sent again, knowingly: it is changed.
+        fill_and_submit(&browser, &form, &[("status", "cancelled")]).await;
+        assert_eq!(browser.text(".notice--success").await, "Statusen är ändrad.");
+        let cancelled = get(&server, &format!("/api/v1/follow-ups/{id}"))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(cancelled["status"], "cancelled");
+        browser.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_status_form_sends_nobody_off_the_site_and_a_viewer_cannot_post_it() {
+    let Some(database) = TestDatabase::new(Backend::Sqlite).await else {
+        return;
+    };
+    let server = TestServer::start(&database.url, &["--demo"]);
+    let open = follow_up_with_status(&server, "open").await;
+    let id = open["id"].as_str().unwrap().to_owned();
+    let version = open["version"].to_string();
+
+    let (email, password) = server.demo_credentials("viewer");
+    let viewer = Visitor::new(&server);
+    viewer.sign_in(&email, &password).await;
+    let csrf = viewer.get("/").await.csrf();
+    let refused = viewer
+        .post(
+            &format!("/follow-ups/{id}/status"),
+            &[
+                ("_csrf", csrf.as_str()),
+                ("status", "done"),
+                ("version", &version),
+                ("back", "/"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        get(&server, &format!("/api/v1/follow-ups/{id}"))
+            .await
+            .expect(StatusCode::OK)["status"],
+        "open"
+    );
+
+    let (email, password) = server.demo_credentials("manager");
+    let manager = Visitor::new(&server);
+    manager.sign_in(&email, &password).await;
+    let csrf = manager.get("/").await.csrf();
+    // A status that is none changes nothing.
+    let odd = manager
+        .post(
+            &format!("/follow-ups/{id}/status"),
+            &[
+                ("_csrf", csrf.as_str()),
+                ("status", "finished"),
+                ("version", &version),
+            ],
+        )
+        .await;
+    assert_eq!(odd.status, StatusCode::BAD_REQUEST);
+    let changed = manager
+        .post(
+            &format!("/follow-ups/{id}/status"),
+            &[
+                ("_csrf", csrf.as_str()),
+                ("status", "in_progress"),
+                ("version", &version),
+                ("back", "//elsewhere.example/phish"),
+            ],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        changed.location(),
+        Some(format!("/follow-ups/{id}?done=status").as_str())
+    );
+    assert_eq!(
+        get(&server, &format!("/api/v1/follow-ups/{id}"))
+            .await
+            .expect(StatusCode::OK)["status"],
+        "in_progress"
+    );
+}

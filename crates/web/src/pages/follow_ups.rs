@@ -2,10 +2,17 @@
 //! organisation, meeting, overdue, text), overdue ones said in words; and a
 //! follow-up's page. "Overdue" is judged against today in Stockholm, as
 //! everywhere in Samverkan.
+//!
+//! Wherever a follow-up is listed (here, its page, the start page), whoever
+//! may move follow-ups through their statuses (managers too) gets a small
+//! form to do so: `POST /follow-ups/{id}/status`, answered with a redirect
+//! back to the page it was sent from. "Done" stamps the completion day, as
+//! in the API; a follow-up someone else changed meanwhile is not changed.
 
 use askama::Template;
 use poem::http::StatusCode;
-use poem::web::{Data, Path, Query};
+use poem::http::Uri;
+use poem::web::{Data, Form, Path, Query};
 use poem::{Response, handler};
 use samverkan_domain::{
     FollowUp, FollowUpId, FollowUpStatus, MeetingId, Names, OrganisationId, Permission, RepresentativeId,
@@ -21,6 +28,7 @@ use crate::frame::{Ctx, PageError, Section, render};
 use crate::history::{self, HistoryEntry};
 use crate::pages::{check_chosen, id_filter, organisation_choices};
 use crate::paging::{ListAddress, PageQuery, Pager};
+use crate::session::see_other;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct ListQuery {
@@ -38,6 +46,9 @@ pub struct ListQuery {
     meeting: Option<String>,
     #[serde(default)]
     overdue: Option<String>,
+    /// What a status form just did.
+    #[serde(default)]
+    done: Option<String>,
     #[serde(flatten)]
     page: PageQuery,
 }
@@ -70,6 +81,9 @@ struct ListPage {
     errors: FieldErrors,
     follow_ups: Vec<FollowUp>,
     names: Names,
+    notice: Option<&'static str>,
+    /// This list's address, for the status forms to come back to.
+    back: String,
     pager: Pager,
 }
 
@@ -95,6 +109,7 @@ impl ListPage {
 pub async fn list(
     ctx: Data<&Ctx>,
     store: Data<&Store>,
+    uri: &Uri,
     Query(query): Query<ListQuery>,
 ) -> poem::Result<Response> {
     ctx.require(Permission::ReadRecords)?;
@@ -241,16 +256,15 @@ pub async fn list(
             status: query.status.unwrap_or_default(),
             organisation: query.organisation.unwrap_or_default(),
             overdue,
-            statuses: FollowUpStatus::ALL
-                .iter()
-                .map(|status| (status.as_str(), status.label(ctx.lang)))
-                .collect(),
+            statuses: status_choices(&ctx),
             organisations,
             chosen,
             errors,
             follow_ups,
             names,
             pager,
+            notice: notice(&ctx, query.done.as_deref()),
+            back: here(uri),
         },
         status_code,
     ))
@@ -264,9 +278,24 @@ struct FollowUpPage {
     meeting_title: String,
     names: Names,
     history: Vec<HistoryEntry>,
+    notice: Option<&'static str>,
+    /// Someone else changed it before the status form was sent.
+    conflict: bool,
+    /// The status that form asked for.
+    wanted: Option<FollowUpStatus>,
 }
 
 impl FollowUpPage {
+    /// The status the form offers first: the one asked for before a
+    /// conflict, or the one it has.
+    fn chosen_status(&self) -> &'static str {
+        self.wanted.unwrap_or(self.follow_up.details.status).as_str()
+    }
+
+    fn back(&self) -> String {
+        format!("/follow-ups/{}", self.follow_up.id)
+    }
+
     fn status_label(&self) -> &'static str {
         self.follow_up.details.status.label(self.ctx.lang)
     }
@@ -284,8 +313,23 @@ impl FollowUpPage {
     }
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    /// What the status form just did: `status` (changed) or `conflict`.
+    #[serde(default)]
+    done: Option<String>,
+    /// The status asked for, when someone else changed the follow-up first.
+    #[serde(default)]
+    wanted: Option<String>,
+}
+
 #[handler]
-pub async fn show(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) -> poem::Result<Response> {
+pub async fn show(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    Path(id): Path<Uuid>,
+    Query(query): Query<ShowQuery>,
+) -> poem::Result<Response> {
     ctx.require(Permission::ReadRecords)?;
     let follow_up = store
         .follow_up(FollowUpId::from(id))
@@ -312,7 +356,97 @@ pub async fn show(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) ->
             meeting_title,
             names,
             history,
+            notice: notice(&ctx, query.done.as_deref()),
+            conflict: query.done.as_deref() == Some("conflict"),
+            wanted: query
+                .wanted
+                .as_deref()
+                .and_then(|raw| FollowUpStatus::parse("status", raw).ok()),
         },
         StatusCode::OK,
     ))
+}
+
+/// The notice after the status form's redirect.
+pub(crate) fn notice(ctx: &Ctx, done: Option<&str>) -> Option<&'static str> {
+    (done == Some("status")).then_some(ctx.t.status_changed)
+}
+
+/// Every status, with its name in the page's language, for the forms.
+pub fn status_choices(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
+    FollowUpStatus::ALL
+        .iter()
+        .map(|status| (status.as_str(), status.label(ctx.lang)))
+        .collect()
+}
+
+/// The address a page was asked at, to come back to after its forms
+/// (without the notice of the last form).
+pub(crate) fn here(uri: &Uri) -> String {
+    let kept: Vec<&str> = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("done=") && !pair.starts_with("wanted="))
+        .collect();
+    if kept.is_empty() {
+        uri.path().to_owned()
+    } else {
+        format!("{}?{}", uri.path(), kept.join("&"))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct StatusForm {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    version: String,
+    /// The page the form was on.
+    #[serde(default)]
+    back: String,
+}
+
+/// `back` with `done=status` added, if it is an address on this site;
+/// otherwise the follow-up's own page (a form never sends anyone away).
+fn back_to(back: &str, id: Uuid) -> String {
+    let local = back.starts_with('/') && !back.starts_with("//") && !back.contains('\\');
+    let back = if local {
+        back.to_owned()
+    } else {
+        format!("/follow-ups/{id}")
+    };
+    let separator = if back.contains('?') { '&' } else { '?' };
+    format!("{back}{separator}done=status")
+}
+
+#[handler]
+pub async fn change_status(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    Path(id): Path<Uuid>,
+    Form(form): Form<StatusForm>,
+) -> poem::Result<Response> {
+    ctx.require(Permission::UpdateFollowUpStatus)?;
+    let status = FollowUpStatus::parse("status", &form.status).map_err(|_| PageError::BadRequest)?;
+    let read_at: i32 = form.version.trim().parse().map_err(|_| PageError::BadRequest)?;
+    let follow_up_id = FollowUpId::from(id);
+    let current = store.follow_up(follow_up_id).await.map_err(PageError::Store)?;
+    let mut input = current.details.to_input();
+    input.status = Some(status);
+    // What the follow-up says is as stored, so it parses as it did.
+    let details = samverkan_domain::FollowUpDetails::parse(&input)
+        .map_err(|errors| PageError::Store(StoreError::Validation(errors)))?;
+    match ctx
+        .store(&store)
+        .update_follow_up(follow_up_id, read_at, details, None)
+        .await
+    {
+        Ok(_) => Ok(see_other(&back_to(&form.back, id))),
+        Err(StoreError::VersionConflict { .. }) => Ok(see_other(&format!(
+            "/follow-ups/{id}?done=conflict&wanted={}",
+            status.as_str()
+        ))),
+        Err(error) => Err(PageError::Store(error).into()),
+    }
 }

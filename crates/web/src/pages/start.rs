@@ -5,7 +5,7 @@
 use askama::Template;
 use chrono::{Datelike, NaiveDate};
 use poem::http::StatusCode;
-use poem::web::Data;
+use poem::web::{Data, Query};
 use poem::{Response, handler};
 use samverkan_domain::{
     EngagementRow, EngagementSort, FollowUp, Health, HealthThresholds, Meeting, Names, Period, Permission,
@@ -13,6 +13,7 @@ use samverkan_domain::{
 };
 use samverkan_report::Translated;
 use samverkan_store::{EngagementFilter, FollowUpFilter, FollowUpOrder, MeetingFilter, PageRequest, Store};
+use serde::Deserialize;
 
 use crate::frame::{Ctx, PageError, Section, render};
 
@@ -31,6 +32,8 @@ struct StartPage {
     /// This year's partners that are cooling or dormant.
     fading: Vec<EngagementRow>,
     names: Names,
+    /// After a status form's redirect.
+    notice: Option<&'static str>,
 }
 
 impl StartPage {
@@ -61,11 +64,19 @@ fn few() -> PageRequest {
     }
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct StartQuery {
+    /// What a status form just did.
+    #[serde(default)]
+    done: Option<String>,
+}
+
 #[handler]
 pub async fn page(
     ctx: Data<&Ctx>,
     store: Data<&Store>,
     thresholds: Data<&HealthThresholds>,
+    Query(query): Query<StartQuery>,
 ) -> poem::Result<Response> {
     let today = time::today();
     let reads_records = ctx.may(Permission::ReadRecords);
@@ -166,6 +177,7 @@ pub async fn page(
             recent,
             fading,
             names,
+            notice: crate::pages::follow_ups::notice(&ctx, query.done.as_deref()),
         },
         StatusCode::OK,
     ))
