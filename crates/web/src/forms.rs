@@ -7,6 +7,9 @@ use std::borrow::Cow;
 
 use samverkan_domain::FieldError;
 use samverkan_report::Lang;
+use samverkan_store::StoreError;
+
+use crate::history::HistoryEntry;
 
 /// The errors of a form, by field id, in the order of the form.
 #[derive(Debug, Default, Clone)]
@@ -23,9 +26,39 @@ impl FieldErrors {
         self.errors.is_empty()
     }
 
-    /// Each field's id and message, in the order of the form.
-    pub fn into_items(self) -> Vec<(String, Cow<'static, str>)> {
-        self.errors
+    /// Adds `more` after these, one message per field.
+    pub fn merge(&mut self, more: Self) {
+        for (field, message) in more.errors {
+            if self.get(&field).is_none() {
+                self.errors.push((field, message));
+            }
+        }
+    }
+
+    /// What the store refused about a form's input, beside each field in
+    /// the page's language (see [`Self::from_domain`]); `None` for a
+    /// refusal that is no field's (a conflict, a failure).
+    pub fn from_store(
+        lang: Lang,
+        error: &StoreError,
+        field_of: impl Fn(&str) -> String,
+        required: impl Fn(&str) -> Option<&'static str>,
+    ) -> Option<Self> {
+        match error {
+            StoreError::Validation(errors) => {
+                Some(Self::from_domain(lang, errors.errors(), field_of, required))
+            }
+            StoreError::Duplicate { field, message } => {
+                let field = if field.is_empty() { "name" } else { field.as_str() };
+                Some(Self::from_domain(
+                    lang,
+                    &[FieldError::new(field, message.clone())],
+                    field_of,
+                    required,
+                ))
+            }
+            _ => None,
+        }
     }
 
     /// The message of field `field`, if it has one.
@@ -164,6 +197,20 @@ pub fn explain(lang: Lang, message: &str) -> Cow<'static, str> {
             "Enter a web address that starts with https:// or http://."
         }
         .into()
+    } else if message.starts_with("must be a phone number") {
+        if sv {
+            "Skriv ett telefonnummer: 5 till 20 siffror, gärna med mellanslag eller bindestreck, eller med + först."
+        } else {
+            "Enter a phone number: 5 to 20 digits, with spaces or dashes if you like, or a leading +."
+        }
+        .into()
+    } else if message == "is not kept for a minor" {
+        if sv {
+            "Sparas inte för en minderårig: lämna fältet tomt."
+        } else {
+            "Not kept for a minor: leave the field empty."
+        }
+        .into()
     } else if message.starts_with("an organisation named") {
         if sv {
             "Det finns redan en organisation med det namnet."
@@ -202,6 +249,48 @@ pub fn field_id(path: &str) -> String {
         }
     }
     id
+}
+
+/// Someone else saved a record while its form was open: the form comes back
+/// with the reader's input kept, this beside it, and the record's new
+/// version, so that sending it again puts the reader's change on top.
+#[derive(Debug)]
+pub struct Conflict {
+    /// Their changes since the version the form was read at.
+    pub changes: Vec<HistoryEntry>,
+    /// The label, field and saved value of each field that differs from
+    /// what the reader typed.
+    pub saved: Vec<(&'static str, &'static str, String)>,
+}
+
+impl Conflict {
+    /// `fields` are (label, field, typed, saved now); the ones that differ
+    /// are shown, `shown` turning a saved value into what a reader reads.
+    pub fn new(
+        changes: Vec<HistoryEntry>,
+        fields: Vec<(&'static str, &'static str, &str, &str)>,
+        shown: impl Fn(&str, &str) -> String,
+    ) -> Self {
+        let saved = fields
+            .into_iter()
+            .filter(|(_, _, typed, saved)| typed.trim() != saved.trim())
+            .map(|(label, field, _, saved)| (label, field, shown(field, saved)))
+            .collect();
+        Self { changes, saved }
+    }
+
+    /// What is saved now in `field`, if it differs from what was typed.
+    pub fn saved(&self, field: &str) -> Option<&str> {
+        self.saved
+            .iter()
+            .find(|(_, name, _)| *name == field)
+            .map(|(_, _, value)| value.as_str())
+    }
+
+    /// The field the error summary links the conflict to.
+    pub fn first_field(&self, otherwise: &'static str) -> &'static str {
+        self.saved.first().map_or(otherwise, |(_, field, _)| *field)
+    }
 }
 
 /// What the summary at the top of a page lists: each field's error, and
@@ -262,6 +351,38 @@ mod tests {
         );
         assert_eq!(form.get("kind"), Some("Välj vilken typ av organisation det är."));
         assert_eq!(form.get("name"), Some("Får vara högst 200 tecken."));
+    }
+
+    #[test]
+    fn the_domain_messages_of_a_person_read_in_swedish() {
+        use samverkan_domain::{RepresentativeDraft, RepresentativeInput};
+        for input in [
+            RepresentativeInput {
+                full_name: "Tilde".into(),
+                email: Some("tilde@example.se".into()),
+                phone: Some("0520-22 30 00".into()),
+                notes: Some("Elev".into()),
+                is_minor: true,
+                ..RepresentativeInput::default()
+            },
+            RepresentativeInput {
+                full_name: String::new(),
+                email: Some("inte en adress".into()),
+                phone: Some("12".into()),
+                ..RepresentativeInput::default()
+            },
+        ] {
+            let Err(errors) = RepresentativeDraft::parse(&input) else {
+                panic!("the input breaks rules");
+            };
+            for error in errors.errors() {
+                assert_ne!(
+                    explain(Lang::Sv, &error.message),
+                    sentence(&error.message),
+                    "{error}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -340,6 +340,24 @@ labels! {
     changes_since_opened: "Sparat sedan du öppnade formuläret" / "Saved since you opened the form",
     empty_value: "(tomt)" / "(empty)",
 
+    // People: add, edit, archive.
+    add_person: "Lägg till person" / "Add person",
+    new_person: "Ny person" / "New person",
+    edit_person: "Ändra person" / "Edit person",
+    archive_person: "Arkivera person" / "Archive person",
+    enter_person_name: "Ange personens namn." / "Enter the person's name.",
+    choose_person_organisation: "Välj vilken organisation personen företräder." / "Choose the organisation the person represents.",
+    person_name_hint: "För- och efternamn. För en elev räcker förnamnet." / "First and last name. For a pupil the first name will do.",
+    affiliation_hint: "Byter personen organisation eller titel avslutas den nuvarande anknytningen i dag och en ny börjar. Den tidigare finns kvar med sina datum." / "If the person changes organisation or title, the current affiliation ends today and a new one begins. The earlier one stays, with its dates.",
+    minor_hint: "Till exempel en elev. Av en minderårig sparas bara namn och organisation." / "A pupil, for example. Of a minor only the name and organisation are kept.",
+    not_for_minors_hint: "Sparas inte för minderåriga." / "Not kept for minors.",
+    yes: "Ja" / "Yes",
+    no: "Nej" / "No",
+    person_added: "Personen har lagts till." / "The person has been added.",
+    person_archived: "Personen är arkiverad." / "The person is archived.",
+    archive_keeps_person: "Personens uppgifter och historik, anknytningarna med sina datum, mötena personen deltog i och det hen presenterade. Siffrorna för engagemang räknas som förut." / "The person's details and history, the affiliations with their dates, the meetings they attended and what they presented. Engagement figures count as before.",
+    archive_changes_person: "Personen kan inte läggas till i nya möten och visas i listor bara när arkiverade tas med. Arkiveringen går inte att ångra här." / "The person cannot be added to new meetings and shows in lists only when archived ones are included. Archiving cannot be undone here.",
+
     // A follow-up's status, changed where it is listed.
     change_status: "Ändra status" / "Change status",
     status_of: "Status för" / "Status of",

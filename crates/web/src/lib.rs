@@ -115,7 +115,19 @@ pub fn pages(store: Store, thresholds: HealthThresholds, config: WebConfig) -> i
         )
         .at("/organisations/:id/brief", get(pages::organisations::brief))
         .at("/people", get(pages::people::list))
+        .at(
+            "/people/new",
+            get(pages::person_forms::new).post(pages::person_forms::create),
+        )
         .at("/people/:id", get(pages::people::show))
+        .at(
+            "/people/:id/edit",
+            get(pages::person_forms::edit).post(pages::person_forms::update),
+        )
+        .at(
+            "/people/:id/archive",
+            get(pages::person_forms::confirm_archive).post(pages::person_forms::archive),
+        )
         .at("/follow-ups", get(pages::follow_ups::list))
         .at("/follow-ups/:id", get(pages::follow_ups::show))
         .at("/follow-ups/:id/status", post(pages::follow_ups::change_status))

@@ -471,3 +471,119 @@ async fn a_status_form_sends_nobody_off_the_site_and_a_viewer_cannot_post_it() {
         "in_progress"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_strategist_adds_a_pupil_and_moves_a_person_to_a_new_organisation() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(database) = TestDatabase::new(backend).await else {
+            continue;
+        };
+        let Some(axe) = axe::source() else {
+            return;
+        };
+        let Some(browser) = Browser::start(true).await else {
+            return;
+        };
+        let server = TestServer::start(&database.url, &["--demo"]);
+        let school = get(&server, "/api/v1/organisations?q=Kunskapsförbundet")
+            .await
+            .expect(StatusCode::OK)["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        sign_in(&browser, &server, "strategist").await;
+        browser
+            .goto(&server.url(&format!("/organisations/{school}")))
+            .await;
+        browser
+            .click(&format!("a[href='/people/new?organisation={school}']"))
+            .await;
+        assert_eq!(
+            value_of(&browser, "organisation_id").await,
+            school,
+            "the organisation is chosen"
+        );
+        visit_here(&browser, axe, "person-new").await;
+
+        // A pupil with an e-mail address: refused beside the field, kept.
+        let form = "form[action='/people/new']";
+        browser
+            .client
+            .find(Locator::Css("#is_minor"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        fill_and_submit(
+            &browser,
+            form,
+            &[("full_name", "Tilde Åström"), ("email", "tilde@example.se")],
+        )
+        .await;
+        let email_error = browser.text("#email-error").await;
+        assert!(
+            email_error.ends_with("Sparas inte för en minderårig: lämna fältet tomt."),
+            "{backend:?}: {email_error}"
+        );
+        assert_eq!(value_of(&browser, "full_name").await, "Tilde Åström");
+        visit_here(&browser, axe, "person-new-errors").await;
+        fill_and_submit(&browser, form, &[("email", "")]).await;
+        assert_eq!(browser.text(".notice--success").await, "Personen har lagts till.");
+        assert_eq!(browser.text("h1").await, "Tilde Åström");
+        let pupil = get(&server, "/api/v1/representatives?q=TILDE%20%C3%A5str%C3%B6m")
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(
+            pupil["items"].as_array().unwrap().len(),
+            1,
+            "found whatever the case: {pupil}"
+        );
+        assert_eq!(pupil["items"][0]["is_minor"], true);
+        assert!(pupil["items"][0]["email"].is_null());
+
+        // A person moves to another organisation with a new title: the
+        // earlier affiliation stays, ended today.
+        let adult = get(&server, "/api/v1/representatives?q=Lisa%20Th%C3%B6rn")
+            .await
+            .expect(StatusCode::OK)["items"][0]
+            .clone();
+        let id = adult["id"].as_str().unwrap().to_owned();
+        let before = adult["organisation_id"].as_str().unwrap().to_owned();
+        let vattenfall = get(&server, "/api/v1/organisations?q=Vattenfall")
+            .await
+            .expect(StatusCode::OK)["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        browser.goto(&server.url(&format!("/people/{id}/edit"))).await;
+        visit_here(&browser, axe, "person-edit").await;
+        fill_and_submit(
+            &browser,
+            &format!("form[action='/people/{id}/edit']"),
+            &[
+                ("organisation_id", vattenfall.as_str()),
+                ("title", "Hållbarhetschef"),
+            ],
+        )
+        .await;
+        assert_eq!(browser.text(".notice--success").await, "Ändringarna har sparats.");
+        let moved = get(&server, &format!("/api/v1/representatives/{id}"))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(moved["organisation_id"], vattenfall.as_str(), "{moved}");
+        assert_eq!(moved["title"], "Hållbarhetschef");
+        let rows = browser.texts("main table tbody tr").await;
+        assert!(
+            rows.iter()
+                .any(|row| row.contains("Vattenfall") && row.contains("Hållbarhetschef")),
+            "{rows:?}"
+        );
+        assert!(
+            rows.iter().any(|row| row.contains("Utvecklingschef")),
+            "the earlier affiliation stays: {rows:?}"
+        );
+        assert_ne!(before, vattenfall);
+        browser.close().await;
+    }
+}

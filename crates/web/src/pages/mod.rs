@@ -10,6 +10,7 @@ pub mod organisation_forms;
 pub mod organisations;
 pub mod partnerships;
 pub mod people;
+pub mod person_forms;
 pub mod search;
 pub mod start;
 

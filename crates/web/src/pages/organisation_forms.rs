@@ -22,9 +22,9 @@ use samverkan_store::{Store, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::forms::{ErrorSummary, FieldErrors};
+use crate::forms::{Conflict, ErrorSummary, FieldErrors};
 use crate::frame::{Ctx, PageError, Section, render};
-use crate::history::{self, HistoryEntry};
+use crate::history;
 use crate::session::see_other;
 
 /// The organisation form's fields, as typed.
@@ -110,17 +110,17 @@ impl OrganisationForm {
         };
         (input, errors)
     }
+}
 
-    /// The fields whose saved value differs from what was typed: label,
-    /// field, saved value.
-    fn differences(&self, saved: &Self, ctx: &Ctx) -> Vec<(&'static str, &'static str, String)> {
+impl OrganisationForm {
+    /// Each field: its label, name, what was typed and what is `saved`.
+    fn compared<'a>(
+        &'a self,
+        saved: &'a Self,
+        ctx: &Ctx,
+    ) -> Vec<(&'static str, &'static str, &'a str, &'a str)> {
         let t = ctx.t;
-        let kind_label = |raw: &str| {
-            OrganisationKind::parse("kind", raw)
-                .map(|kind| kind.label(ctx.lang).to_owned())
-                .unwrap_or_default()
-        };
-        [
+        vec![
             (t.name, "name", &self.name, &saved.name),
             (t.short_name, "short_name", &self.short_name, &saved.short_name),
             (t.kind, "kind", &self.kind, &saved.kind),
@@ -140,17 +140,6 @@ impl OrganisationForm {
             ),
             (t.tags, "tags", &self.tags, &saved.tags),
         ]
-        .into_iter()
-        .filter(|(_, _, mine, theirs)| mine.trim() != theirs.trim())
-        .map(|(label, field, _, theirs)| {
-            let shown = if field == "kind" {
-                kind_label(theirs)
-            } else {
-                theirs.clone()
-            };
-            (label, field, shown)
-        })
-        .collect()
     }
 }
 
@@ -170,15 +159,6 @@ fn field_of(path: &str) -> String {
     } else {
         path.to_owned()
     }
-}
-
-/// Someone else saved while the form was open.
-struct Conflict {
-    /// Their changes since the version the form was read at.
-    changes: Vec<HistoryEntry>,
-    /// Label, field and saved value of each field that differs from the
-    /// form's.
-    saved: Vec<(&'static str, &'static str, String)>,
 }
 
 #[derive(Template)]
@@ -209,10 +189,10 @@ impl FormPage {
     }
 
     fn summary(&self) -> ErrorSummary<'_> {
-        let whole = self.conflict.as_ref().map(|conflict| {
-            let field = conflict.saved.first().map_or("name", |(_, field, _)| *field);
-            (field, self.ctx.t.saved_by_someone_else)
-        });
+        let whole = self
+            .conflict
+            .as_ref()
+            .map(|conflict| (conflict.first_field("name"), self.ctx.t.saved_by_someone_else));
         ErrorSummary::new(&self.errors, whole)
     }
 
@@ -234,13 +214,7 @@ impl FormPage {
     /// What is saved now in `field`, when someone else saved meanwhile and
     /// it differs from the form's.
     fn saved(&self, field: &str) -> Option<&str> {
-        self.conflict.as_ref().and_then(|conflict| {
-            conflict
-                .saved
-                .iter()
-                .find(|(_, name, _)| *name == field)
-                .map(|(_, _, value)| value.as_str())
-        })
+        self.conflict.as_ref().and_then(|conflict| conflict.saved(field))
     }
 }
 
@@ -250,38 +224,14 @@ fn again(mut page: FormPage, errors: FieldErrors, status: StatusCode) -> Respons
     render(&page, status)
 }
 
-/// What the form's input breaks, beside each field, in the page's language.
+/// What the store refused, beside each field, in the page's language.
 fn problems(ctx: &Ctx, error: &StoreError) -> Option<FieldErrors> {
     let t = ctx.t;
-    let required = |field: &str| match field {
+    FieldErrors::from_store(ctx.lang, error, field_of, |field| match field {
         "name" => Some(t.enter_organisation_name),
         "kind" => Some(t.choose_organisation_kind),
         _ => None,
-    };
-    match error {
-        StoreError::Validation(errors) => Some(FieldErrors::from_domain(
-            ctx.lang,
-            errors.errors(),
-            field_of,
-            required,
-        )),
-        StoreError::Duplicate { field, message } => Some(FieldErrors::from_domain(
-            ctx.lang,
-            &[samverkan_domain::FieldError::new(
-                field_of(field),
-                message.clone(),
-            )],
-            |field| {
-                if field.is_empty() {
-                    "name".to_owned()
-                } else {
-                    field.to_owned()
-                }
-            },
-            required,
-        )),
-        _ => None,
-    }
+    })
 }
 
 #[handler]
@@ -307,7 +257,7 @@ pub async fn create(
         Ok(_) => return Ok(again(page, errors, StatusCode::BAD_REQUEST)),
         Err(invalid) => {
             let domain = problems(&ctx, &StoreError::Validation(invalid)).unwrap_or_default();
-            merge(&mut errors, domain);
+            errors.merge(domain);
             return Ok(again(page, errors, StatusCode::BAD_REQUEST));
         }
     };
@@ -320,15 +270,6 @@ pub async fn create(
             Some(errors) => Ok(again(page, errors, StatusCode::CONFLICT)),
             None => Err(PageError::Store(error).into()),
         },
-    }
-}
-
-/// Adds `more` after `errors`, one message per field.
-fn merge(errors: &mut FieldErrors, more: FieldErrors) {
-    for (field, message) in more.into_items() {
-        if errors.get(&field).is_none() {
-            errors.add(&field, message);
-        }
     }
 }
 
@@ -369,7 +310,7 @@ pub async fn update(
         Ok(_) => None,
         Err(invalid) => {
             let domain = problems(&ctx, &StoreError::Validation(invalid)).unwrap_or_default();
-            merge(&mut errors, domain);
+            errors.merge(domain);
             None
         }
     };
@@ -387,12 +328,17 @@ pub async fn update(
             let now = store.organisation(id).await.map_err(PageError::Store)?;
             let changes = history::since(&store, id.as_uuid(), read_at).await?;
             let mut form = form;
-            let saved_form = OrganisationForm::of(&now);
-            let conflict = Conflict {
-                saved: form.differences(&saved_form, &ctx),
-                changes,
-            };
-            form.version = saved_form.version;
+            let saved = OrganisationForm::of(&now);
+            let conflict = Conflict::new(changes, form.compared(&saved, &ctx), |field, value| {
+                if field == "kind" {
+                    OrganisationKind::parse("kind", value)
+                        .map(|kind| kind.label(ctx.lang).to_owned())
+                        .unwrap_or_default()
+                } else {
+                    value.to_owned()
+                }
+            });
+            form.version = saved.version;
             let mut page = FormPage::new(&ctx, Some(now), form);
             page.conflict = Some(conflict);
             Ok(render(&page, StatusCode::CONFLICT))

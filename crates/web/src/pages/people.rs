@@ -135,6 +135,8 @@ struct PersonPage {
     follow_ups: Vec<FollowUp>,
     names: Names,
     history: Vec<HistoryEntry>,
+    /// What a form just did to the person.
+    notice: Option<&'static str>,
 }
 
 impl PersonPage {
@@ -155,9 +157,27 @@ impl PersonPage {
     }
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    /// What a form just did (`created`, `saved`, `archived`).
+    #[serde(default)]
+    done: Option<String>,
+}
+
 #[handler]
-pub async fn show(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) -> poem::Result<Response> {
+pub async fn show(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    Path(id): Path<Uuid>,
+    Query(query): Query<ShowQuery>,
+) -> poem::Result<Response> {
     ctx.require(Permission::ReadRecords)?;
+    let notice = match query.done.as_deref() {
+        Some("created") => Some(ctx.t.person_added),
+        Some("saved") => Some(ctx.t.changes_saved),
+        Some("archived") => Some(ctx.t.person_archived),
+        _ => None,
+    };
     let id = RepresentativeId::from(id);
     let person = store.representative(id).await.map_err(PageError::Store)?;
     let mut affiliations = store.affiliations(id).await.map_err(PageError::Store)?;
@@ -218,6 +238,7 @@ pub async fn show(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) ->
             follow_ups,
             names,
             history,
+            notice,
         },
         StatusCode::OK,
     ))
