@@ -13,6 +13,7 @@ pub mod m20261130_000011_engagement_read_model;
 mod m20261130_000012_covering_indexes;
 pub mod m20261201_000001_composed_texts;
 mod m20261202_000001_web_sign_in;
+mod m20261203_000001_privacy;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_covering_indexes::Migration),
             Box::new(m20261201_000001_composed_texts::Migration),
             Box::new(m20261202_000001_web_sign_in::Migration),
+            Box::new(m20261203_000001_privacy::Migration),
         ]
     }
 }

@@ -128,6 +128,9 @@ pub struct User {
     pub language: Language,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Erased (GDPR Art. 17): e-mail and display name are placeholders, the
+    /// account disabled for good.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 impl User {
@@ -538,6 +541,7 @@ mod tests {
             language: Language::Sv,
             created_at: now,
             updated_at: now,
+            erased_at: None,
         };
         let token = ApiToken {
             id: TokenId::new(),
@@ -589,6 +593,7 @@ mod tests {
             language: Language::default(),
             created_at: now,
             updated_at: now,
+            erased_at: None,
         }
     }
 

@@ -359,15 +359,27 @@ async fn names_in(
         names.organisations = rows.into_iter().map(|(id, name)| (id.into(), name)).collect();
     }
     if !representative_ids.is_empty() {
-        let rows: Vec<(Uuid, String)> = representatives::Entity::find()
+        let rows: Vec<(Uuid, String, Option<DateTime<Utc>>)> = representatives::Entity::find()
             .select_only()
             .column(representatives::Column::Id)
             .column(representatives::Column::FullName)
+            .column(representatives::Column::RestrictedAt)
             .filter(representatives::Column::Id.is_in(representative_ids.iter().map(|id| id.as_uuid())))
             .into_tuple()
             .all(db)
             .await?;
-        names.representatives = rows.into_iter().map(|(id, name)| (id.into(), name)).collect();
+        // A restricted person (Art. 18) is not exported: their rows stay, so
+        // every count does, under a placeholder instead of the name.
+        names.representatives = rows
+            .into_iter()
+            .map(|(id, name, restricted)| {
+                let shown = match restricted {
+                    Some(_) => samverkan_domain::privacy::RESTRICTED_PERSON_NAME.to_owned(),
+                    None => name,
+                };
+                (id.into(), shown)
+            })
+            .collect();
     }
     Ok(names)
 }

@@ -19,6 +19,7 @@ mod organisations;
 mod paging;
 mod partnerships;
 mod people;
+mod privacy;
 mod representatives;
 mod seed;
 mod sessions;
