@@ -14,6 +14,7 @@ pub mod html;
 pub mod labels;
 pub mod md;
 pub mod minutes;
+pub mod privacy;
 pub mod model;
 pub mod svg;
 pub mod xlsx;
