@@ -71,7 +71,7 @@ pub enum ReportCommand {
     },
 }
 
-fn lang(raw: &str) -> Result<Lang, String> {
+pub(crate) fn lang(raw: &str) -> Result<Lang, String> {
     Lang::parse(raw).ok_or_else(|| "must be sv or en".to_owned())
 }
 
@@ -153,7 +153,7 @@ async fn engagement_report(
 
 /// Writes a whole report to `output` (through a temporary file beside it, so
 /// that a failure leaves no half-written file) or to standard output.
-fn write_whole(bytes: &[u8], output: Option<&Path>) -> anyhow::Result<()> {
+pub(crate) fn write_whole(bytes: &[u8], output: Option<&Path>) -> anyhow::Result<()> {
     let mut sink = Sink::open(output)?;
     sink.write_all(bytes)?;
     sink.finish()

@@ -246,7 +246,7 @@ fn report_failed(error: &samverkan_report::ReportError) -> ApiError {
 /// workbook or page of thousands of partners is seconds of CPU, which on an
 /// async worker would hold up every other request on it. (A request that
 /// times out meanwhile is answered; the thread finishes its work unread.)
-async fn render_off_workers(
+pub(crate) async fn render_off_workers(
     build: impl FnOnce() -> Document + Send + 'static,
     format: Format,
 ) -> Result<Vec<u8>, ApiError> {

@@ -36,6 +36,9 @@ pub enum Permission {
     ManageUsers,
     /// The audit trail across all records.
     ReadAudit,
+    /// Answer data protection requests: export, erase and restrict a
+    /// person's data (docs/privacy.md).
+    ManagePersonalData,
 }
 
 impl Permission {
@@ -46,6 +49,7 @@ impl Permission {
         Self::ReadReports,
         Self::ManageUsers,
         Self::ReadAudit,
+        Self::ManagePersonalData,
     ];
 }
 

@@ -14,8 +14,8 @@ pub mod html;
 pub mod labels;
 pub mod md;
 pub mod minutes;
-pub mod privacy;
 pub mod model;
+pub mod privacy;
 pub mod svg;
 pub mod xlsx;
 

@@ -57,7 +57,9 @@ pub fn representative(data: &RepresentativeData, lang: Lang) -> Document {
             date(period.affiliation.ended_on),
         ]);
     }
-    document.sections.push(section(Label::Affiliations, affiliations, lang));
+    document
+        .sections
+        .push(section(Label::Affiliations, affiliations, lang));
 
     let mut meetings = Table::new([
         Label::Start.text(lang),
@@ -94,7 +96,9 @@ pub fn representative(data: &RepresentativeData, lang: Lang) -> Document {
             Value::text(item.title.clone()),
         ]);
     }
-    document.sections.push(section(Label::ItemsPresented, presented, lang));
+    document
+        .sections
+        .push(section(Label::ItemsPresented, presented, lang));
 
     let mut owned = Table::new([
         Label::Task.text(lang),
@@ -108,7 +112,9 @@ pub fn representative(data: &RepresentativeData, lang: Lang) -> Document {
             date(follow_up.due_on),
         ]);
     }
-    document.sections.push(section(Label::FollowUpsOwned, owned, lang));
+    document
+        .sections
+        .push(section(Label::FollowUpsOwned, owned, lang));
 
     let mut accounts = Table::new([
         Label::Email.text(lang),
@@ -126,7 +132,9 @@ pub fn representative(data: &RepresentativeData, lang: Lang) -> Document {
             instant(user.disabled_at),
         ]);
     }
-    document.sections.push(section(Label::UserAccounts, accounts, lang));
+    document
+        .sections
+        .push(section(Label::UserAccounts, accounts, lang));
     document.sections.push(audit(&data.audit, lang));
     document.sections.extend(terms(&data.terms, lang));
     document
@@ -145,7 +153,10 @@ pub fn user(data: &UserData, lang: Lang) -> Document {
         lang,
         vec![
             (Label::Email, Value::text(user.details.email.as_str())),
-            (Label::DisplayName, Value::optional_text(user.details.display_name.clone())),
+            (
+                Label::DisplayName,
+                Value::optional_text(user.details.display_name.clone()),
+            ),
             (Label::Role, Value::text(user.details.role.label(lang))),
             (Label::Created, Value::Instant(user.created_at)),
             (Label::Updated, Value::Instant(user.updated_at)),
@@ -299,7 +310,10 @@ fn terms(terms: &ProcessingTerms, lang: Lang) -> [Section; 2] {
         Value::text(Label::LegalBasis.text(lang)),
         Value::text(basis.text(lang)),
     ]);
-    rows.push(vec![Value::text(Label::Retention.text(lang)), Value::text(retention)]);
+    rows.push(vec![
+        Value::text(Label::Retention.text(lang)),
+        Value::text(retention),
+    ]);
     let mut table = Table::new([Label::Field.text(lang), Label::FieldValue.text(lang)]);
     for row in rows {
         table.push(row);
