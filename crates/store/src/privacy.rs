@@ -377,6 +377,35 @@ impl Store {
         id: RepresentativeId,
         reason: &ErasureReason,
     ) -> StoreResult<Erasure> {
+        let erased = self.erase_representative_once(id, reason).await;
+        self.after_erasure(erased).await
+    }
+
+    /// The bytes cleared after a committed erasure; after a failed one (whose
+    /// transaction rolled back) only the writer's `secure_delete` reset.
+    async fn after_erasure(&self, erased: StoreResult<Erasure>) -> StoreResult<Erasure> {
+        match erased {
+            Ok(mut erasure) => {
+                erasure.storage_cleared = self.clear_storage().await;
+                Ok(erasure)
+            }
+            Err(error) => {
+                if self.backend() == DbBackend::Sqlite {
+                    let writer = self.writer.as_ref().unwrap_or(&self.db);
+                    if let Err(reset) = writer.execute_unprepared("PRAGMA secure_delete = FAST").await {
+                        tracing::warn!(error = %reset, "resetting secure_delete after a failed erasure");
+                    }
+                }
+                Err(error)
+            }
+        }
+    }
+
+    async fn erase_representative_once(
+        &self,
+        id: RepresentativeId,
+        reason: &ErasureReason,
+    ) -> StoreResult<Erasure> {
         let mut txn = self.begin_erasure().await?;
         let person = crate::representatives::find(&*txn, id).await?;
         if let Some(erased_at) = person.erased_at {
@@ -467,14 +496,13 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        let storage_cleared = self.clear_storage().await;
         Ok(Erasure {
             id: id.as_uuid(),
             sequence,
             erased_at: now,
             users_erased,
             audit_events_rewritten: rewritten,
-            storage_cleared,
+            storage_cleared: false,
         })
     }
 
@@ -482,6 +510,11 @@ impl Store {
     /// take their place, "Raderad användare N" as the author of its audit
     /// events), and it can never sign in again. Erasing twice is refused.
     pub async fn erase_user(&self, id: UserId, reason: &ErasureReason) -> StoreResult<Erasure> {
+        let erased = self.erase_user_once(id, reason).await;
+        self.after_erasure(erased).await
+    }
+
+    async fn erase_user_once(&self, id: UserId, reason: &ErasureReason) -> StoreResult<Erasure> {
         let mut txn = self.begin_erasure().await?;
         let row = users::Entity::find_by_id(id.as_uuid())
             .one(&*txn)
@@ -501,14 +534,13 @@ impl Store {
         )
         .await?;
         txn.commit().await?;
-        let storage_cleared = self.clear_storage().await;
         Ok(Erasure {
             id: id.as_uuid(),
             sequence,
             erased_at: now,
             users_erased: vec![id],
             audit_events_rewritten: 0,
-            storage_cleared,
+            storage_cleared: false,
         })
     }
 

@@ -505,6 +505,20 @@ async fn a_restricted_person_is_left_out_until_lifted(store: Store) {
     assert!(store.search("Åkesson", 10).await.unwrap().is_empty());
     let (_, names) = store.meeting_with_names(meeting).await.unwrap();
     assert_eq!(names.representative(lena.id), RESTRICTED_PERSON_NAME);
+    let owner_name = |store: Store| async move {
+        store
+            .follow_up_summary(date(2024, 11, 1), 50)
+            .await
+            .unwrap()
+            .by_owner
+            .into_iter()
+            .find(|tally| tally.id == Some(lena.id))
+            .and_then(|tally| tally.name)
+    };
+    assert_eq!(
+        owner_name(store.clone()).await.as_deref(),
+        Some(RESTRICTED_PERSON_NAME)
+    );
     let host = store
         .representative(lena.id)
         .await
@@ -523,6 +537,7 @@ async fn a_restricted_person_is_left_out_until_lifted(store: Store) {
     assert_eq!(store.search("Åkesson", 10).await.unwrap().len(), 1);
     let (_, names) = store.meeting_with_names(meeting).await.unwrap();
     assert_eq!(names.representative(lena.id), NAME);
+    assert_eq!(owner_name(store.clone()).await.as_deref(), Some(NAME));
     store
         .log_meeting(workshop(&host, &lena, date(2025, 2, 3)))
         .await
