@@ -25,6 +25,10 @@ pub fn erased_person_name(sequence: u32) -> String {
 /// (Art. 18): their rows stay, so that every count does.
 pub const RESTRICTED_PERSON_NAME: &str = "Begränsad person";
 
+/// What an export to a file shows instead of a minor's name, unless the
+/// caller asks for minors explicitly: the row stays, so every count does.
+pub const MINOR_NAME: &str = "Minderårig";
+
 /// What an erased user's e-mail becomes (it must stay unique and parse as
 /// an address, and name nobody). `.invalid` is reserved (RFC 2606), so no
 /// mail can ever be sent to it.

@@ -6,7 +6,8 @@ use futures_util::StreamExt;
 use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel, Statement};
 
 use samverkan_domain::privacy::{
-    ErasureReason, PrivacyRefusal, ProcessingTerms, RESTRICTED_PERSON_NAME, RetentionPolicy, RetentionVerdict,
+    ErasureReason, MINOR_NAME, PrivacyRefusal, ProcessingTerms, RESTRICTED_PERSON_NAME, RetentionPolicy,
+    RetentionVerdict,
 };
 use samverkan_domain::{
     HealthThresholds, Period, Representative, RepresentativeDraft, RepresentativeId, RepresentativeInput,
@@ -25,6 +26,7 @@ store_tests!(
     erasing_twice_is_refused,
     a_restricted_person_is_left_out_until_lifted,
     retention_erases_minors_past_the_limit_only,
+    an_export_names_minors_only_when_asked,
 );
 
 const EARLIER_NAME: &str = "Lena Lindhé";
@@ -608,4 +610,39 @@ async fn retention_erases_minors_past_the_limit_only(store: Store) {
             .any(|f| f.verdict == RetentionVerdict::Review)
     );
     assert_eq!(review.erased, [arsema]);
+}
+
+async fn an_export_names_minors_only_when_asked(store: Store) {
+    store.load_demo().await.unwrap();
+    let names = |minors: bool| {
+        let store = store.clone();
+        async move {
+            let mut names = Vec::new();
+            let mut batches = std::pin::pin!(store.attendance_export_with_minors(
+                date(2024, 4, 1),
+                date(2024, 4, 30),
+                100,
+                minors
+            ));
+            while let Some(batch) = batches.next().await {
+                names.extend(
+                    batch
+                        .unwrap()
+                        .into_iter()
+                        .filter_map(|row| row.representative_name),
+                );
+            }
+            names.sort();
+            names
+        }
+    };
+    let (withheld, named) = (names(false).await, names(true).await);
+    assert_eq!(withheld.len(), named.len(), "every row stays");
+    assert!(named.iter().any(|n| n == "Tilde") && named.iter().any(|n| n == "Arsema"));
+    assert!(
+        !withheld.iter().any(|n| n == "Tilde" || n == "Arsema"),
+        "{withheld:?}"
+    );
+    assert_eq!(withheld.iter().filter(|n| *n == MINOR_NAME).count(), 2);
+    assert!(withheld.iter().any(|n| n == "Lena Lindhé"), "adults are named");
 }
