@@ -170,6 +170,12 @@ pub async fn run(store: &Store, terms: &ProcessingTerms, command: PrivacyCommand
                     println!("erased the linked user account {user}");
                 }
             }
+            for mention in &erasure.mentions {
+                println!(
+                    "still named in the text of {} {}: edit it by hand",
+                    mention.entity, mention.id
+                );
+            }
             if !erasure.storage_cleared {
                 eprintln!(
                     "samverkan: the old bytes could not be cleared at once (a long read held the database); \

@@ -72,6 +72,17 @@ pub struct ErasureBody {
     /// Whether the old bytes were cleared from the database's files at once
     /// (false: a long read held them; the next checkpoint or vacuum does it).
     pub storage_cleared: bool,
+    /// Free texts that still contain one of the person's names (current or
+    /// earlier): Samverkan does not rewrite what people wrote; edit these.
+    pub mentioned_in: Vec<MentionBody>,
+}
+
+/// A record whose free text names the person.
+#[derive(Debug, Clone, Object)]
+pub struct MentionBody {
+    /// `meeting`, `agenda-item`, `outcome` or `follow-up`.
+    pub entity: String,
+    pub id: Uuid,
 }
 
 impl From<Erasure> for ErasureBody {
@@ -82,6 +93,14 @@ impl From<Erasure> for ErasureBody {
             erased_at: erasure.erased_at,
             users_erased: erasure.users_erased.iter().map(|id| id.as_uuid()).collect(),
             storage_cleared: erasure.storage_cleared,
+            mentioned_in: erasure
+                .mentions
+                .into_iter()
+                .map(|mention| MentionBody {
+                    entity: mention.entity.to_owned(),
+                    id: mention.id,
+                })
+                .collect(),
         }
     }
 }

@@ -36,7 +36,8 @@ use crate::accounts::{USER, user_from_row};
 use crate::audit::Write;
 use crate::entity::{
     affiliations, agenda_item_presenters, agenda_items, api_tokens, attendances, audit_events, erasures,
-    follow_ups, meetings, organisations, representatives, sessions, sign_in_failures, user_passwords, users,
+    follow_ups, meetings, organisations, outcomes, representatives, sessions, sign_in_failures,
+    user_passwords, users,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::support::{Db, SharedLock, search_text, stored};
@@ -86,6 +87,81 @@ pub struct Erasure {
     /// checkpointed and truncated (false when a long read held it; the
     /// next checkpoint clears it), on PostgreSQL the tables vacuumed.
     pub storage_cleared: bool,
+    /// Free texts that still contain one of the person's names (current or
+    /// earlier): Samverkan does not rewrite what people wrote (it cannot
+    /// tell this Lisa from another), so these are to be edited by hand.
+    pub mentions: Vec<Mention>,
+}
+
+/// A record whose free text names someone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mention {
+    /// `meeting`, `agenda-item`, `outcome` or `follow-up`.
+    pub entity: &'static str,
+    pub id: Uuid,
+}
+
+/// Every name the person has had, as the audit trail kept them, and now.
+async fn names_of(txn: &Write, id: Uuid, current: &str) -> StoreResult<BTreeSet<String>> {
+    let mut names = BTreeSet::from([current.to_owned()]);
+    let events = audit_events::Entity::find()
+        .filter(audit_events::Column::Entity.eq(REPRESENTATIVE))
+        .filter(audit_events::Column::EntityId.eq(id))
+        .all(&**txn)
+        .await?;
+    for snapshot in events.into_iter().flat_map(|e| [e.before, e.after]).flatten() {
+        if let Ok(value) = serde_json::from_str::<serde_json::Value>(&snapshot)
+            && let Some(name) = value.get("full_name").and_then(|n| n.as_str())
+        {
+            names.insert(name.to_owned());
+        }
+    }
+    Ok(names)
+}
+
+/// The records whose searchable free text contains one of `names`.
+async fn mentions_of(db: &impl Db, names: &BTreeSet<String>) -> StoreResult<Vec<Mention>> {
+    use crate::support::folded_contains;
+    let mut found = BTreeSet::new();
+    for name in names {
+        let ids = |rows: Vec<Uuid>, entity: &'static str| rows.into_iter().map(move |id| (entity, id));
+        let meetings: Vec<Uuid> = meetings::Entity::find()
+            .select_only()
+            .column(meetings::Column::Id)
+            .filter(folded_contains(meetings::Column::SearchText, name))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(ids(meetings, "meeting"));
+        let items: Vec<Uuid> = agenda_items::Entity::find()
+            .select_only()
+            .column(agenda_items::Column::Id)
+            .filter(folded_contains(agenda_items::Column::SearchText, name))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(ids(items, "agenda-item"));
+        let outcomes: Vec<Uuid> = outcomes::Entity::find()
+            .select_only()
+            .column(outcomes::Column::Id)
+            .filter(folded_contains(outcomes::Column::SearchText, name))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(ids(outcomes, "outcome"));
+        let tasks: Vec<Uuid> = follow_ups::Entity::find()
+            .select_only()
+            .column(follow_ups::Column::Id)
+            .filter(folded_contains(follow_ups::Column::SearchText, name))
+            .into_tuple()
+            .all(db)
+            .await?;
+        found.extend(ids(tasks, "follow-up"));
+    }
+    Ok(found
+        .into_iter()
+        .map(|(entity, id)| Mention { entity, id })
+        .collect())
 }
 
 /// One line of the erasure log, for replaying after a restore.
@@ -463,6 +539,8 @@ impl Store {
             .filter(affiliations::Column::RepresentativeId.eq(id.as_uuid()))
             .exec(&*txn)
             .await?;
+        let names = names_of(&txn, id.as_uuid(), person.details.full_name.as_str()).await?;
+        let mentions = mentions_of(&*txn, &names).await?;
         let mut rewritten =
             scrub_audit(&txn, REPRESENTATIVE, &[id.as_uuid()], &REPRESENTATIVE_FIELDS).await?;
         let linked = users::Entity::find()
@@ -503,6 +581,7 @@ impl Store {
             users_erased,
             audit_events_rewritten: rewritten,
             storage_cleared: false,
+            mentions,
         })
     }
 
@@ -541,6 +620,7 @@ impl Store {
             users_erased: vec![id],
             audit_events_rewritten: 0,
             storage_cleared: false,
+            mentions: Vec::new(),
         })
     }
 

@@ -27,6 +27,7 @@ store_tests!(
     a_restricted_person_is_left_out_until_lifted,
     retention_erases_minors_past_the_limit_only,
     an_export_names_minors_only_when_asked,
+    an_erasure_names_the_free_texts_it_leaves_and_replays_from_its_log,
 );
 
 const EARLIER_NAME: &str = "Lena Lindhé";
@@ -645,4 +646,55 @@ async fn an_export_names_minors_only_when_asked(store: Store) {
     );
     assert_eq!(withheld.iter().filter(|n| *n == MINOR_NAME).count(), 2);
     assert!(withheld.iter().any(|n| n == "Lena Lindhé"), "adults are named");
+}
+
+async fn an_erasure_names_the_free_texts_it_leaves_and_replays_from_its_log(store: Store) {
+    let demo = store.load_demo().await.unwrap();
+    let person = |name: &str| {
+        demo.people
+            .values()
+            .find(|p| p.details.full_name.as_str() == name)
+            .unwrap()
+            .id
+    };
+    let (lisa, maria) = (person("Lisa Thörn"), person("Maria Derner"));
+    // The seed's first outcome ends "(Lisa Thörn)": a text nobody may
+    // rewrite unasked, so the erasure says where it is.
+    let erasure = store.erase_representative(lisa, &reason()).await.unwrap();
+    let outcome = demo.records.outcomes[0].id.as_uuid();
+    assert_eq!(erasure.mentions.len(), 1, "{:?}", erasure.mentions);
+    assert_eq!(
+        (erasure.mentions[0].entity, erasure.mentions[0].id),
+        ("outcome", outcome)
+    );
+    let maria_erased = store.erase_representative(maria, &reason()).await.unwrap();
+    assert!(maria_erased.mentions.is_empty());
+
+    // A restore brings back a database where Maria is not erased: here, a
+    // log naming Lisa (erased: skipped), Maria (erased: skipped), a record
+    // this database never held (skipped) and Jan (replayed).
+    let jan = person("Jan Theliander");
+    let mut log: Vec<(String, uuid::Uuid)> = store
+        .erasure_log()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|entry| (entry.entity, entry.id))
+        .collect();
+    log.push(("representative".into(), uuid::Uuid::now_v7()));
+    log.push(("representative".into(), jan.as_uuid()));
+    let replayed = store.replay_erasures(&log).await.unwrap();
+    assert_eq!(replayed.len(), 1);
+    assert_eq!(replayed[0].id, jan.as_uuid());
+    let names: Vec<String> = [lisa, maria, jan]
+        .into_iter()
+        .map(|id| store.representative(id))
+        .collect::<futures_util::stream::FuturesOrdered<_>>()
+        .map(|p| p.unwrap().details.full_name.to_string())
+        .collect()
+        .await;
+    assert_eq!(
+        names,
+        ["Raderad person 1", "Raderad person 2", "Raderad person 3"]
+    );
 }
