@@ -14,6 +14,7 @@ use samverkan_domain::{
 use samverkan_store::{DEFAULT_DATABASE_URL, PageRequest, Store};
 use tracing_subscriber::EnvFilter;
 
+mod privacy;
 mod report;
 mod web_args;
 
@@ -78,6 +79,12 @@ enum Command {
         health: HealthArgs,
         #[command(flatten)]
         web: web_args::WebArgs,
+        #[command(flatten)]
+        privacy: privacy::PrivacyArgs,
+        /// Do not run the retention policy once a day (another server, or
+        /// a scheduled `samverkan privacy retention`, does).
+        #[arg(long, env = "SAMVERKAN_NO_RETENTION")]
+        no_retention: bool,
     },
     /// Apply the database migrations.
     Migrate,
@@ -112,6 +119,14 @@ enum Command {
     Report {
         #[command(subcommand)]
         report: report::ReportCommand,
+    },
+    /// Data protection requests: export, erase, restrict; retention; the
+    /// erasure log (docs/privacy.md).
+    Privacy {
+        #[command(subcommand)]
+        command: privacy::PrivacyCommand,
+        #[command(flatten)]
+        settings: privacy::PrivacyArgs,
     },
 }
 
@@ -262,6 +277,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             max_connections_per_client,
             health,
             web,
+            privacy,
+            no_retention,
         } => {
             let health = health.thresholds()?;
             let config = samverkan_api::ServeConfig {
@@ -281,6 +298,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 },
                 health,
                 web: web.config()?,
+                privacy: privacy.terms()?,
+                retention: !no_retention,
             };
             samverkan_api::serve(config).await?;
         }
@@ -321,6 +340,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let written = report::run(&store, report).await;
             store.close().await?;
             written?;
+        }
+        Command::Privacy { command, settings } => {
+            let terms = settings.terms()?;
+            let store = open().await?;
+            let result = privacy::run(&store, &terms, command).await;
+            store.close().await?;
+            result?;
         }
         Command::Demo => {
             let store = open().await?;

@@ -46,6 +46,10 @@ pub enum ReportCommand {
         /// a terminal).
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Minors' names too: without it their rows say "Minderårig"
+        /// (docs/privacy.md).
+        #[arg(long)]
+        include_minors: bool,
     },
     /// The engagement report of the Stockholm days `--from` to `--to`:
     /// headline figures with their change, meetings per month, every
@@ -71,7 +75,7 @@ pub enum ReportCommand {
     },
 }
 
-fn lang(raw: &str) -> Result<Lang, String> {
+pub(crate) fn lang(raw: &str) -> Result<Lang, String> {
     Lang::parse(raw).ok_or_else(|| "must be sv or en".to_owned())
 }
 
@@ -108,9 +112,10 @@ pub async fn run(store: &Store, command: ReportCommand) -> anyhow::Result<()> {
             to,
             format,
             output,
+            include_minors,
         } => {
             anyhow::ensure!(from <= to, "--to must not be before --from");
-            export_attendances(store, from, to, format, output.as_deref()).await
+            export_attendances(store, from, to, format, output.as_deref(), include_minors).await
         }
         ReportCommand::Engagement {
             from,
@@ -153,7 +158,7 @@ async fn engagement_report(
 
 /// Writes a whole report to `output` (through a temporary file beside it, so
 /// that a failure leaves no half-written file) or to standard output.
-fn write_whole(bytes: &[u8], output: Option<&Path>) -> anyhow::Result<()> {
+pub(crate) fn write_whole(bytes: &[u8], output: Option<&Path>) -> anyhow::Result<()> {
     let mut sink = Sink::open(output)?;
     sink.write_all(bytes)?;
     sink.finish()
@@ -165,13 +170,15 @@ async fn export_attendances(
     to: NaiveDate,
     format: ExportFormat,
     output: Option<&Path>,
+    include_minors: bool,
 ) -> anyhow::Result<()> {
     let mut sink = Sink::open(output)?;
     // A file written from a terminal shows its progress; a pipe stays clean.
     let shown = output.is_some() && std::io::stderr().is_terminal();
     let bar = crate::progress_bar(shown, "{spinner} {human_pos} rows ({per_sec}, {elapsed})");
     sink.write_all(&format.header()?)?;
-    let mut batches = std::pin::pin!(store.attendance_export(from, to, DEFAULT_EXPORT_BATCH));
+    let mut batches =
+        std::pin::pin!(store.attendance_export_with_minors(from, to, DEFAULT_EXPORT_BATCH, include_minors));
     while let Some(batch) = batches.next().await {
         let batch = batch?;
         sink.write_all(&format.rows(&batch)?)?;

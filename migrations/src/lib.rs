@@ -13,7 +13,8 @@ pub mod m20261130_000011_engagement_read_model;
 mod m20261130_000012_covering_indexes;
 pub mod m20261201_000001_composed_texts;
 mod m20261202_000001_web_sign_in;
-mod m20261203_000001_data_generation;
+mod m20261203_000001_privacy;
+mod m20261203_000002_data_generation;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -29,7 +30,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000012_covering_indexes::Migration),
             Box::new(m20261201_000001_composed_texts::Migration),
             Box::new(m20261202_000001_web_sign_in::Migration),
-            Box::new(m20261203_000001_data_generation::Migration),
+            Box::new(m20261203_000001_privacy::Migration),
+            Box::new(m20261203_000002_data_generation::Migration),
         ]
     }
 }

@@ -151,6 +151,8 @@ permission_schemes! {
     ManageUsers, check_manage_users, "check_manage_users" => ManageUsers;
     // A token whose role may read the audit trail.
     ReadAudit, check_read_audit, "check_read_audit" => ReadAudit;
+    // A token whose role may export, erase and restrict a person's data.
+    ManagePersonalData, check_manage_personal_data, "check_manage_personal_data" => ManagePersonalData;
 }
 
 impl Caller {
@@ -177,4 +179,9 @@ macro_rules! acting_store {
     };
 }
 
-acting_store!(WriteRecords, UpdateFollowUpStatus, ManageUsers);
+acting_store!(
+    WriteRecords,
+    UpdateFollowUpStatus,
+    ManageUsers,
+    ManagePersonalData
+);

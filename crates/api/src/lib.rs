@@ -20,6 +20,7 @@ mod meetings;
 mod middleware;
 mod organisations;
 mod partnerships;
+mod privacy;
 pub mod problem;
 mod reports;
 mod representatives;
@@ -30,6 +31,7 @@ mod users;
 use poem::{Endpoint, EndpointExt, Route};
 use poem_openapi::{OpenApiService, Tags};
 use samverkan_domain::HealthThresholds;
+use samverkan_domain::privacy::ProcessingTerms;
 use samverkan_store::Store;
 
 pub use hardening::HttpLimits;
@@ -62,13 +64,18 @@ pub enum ApiTags {
     Reports,
     /// Engagement figures per organisation and partnership, and their summary.
     Engagement,
+    /// Data protection requests: a person's data exported, erased or
+    /// restricted (admins only).
+    Privacy,
 }
 
 /// The API service: every resource, with its OpenAPI document. Health
-/// labels of engagement are judged by `thresholds`.
+/// labels of engagement are judged by `thresholds`; personal data exports
+/// state `terms`.
 pub fn api_service(
     store: &Store,
     thresholds: HealthThresholds,
+    terms: ProcessingTerms,
 ) -> OpenApiService<impl poem_openapi::OpenApi, ()> {
     let apis = (
         health::HealthApi { store: store.clone() },
@@ -88,6 +95,10 @@ pub fn api_service(
             store: store.clone(),
             thresholds,
         },
+        privacy::PrivacyApi {
+            store: store.clone(),
+            terms,
+        },
     );
     OpenApiService::new(apis, "Samverkan", env!("CARGO_PKG_VERSION")).description(
         "Samverkan records strategic partnership work: organisations, their representatives, \
@@ -98,7 +109,7 @@ pub fn api_service(
 
 /// The OpenAPI document, as served at `/api/openapi.json`.
 pub fn openapi_json(store: &Store) -> String {
-    api_service(store, HealthThresholds::default()).spec()
+    api_service(store, HealthThresholds::default(), ProcessingTerms::default()).spec()
 }
 
 /// Whether a path belongs to the API (and its documentation and probes)
@@ -118,9 +129,10 @@ pub fn app(
     store: Store,
     limits: &HttpLimits,
     thresholds: HealthThresholds,
+    terms: ProcessingTerms,
     web: samverkan_web::WebConfig,
 ) -> impl Endpoint + use<> {
-    let service = api_service(&store, thresholds);
+    let service = api_service(&store, thresholds, terms);
     let allowed = std::sync::Arc::new(middleware::AllowedMethods::from_spec(
         &service.spec(),
         &[("/api/openapi.json", "GET")],

@@ -28,6 +28,9 @@ pub enum ProblemKind {
     MethodNotAllowed,
     VersionConflict,
     Duplicate,
+    /// A data protection request the record's state refuses (erasing the
+    /// erased).
+    Erased,
     PayloadTooLarge,
     UnsupportedMediaType,
     Validation,
@@ -68,6 +71,11 @@ impl ProblemKind {
                 "The record has changed since it was read",
             ),
             Self::Duplicate => (StatusCode::CONFLICT, "duplicate", "A unique value is taken"),
+            Self::Erased => (
+                StatusCode::CONFLICT,
+                "erased",
+                "The person's data has been erased",
+            ),
             Self::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "payload-too-large",
@@ -332,6 +340,15 @@ impl From<StoreError> for ApiError {
                     }])
                 };
                 Self::Conflict(Json(problem))
+            }
+            StoreError::Refused(refusal) => {
+                let message = refusal.to_string();
+                Self::Conflict(Json(ProblemKind::Erased.problem(message.clone()).with_errors(
+                    vec![FieldProblem {
+                        field: refusal.field().to_owned(),
+                        message,
+                    }],
+                )))
             }
             StoreError::Validation(errors) => Self::validation(errors),
             StoreError::InvalidCursor { reason } => Self::bad_request("cursor", reason),

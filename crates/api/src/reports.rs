@@ -246,7 +246,7 @@ fn report_failed(error: &samverkan_report::ReportError) -> ApiError {
 /// workbook or page of thousands of partners is seconds of CPU, which on an
 /// async worker would hold up every other request on it. (A request that
 /// times out meanwhile is answered; the thread finishes its work unread.)
-async fn render_off_workers(
+pub(crate) async fn render_off_workers(
     build: impl FnOnce() -> Document + Send + 'static,
     format: Format,
 ) -> Result<Vec<u8>, ApiError> {
@@ -359,6 +359,9 @@ impl ReportsApi {
         to: Query<NaiveDate>,
         /// `csv` (default) or `ndjson`.
         format: Query<Option<AttendanceFormat>>,
+        /// Minors' names too: without it their rows say "Minderårig"
+        /// (docs/privacy.md).
+        include_minors: Query<Option<bool>>,
     ) -> Result<File<AttendancesKind>, ApiError> {
         date_param("from", Some(from.0))?;
         date_param("to", Some(to.0))?;
@@ -366,7 +369,12 @@ impl ReportsApi {
             return Err(ApiError::bad_request("to", "must not be before from"));
         }
         let format = ExportFormat::from(format.0.unwrap_or_default());
-        let batches = Box::pin(self.store.attendance_export(from.0, to.0, DEFAULT_EXPORT_BATCH));
+        let batches = Box::pin(self.store.attendance_export_with_minors(
+            from.0,
+            to.0,
+            DEFAULT_EXPORT_BATCH,
+            include_minors.0.unwrap_or(false),
+        ));
         let chunks = samverkan_report::export::stream(format, batches)
             .await
             .map_err(|error| match error {

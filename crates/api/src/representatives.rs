@@ -45,6 +45,14 @@ pub struct Representative {
     pub updated_at: DateTime<Utc>,
     #[oai(nullable)]
     pub archived_at: Option<DateTime<Utc>>,
+    /// Set while processing is restricted (GDPR Art. 18): the person is in
+    /// no list, search, new meeting or report until it is lifted.
+    #[oai(nullable)]
+    pub restricted_at: Option<DateTime<Utc>>,
+    /// Set once the person's data was erased (Art. 17): the name is a
+    /// placeholder and nothing else of them is kept.
+    #[oai(nullable)]
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 impl poem_openapi::types::Example for Representative {
@@ -65,6 +73,8 @@ impl poem_openapi::types::Example for Representative {
             created_at: at,
             updated_at: at,
             archived_at: None,
+            restricted_at: None,
+            erased_at: None,
         }
     }
 }
@@ -85,6 +95,8 @@ impl From<domain::Representative> for Representative {
             created_at: representative.meta.created_at,
             updated_at: representative.meta.updated_at,
             archived_at: representative.meta.archived_at,
+            restricted_at: representative.restricted_at,
+            erased_at: representative.erased_at,
         }
     }
 }

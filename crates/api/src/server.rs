@@ -29,6 +29,11 @@ pub struct ServeConfig {
     pub health: samverkan_domain::HealthThresholds,
     /// How the web interface is served.
     pub web: samverkan_web::WebConfig,
+    /// What personal data exports state (controller, legal basis) and the
+    /// retention policy the server applies once a day.
+    pub privacy: samverkan_domain::privacy::ProcessingTerms,
+    /// Whether this server runs the retention policy (docs/privacy.md).
+    pub retention: bool,
 }
 
 /// Migrates (under a lock, so several servers may start at once), then serves
@@ -79,11 +84,55 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     // Printed, not only logged: scripts and tests read the port from here.
     println!("listening on http://{address}");
     tracing::info!(%address, "listening");
-    let app = crate::app(store.clone(), &config.limits, config.health, config.web.clone());
+    let retention = config
+        .retention
+        .then(|| tokio::spawn(daily_retention(store.clone(), config.privacy.retention)));
+    let app = crate::app(
+        store.clone(),
+        &config.limits,
+        config.health,
+        config.privacy.clone(),
+        config.web.clone(),
+    );
     crate::listener::serve(listener, app, &config.limits.connections, shutdown, GRACE_PERIOD).await?;
+    if let Some(retention) = retention {
+        retention.abort();
+    }
     tracing::info!("shutting down: closing the database");
     store.close().await?;
     Ok(())
+}
+
+/// How long after start the first retention run waits: not at once, so that
+/// a server restarted over and over (or started for a test) does not erase
+/// on every start, and a new installation's operator has time to look at
+/// `samverkan privacy retention --dry-run` first.
+const RETENTION_FIRST_RUN: Duration = Duration::from_secs(60 * 60);
+const RETENTION_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Runs the retention policy once a day (docs/privacy.md). Several servers
+/// on one PostgreSQL take turns through an advisory lock: the run that
+/// finds it held does nothing. A failed run is logged and tried again the
+/// next day.
+async fn daily_retention(store: Store, policy: samverkan_domain::privacy::RetentionPolicy) {
+    tokio::time::sleep(RETENTION_FIRST_RUN).await;
+    let mut ticks = tokio::time::interval(RETENTION_INTERVAL);
+    loop {
+        ticks.tick().await;
+        let store = store.acting_as(samverkan_store::Actor::Process("retention"));
+        match store
+            .run_retention(&policy, samverkan_domain::time::today(), false)
+            .await
+        {
+            Ok(run) if run.skipped => tracing::info!("retention: another server is running it"),
+            Ok(run) => tracing::info!(
+                erased = run.erased.len(),
+                for_review = run.findings.len().saturating_sub(run.erased.len()),
+                "retention run"
+            ),
+            Err(error) => tracing::error!(%error, "retention run failed"),
+        }
+    }
 }
 
 /// The demo's admin user.

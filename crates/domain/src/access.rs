@@ -36,6 +36,9 @@ pub enum Permission {
     ManageUsers,
     /// The audit trail across all records.
     ReadAudit,
+    /// Answer data protection requests: export, erase and restrict a
+    /// person's data (docs/privacy.md).
+    ManagePersonalData,
 }
 
 impl Permission {
@@ -46,6 +49,7 @@ impl Permission {
         Self::ReadReports,
         Self::ManageUsers,
         Self::ReadAudit,
+        Self::ManagePersonalData,
     ];
 }
 
@@ -128,6 +132,9 @@ pub struct User {
     pub language: Language,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Erased (GDPR Art. 17): e-mail and display name are placeholders, the
+    /// account disabled for good.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 impl User {
@@ -538,6 +545,7 @@ mod tests {
             language: Language::Sv,
             created_at: now,
             updated_at: now,
+            erased_at: None,
         };
         let token = ApiToken {
             id: TokenId::new(),
@@ -589,6 +597,7 @@ mod tests {
             language: Language::default(),
             created_at: now,
             updated_at: now,
+            erased_at: None,
         }
     }
 

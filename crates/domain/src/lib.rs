@@ -21,6 +21,7 @@ mod meeting_edit;
 mod organisation;
 mod partnership;
 pub mod password;
+pub mod privacy;
 pub mod read_models;
 mod record;
 mod representative;

@@ -314,6 +314,8 @@ pub struct KnownRecords {
 #[derive(Debug, Clone)]
 pub struct KnownRepresentative {
     pub archived: bool,
+    /// Restricted (Art. 18): kept, but taking part in nothing new.
+    pub restricted: bool,
     pub affiliations: Vec<Affiliation>,
 }
 
@@ -341,6 +343,12 @@ impl KnownRecords {
             Some(known) if known.archived => {
                 Err(FieldError::new(field, format!("representative {id} is archived")))
             }
+            Some(known) if known.restricted => Err(FieldError::new(
+                field,
+                format!(
+                    "representative {id} is restricted (GDPR Art. 18) and cannot take part until it is lifted"
+                ),
+            )),
             Some(known) => Ok(known),
         }
     }
@@ -808,6 +816,7 @@ mod tests {
             presenter,
             KnownRepresentative {
                 archived: false,
+                restricted: false,
                 affiliations: vec![Affiliation::first(
                     presenter,
                     host,
@@ -1050,6 +1059,7 @@ mod tests {
             world.presenter,
             KnownRepresentative {
                 archived: false,
+                restricted: false,
                 affiliations: vec![ended, started],
             },
         );

@@ -360,6 +360,7 @@ mod tests {
                 person,
                 KnownRepresentative {
                     archived: false,
+                    restricted: false,
                     affiliations: vec![Affiliation::first(person, host, None)],
                 },
             );

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::contact::{Email, Phone};
 use crate::error::{FieldError, ValidationErrors};
@@ -235,6 +235,12 @@ pub struct Representative {
     pub details: RepresentativeDetails,
     pub affiliation: Affiliation,
     pub meta: RecordMeta,
+    /// Restricted (GDPR Art. 18, docs/privacy.md): kept, but left out of
+    /// lists, search, new meetings and reports until lifted.
+    pub restricted_at: Option<DateTime<Utc>>,
+    /// Erased (Art. 17): the name is a placeholder and nothing else of the
+    /// person is kept; the record no longer changes.
+    pub erased_at: Option<DateTime<Utc>>,
 }
 
 impl Representative {

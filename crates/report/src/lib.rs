@@ -15,6 +15,7 @@ pub mod labels;
 pub mod md;
 pub mod minutes;
 pub mod model;
+pub mod privacy;
 pub mod svg;
 pub mod xlsx;
 

@@ -300,6 +300,7 @@ mod tests {
                 id,
                 KnownRepresentative {
                     archived: false,
+                    restricted: false,
                     affiliations: vec![Affiliation::first(id, at, None)],
                 },
             );

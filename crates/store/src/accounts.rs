@@ -53,6 +53,7 @@ pub(crate) fn user_row(user: &User) -> users::Model {
         language: user.language.as_str().to_owned(),
         created_at: user.created_at,
         updated_at: user.updated_at,
+        erased_at: user.erased_at,
     }
 }
 
@@ -69,6 +70,7 @@ pub(crate) fn user_from_row(row: users::Model) -> StoreResult<User> {
         language: stored(USER, row.id, Language::parse("language", &row.language))?,
         created_at: row.created_at,
         updated_at: row.updated_at,
+        erased_at: row.erased_at,
     })
 }
 
@@ -116,6 +118,7 @@ impl Store {
             language: Language::default(),
             created_at: now,
             updated_at: now,
+            erased_at: None,
         };
         let mut txn = self.begin_write().await?;
         if let Some(existing) = users::Entity::find()

@@ -10,6 +10,7 @@ pub mod attendances;
 pub mod audit_events;
 pub mod engagement_meetings;
 pub mod engagement_people;
+pub mod erasures;
 pub mod follow_ups;
 pub mod meeting_partnerships;
 pub mod meeting_tags;

@@ -33,6 +33,11 @@ pub enum StoreError {
     #[error(transparent)]
     Validation(#[from] ValidationErrors),
 
+    /// A data protection request that cannot be carried out as asked (an
+    /// erased person erased again): nothing was written.
+    #[error(transparent)]
+    Refused(#[from] samverkan_domain::privacy::PrivacyRefusal),
+
     /// A stored row does not make a valid domain value: a bug or a hand edit.
     #[error("stored {entity} {id} is not valid: {reason}")]
     Corrupt {

@@ -67,6 +67,8 @@ const MAX_CACHED_NAMES: usize = 100_000;
 #[derive(Default)]
 struct NameCache {
     names: Names,
+    /// Minors' names too (docs/privacy.md: only when asked for).
+    minors: bool,
 }
 
 impl NameCache {
@@ -82,7 +84,7 @@ impl NameCache {
             self.names = Names::default();
             (organisations, representatives) = self.missing(rows);
         }
-        let found = names_in(db, &organisations, &representatives).await?;
+        let found = names_in(db, &organisations, &representatives, self.minors).await?;
         self.names.organisations.extend(found.organisations);
         self.names.representatives.extend(found.representatives);
         Ok(())
@@ -345,6 +347,7 @@ async fn names_in(
     db: &impl Db,
     organisation_ids: &[OrganisationId],
     representative_ids: &[RepresentativeId],
+    minors: bool,
 ) -> StoreResult<Names> {
     let mut names = Names::default();
     if !organisation_ids.is_empty() {
@@ -359,15 +362,29 @@ async fn names_in(
         names.organisations = rows.into_iter().map(|(id, name)| (id.into(), name)).collect();
     }
     if !representative_ids.is_empty() {
-        let rows: Vec<(Uuid, String)> = representatives::Entity::find()
+        let rows: Vec<(Uuid, String, Option<DateTime<Utc>>, bool)> = representatives::Entity::find()
             .select_only()
             .column(representatives::Column::Id)
             .column(representatives::Column::FullName)
+            .column(representatives::Column::RestrictedAt)
+            .column(representatives::Column::IsMinor)
             .filter(representatives::Column::Id.is_in(representative_ids.iter().map(|id| id.as_uuid())))
             .into_tuple()
             .all(db)
             .await?;
-        names.representatives = rows.into_iter().map(|(id, name)| (id.into(), name)).collect();
+        // A restricted person (Art. 18) is not exported: their rows stay, so
+        // every count does, under a placeholder instead of the name.
+        names.representatives = rows
+            .into_iter()
+            .map(|(id, name, restricted, is_minor)| {
+                let shown = match restricted {
+                    Some(_) => samverkan_domain::privacy::RESTRICTED_PERSON_NAME.to_owned(),
+                    None if is_minor && !minors => samverkan_domain::privacy::MINOR_NAME.to_owned(),
+                    None => name,
+                };
+                (id.into(), shown)
+            })
+            .collect();
     }
     Ok(names)
 }
@@ -379,11 +396,26 @@ impl Store {
     /// the consumer (so an export of any size holds at most three batches:
     /// one being read, one waiting, one being written), and stops when the
     /// stream is dropped. Must be called within a Tokio runtime.
+    ///
+    /// Minors' rows are there, named "Minderårig": an export goes to a
+    /// file, and a child's name only when asked for
+    /// ([`Self::attendance_export_with_minors`]).
     pub fn attendance_export(
         &self,
         from: NaiveDate,
         to: NaiveDate,
         target_rows: usize,
+    ) -> impl Stream<Item = StoreResult<Vec<AttendanceExportRow>>> + Send + 'static {
+        self.attendance_export_with_minors(from, to, target_rows, false)
+    }
+
+    /// [`Self::attendance_export`], with minors' names when `minors`.
+    pub fn attendance_export_with_minors(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        target_rows: usize,
+        minors: bool,
     ) -> impl Stream<Item = StoreResult<Vec<AttendanceExportRow>>> + Send + 'static {
         let store = self.clone();
         let (start, end) = (time::day_start(from), time::day_end(to));
@@ -420,7 +452,10 @@ impl Store {
                 meetings_read: 0,
                 rows_read: 0,
                 finished: from > to,
-                names: NameCache::default(),
+                names: NameCache {
+                    minors,
+                    ..NameCache::default()
+                },
             };
             loop {
                 let (item, last) = match next_batch(&mut state).await {
@@ -477,7 +512,7 @@ impl Store {
         organisation_ids: &[OrganisationId],
         representative_ids: &[RepresentativeId],
     ) -> StoreResult<Names> {
-        names_in(&self.db, organisation_ids, representative_ids).await
+        names_in(&self.db, organisation_ids, representative_ids, true).await
     }
 
     /// A meeting whole, with the names of every organisation and person it

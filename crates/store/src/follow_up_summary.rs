@@ -159,7 +159,14 @@ impl Store {
             (
                 representatives::Entity,
                 Expr::col((representatives::Entity, representatives::Column::Id)),
-                Expr::col((representatives::Entity, representatives::Column::FullName)),
+                // A restricted owner (Art. 18) is in no report by name.
+                sea_orm::sea_query::CaseStatement::new()
+                    .case(
+                        Expr::col((representatives::Entity, representatives::Column::RestrictedAt)).is_null(),
+                        Expr::col((representatives::Entity, representatives::Column::FullName)),
+                    )
+                    .finally(Expr::val(samverkan_domain::privacy::RESTRICTED_PERSON_NAME))
+                    .into(),
             ),
             limit,
         );

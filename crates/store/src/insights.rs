@@ -435,7 +435,9 @@ impl Store {
             ));
         }
 
-        let live = Condition::all().add(representatives::Column::ArchivedAt.is_null());
+        let live = Condition::all()
+            .add(representatives::Column::ArchivedAt.is_null())
+            .add(representatives::Column::RestrictedAt.is_null());
         let people = candidates::<representatives::Entity>(
             db,
             representatives::Column::SearchText,

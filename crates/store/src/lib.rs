@@ -23,6 +23,7 @@ mod memo;
 mod organisations;
 mod page;
 mod partnerships;
+mod privacy;
 mod representatives;
 mod sessions;
 mod support;
@@ -41,6 +42,7 @@ pub use meetings::MeetingFilter;
 pub use organisations::OrganisationFilter;
 pub use page::{Cursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest};
 pub use partnerships::PartnershipFilter;
+pub use privacy::{Erasure, ErasureLogEntry, Mention, RetentionRun};
 pub use representatives::RepresentativeFilter;
 /// The database error inside [`StoreError::Database`].
 pub use sea_orm::DbErr;

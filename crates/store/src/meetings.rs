@@ -137,6 +137,7 @@ pub(crate) async fn known_records(db: &impl Db, ids: &ReferencedIds) -> StoreRes
     let person_ids: Vec<Uuid> = ids.representatives.iter().map(|id| id.as_uuid()).collect();
     let partnership_ids = ids.partnerships.iter().map(|id| id.as_uuid());
     let mut affiliations = representative_rows::affiliations_of(db, &person_ids).await?;
+    let restricted = crate::privacy::restricted_among(db, &person_ids).await?;
     Ok(KnownRecords {
         organisations: archived_by_id::<organisations::Entity>(
             db,
@@ -157,6 +158,7 @@ pub(crate) async fn known_records(db: &impl Db, ids: &ReferencedIds) -> StoreRes
         .map(|(id, archived)| {
             let known = KnownRepresentative {
                 archived,
+                restricted: restricted.contains(&id),
                 affiliations: affiliations.remove(&id).unwrap_or_default(),
             };
             (id.into(), known)

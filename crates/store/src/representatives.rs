@@ -56,6 +56,8 @@ fn row(representative: &Representative) -> representatives::Model {
         created_at: representative.meta.created_at,
         updated_at: representative.meta.updated_at,
         archived_at: representative.meta.archived_at,
+        restricted_at: representative.restricted_at,
+        erased_at: representative.erased_at,
     }
 }
 
@@ -98,6 +100,8 @@ fn from_row(row: representatives::Model, affiliation: Affiliation) -> StoreResul
         details: draft.details,
         affiliation,
         meta: meta(row.version, row.created_at, row.updated_at, row.archived_at),
+        restricted_at: row.restricted_at,
+        erased_at: row.erased_at,
     })
 }
 
@@ -216,6 +220,7 @@ impl Versioned for Representative {
         now: DateTime<Utc>,
         db: &impl Db,
     ) -> StoreResult<()> {
+        crate::privacy::refuse_erased(self)?;
         if draft.organisation_id != self.affiliation.organisation_id {
             ensure_live_organisation(db, "organisation_id", draft.organisation_id).await?;
         }
@@ -257,6 +262,8 @@ pub(crate) async fn insert(db: &impl Db, draft: RepresentativeDraft) -> StoreRes
         affiliation: Affiliation::first(id, draft.organisation_id, draft.title),
         details: draft.details,
         meta: RecordMeta::new(time::now()),
+        restricted_at: None,
+        erased_at: None,
     };
     ensure_live_organisation(db, "organisation_id", representative.affiliation.organisation_id).await?;
     representatives::Entity::insert(row(&representative).into_active_model())
@@ -401,6 +408,9 @@ impl Store {
         if !filter.include_archived {
             query = query.filter(representatives::Column::ArchivedAt.is_null());
         }
+        // Restricted people (GDPR Art. 18) are in no list; they are reached
+        // by id alone.
+        query = query.filter(representatives::Column::RestrictedAt.is_null());
         if let Some(q) = filter.q.as_deref().filter(|q| !q.trim().is_empty()) {
             query = query.filter(folded_contains(representatives::Column::SearchText, q));
         }

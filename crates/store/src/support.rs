@@ -26,6 +26,10 @@ pub(crate) enum SharedLock {
     Migrations,
     /// Loading the demo partner day, and its users.
     Demo,
+    /// Erasing a person: one placeholder number per erasure.
+    Erasure,
+    /// The daily retention run: one server at a time.
+    Retention,
 }
 
 impl SharedLock {
@@ -36,7 +40,27 @@ impl SharedLock {
         match self {
             Self::Migrations => BASE,
             Self::Demo => BASE + 1,
+            Self::Erasure => BASE + 2,
+            Self::Retention => BASE + 3,
         }
+    }
+
+    /// Takes the lock for the rest of `txn` if no one holds it; whether it
+    /// was taken. On SQLite always (one process writes).
+    pub(crate) async fn try_take(self, txn: &DatabaseTransaction) -> StoreResult<bool> {
+        if txn.get_database_backend() != sea_orm::DbBackend::Postgres {
+            return Ok(true);
+        }
+        let row = txn
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                format!("SELECT pg_try_advisory_xact_lock({}) AS taken", self.key()),
+            ))
+            .await?;
+        Ok(match row {
+            Some(row) => row.try_get::<bool>("", "taken")?,
+            None => false,
+        })
     }
 
     /// Takes the lock for the rest of `txn`, waiting for whoever holds it.

@@ -246,7 +246,9 @@ impl ResponseError for PageError {
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Self::Store(error) => match error {
                 StoreError::NotFound { .. } => StatusCode::NOT_FOUND,
-                StoreError::VersionConflict { .. } | StoreError::Duplicate { .. } => StatusCode::CONFLICT,
+                StoreError::VersionConflict { .. }
+                | StoreError::Duplicate { .. }
+                | StoreError::Refused(_) => StatusCode::CONFLICT,
                 StoreError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
                 StoreError::InvalidCursor { .. } => StatusCode::BAD_REQUEST,
                 StoreError::StorageFull(_) => StatusCode::INSUFFICIENT_STORAGE,

@@ -70,6 +70,12 @@ fn rule(operation_id: &str) -> Option<Option<&'static str>> {
         "list_users" | "create_user" | "get_user" | "update_user" | "list_user_tokens"
         | "create_user_token" | "revoke_token" | "set_user_password" => "manage_users",
         "list_audit_events" => "read_audit",
+        "representative_personal_data"
+        | "user_personal_data"
+        | "erase_representative"
+        | "erase_user"
+        | "restrict_representative"
+        | "lift_representative_restriction" => "manage_personal_data",
         "meeting_minutes" | "export_attendances" | "engagement_report" | "list_engagement"
         | "engagement_summary" | "follow_up_summary" => "read_reports",
         _ => return None,
@@ -81,7 +87,7 @@ fn rule(operation_id: &str) -> Option<Option<&'static str>> {
 fn allows(role: &str, permission: &str) -> bool {
     match role {
         "admin" => true,
-        "strategist" => permission != "manage_users" && permission != "read_audit",
+        "strategist" => !matches!(permission, "manage_users" | "read_audit" | "manage_personal_data"),
         "manager" => matches!(
             permission,
             "read_records" | "update_follow_up_status" | "read_reports"

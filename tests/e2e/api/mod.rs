@@ -8,6 +8,7 @@ mod engagement;
 mod hardening;
 mod lists;
 mod meetings;
+mod privacy;
 mod reports;
 mod slow_clients;
 mod storage;

@@ -20,6 +20,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub archived_at: Option<DateTimeUtc>,
+    /// Restricted (GDPR Art. 18): kept, shown nowhere new, until lifted.
+    pub restricted_at: Option<DateTimeUtc>,
+    /// Erased (Art. 17): the name is a placeholder, nothing else is kept.
+    pub erased_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

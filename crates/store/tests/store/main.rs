@@ -20,6 +20,7 @@ mod organisations;
 mod paging;
 mod partnerships;
 mod people;
+mod privacy;
 mod representatives;
 mod seed;
 mod sessions;
