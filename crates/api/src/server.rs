@@ -86,7 +86,7 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     tracing::info!(%address, "listening");
     let retention = config
         .retention
-        .then(|| tokio::spawn(daily_retention(store.clone(), config.privacy.retention)));
+        .then(|| tokio::spawn(daily_retention(store.clone(), config.privacy.retention, config.demo)));
     let app = crate::app(
         store.clone(),
         &config.limits,
@@ -113,15 +113,21 @@ const RETENTION_INTERVAL: Duration = Duration::from_secs(24 * 60 * 60);
 /// Runs the retention policy once a day (docs/privacy.md). Several servers
 /// on one PostgreSQL take turns through an advisory lock: the run that
 /// finds it held does nothing. A failed run is logged and tried again the
-/// next day.
-async fn daily_retention(store: Store, policy: samverkan_domain::privacy::RetentionPolicy) {
+/// next day. With the demo data (`review_only`) it only lists what it would
+/// erase: the seed's pupils met in 2024, past the limit, and the demo is
+/// there to show that day as it was.
+async fn daily_retention(
+    store: Store,
+    policy: samverkan_domain::privacy::RetentionPolicy,
+    review_only: bool,
+) {
     tokio::time::sleep(RETENTION_FIRST_RUN).await;
     let mut ticks = tokio::time::interval(RETENTION_INTERVAL);
     loop {
         ticks.tick().await;
         let store = store.acting_as(samverkan_store::Actor::Process("retention"));
         match store
-            .run_retention(&policy, samverkan_domain::time::today(), false)
+            .run_retention(&policy, samverkan_domain::time::today(), review_only)
             .await
         {
             Ok(run) if run.skipped => tracing::info!("retention: another server is running it"),
