@@ -84,9 +84,13 @@ pub async fn serve(config: ServeConfig) -> Result<(), ServeError> {
     // Printed, not only logged: scripts and tests read the port from here.
     println!("listening on http://{address}");
     tracing::info!(%address, "listening");
-    let retention = config
-        .retention
-        .then(|| tokio::spawn(daily_retention(store.clone(), config.privacy.retention, config.demo)));
+    let retention = config.retention.then(|| {
+        tokio::spawn(daily_retention(
+            store.clone(),
+            config.privacy.retention,
+            config.demo,
+        ))
+    });
     let app = crate::app(
         store.clone(),
         &config.limits,

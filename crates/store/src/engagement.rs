@@ -823,6 +823,28 @@ impl Store {
         })
     }
 
+    /// One organisation's engagement in `period`, archived or not: the row
+    /// [`Self::engagement`] lists for it, computed for it alone (an
+    /// organisation's page needs no ranking of every other). `None` when
+    /// there is no such organisation.
+    pub async fn organisation_engagement(
+        &self,
+        id: OrganisationId,
+        period: &Period,
+        today: NaiveDate,
+        thresholds: &HealthThresholds,
+    ) -> StoreResult<Option<EngagementRow>> {
+        let filter = EngagementFilter {
+            organisation_id: Some(id),
+            include_archived: true,
+            ..EngagementFilter::default()
+        };
+        let mut rows = self
+            .rows_for(period, today, thresholds, &filter, &[id.as_uuid()])
+            .await?;
+        Ok(rows.remove(&id.as_uuid()))
+    }
+
     /// Every figure of the organisations `ids`, for `period` and the period
     /// before, as rows by id: one statement per period, run side by side.
     async fn rows_for(

@@ -35,6 +35,7 @@ use crate::fixtures::{at, date, organisation, person};
 use crate::store_tests;
 
 store_tests!(
+    one_organisation_s_figures_are_its_row_of_the_list,
     figures_match_the_hand_computed_ones,
     a_partnership_counts_only_the_meetings_that_served_it,
     filters_and_sorts_walk_page_by_page,
@@ -291,6 +292,38 @@ fn follow_ups_of(row: &EngagementRow) -> (i64, i64, i64, i64, i64) {
         f.follow_ups_open,
         f.follow_ups_overdue,
     )
+}
+
+/// `organisation_engagement` computes one organisation's row alone; it is
+/// exactly the row the ranked list holds, archived organisations too.
+async fn one_organisation_s_figures_are_its_row_of_the_list(store: Store) {
+    let world = world(&store).await;
+    let filter = EngagementFilter {
+        include_archived: true,
+        ..EngagementFilter::default()
+    };
+    let rows = all_rows(&store, &filter).await;
+    assert!(rows.iter().any(|row| row.organisation_id == world.archived.id));
+    for listed in &rows {
+        let alone = store
+            .organisation_engagement(
+                listed.organisation_id,
+                &april(),
+                today(),
+                &HealthThresholds::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(alone.as_ref(), Some(listed), "{}", listed.name);
+    }
+    let nobody = OrganisationId::from(uuid::Uuid::now_v7());
+    assert_eq!(
+        store
+            .organisation_engagement(nobody, &april(), today(), &HealthThresholds::default())
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 async fn figures_match_the_hand_computed_ones(store: Store) {

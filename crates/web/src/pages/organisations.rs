@@ -13,8 +13,8 @@ use samverkan_domain::{
 };
 use samverkan_report::{Label, Translated};
 use samverkan_store::{
-    EngagementFilter, FollowUpFilter, OrganisationFilter, PageRequest, PartnershipFilter,
-    RepresentativeFilter, Store, TimelineEntry,
+    FollowUpFilter, OrganisationFilter, PageRequest, PartnershipFilter, RepresentativeFilter, Store,
+    TimelineEntry,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -273,20 +273,10 @@ async fn this_year(
     let today = samverkan_domain::time::today();
     let year = chrono::NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap_or(today);
     let period = Period::parse(Some(year), Some(today)).map_err(|_| PageError::BadRequest)?;
-    let rows = store
-        .engagement(
-            &period,
-            today,
-            thresholds,
-            &EngagementFilter {
-                organisation_id: Some(id),
-                include_archived: true,
-                ..EngagementFilter::default()
-            },
-            &PageRequest::first(1),
-        )
-        .await?;
-    let Some(row) = rows.items.into_iter().next() else {
+    let Some(row) = store
+        .organisation_engagement(id, &period, today, thresholds)
+        .await?
+    else {
         return Ok((Vec::new(), None, String::new()));
     };
     let (now, before) = (&row.current, &row.previous);
