@@ -60,13 +60,15 @@ pub enum Section {
     Partnerships,
     Engagement,
     Search,
+    /// Users and their tokens (admins).
+    Users,
     Account,
     /// Pages outside the navigation (sign-in, errors, accessibility).
     None,
 }
 
 impl Section {
-    const NAV: [Self; 8] = [
+    const NAV: [Self; 9] = [
         Self::Start,
         Self::Organisations,
         Self::People,
@@ -75,6 +77,7 @@ impl Section {
         Self::Partnerships,
         Self::Engagement,
         Self::Search,
+        Self::Users,
     ];
 
     pub fn href(self) -> &'static str {
@@ -87,6 +90,7 @@ impl Section {
             Self::Partnerships => "/partnerships",
             Self::Engagement => "/engagement",
             Self::Search => "/search",
+            Self::Users => "/users",
             Self::Account => "/account",
         }
     }
@@ -101,6 +105,7 @@ impl Section {
             Self::Partnerships => t.nav_partnerships,
             Self::Engagement => t.nav_engagement,
             Self::Search => t.nav_search,
+            Self::Users => t.nav_users,
             Self::Account => t.my_account,
         }
     }
@@ -114,6 +119,7 @@ impl Section {
             }
             Self::Search => Some(Permission::ReadRecords),
             Self::Engagement => Some(Permission::ReadReports),
+            Self::Users => Some(Permission::ManageUsers),
             Self::Start | Self::Account | Self::None => None,
         }
     }

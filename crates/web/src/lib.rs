@@ -134,6 +134,15 @@ pub fn pages(store: Store, thresholds: HealthThresholds, config: WebConfig) -> i
         .at("/partnerships", get(pages::partnerships::list))
         .at("/partnerships/:id", get(pages::partnerships::show))
         .at("/search", get(pages::search::page))
+        .at("/users", get(pages::users::list))
+        .at("/users/new", get(pages::users::new).post(pages::users::create))
+        .at("/users/:id", get(pages::users::show))
+        .at("/users/:id/disabled", post(pages::users::set_disabled))
+        .at("/users/:id/password", post(pages::users::set_password))
+        .at(
+            "/users/:id/tokens/:token/revoke",
+            post(pages::users::revoke_token),
+        )
         .at("/account", get(pages::account::show))
         .at("/account/language", post(pages::account::set_language))
         .at("/account/password", post(pages::account::change_password))

@@ -587,3 +587,197 @@ async fn a_strategist_adds_a_pupil_and_moves_a_person_to_a_new_organisation() {
         browser.close().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_adds_a_user_sets_a_password_revokes_a_token_and_disables_them() {
+    let Some(database) = TestDatabase::new(Backend::Sqlite).await else {
+        return;
+    };
+    let Some(axe) = axe::source() else {
+        return;
+    };
+    let Some(browser) = Browser::start(true).await else {
+        return;
+    };
+    let server = TestServer::start(&database.url, &["--demo"]);
+    sign_in(&browser, &server, "admin").await;
+    visit(&browser, &server, axe, "/users", "users").await;
+    browser.click("a[href='/users/new']").await;
+    let form = "form[action='/users/new']";
+    fill_and_submit(&browser, form, &[("display_name", "Örjan Ek")]).await;
+    assert_eq!(
+        browser.texts(".error-summary li a").await,
+        [
+            "Ange användarens e-postadress.",
+            "Välj vilken roll användaren ska ha."
+        ]
+    );
+    assert_eq!(value_of(&browser, "display_name").await, "Örjan Ek");
+    visit_here(&browser, axe, "user-new-errors").await;
+    fill_and_submit(
+        &browser,
+        form,
+        &[("email", "orjan.ek@example.se"), ("role", "strategist")],
+    )
+    .await;
+    assert!(
+        browser
+            .text(".notice--success")
+            .await
+            .starts_with("Användaren har lagts till.")
+    );
+    let address = browser.client.current_url().await.unwrap();
+    let user_path = address.path().to_owned();
+    let user_id = user_path.trim_start_matches("/users/").to_owned();
+    visit_here(&browser, axe, "user").await;
+
+    // A password: too short, then two that differ, then set.
+    let password_form = format!("form[action='{user_path}/password']");
+    fill_and_submit(
+        &browser,
+        &password_form,
+        &[("new_password", "kort"), ("new_password_again", "kort")],
+    )
+    .await;
+    assert!(
+        browser
+            .text("#new_password-error")
+            .await
+            .ends_with("Lösenordet måste ha minst 12 tecken.")
+    );
+    let password = "Ett långt lösenord för Örjan";
+    fill_and_submit(
+        &browser,
+        &password_form,
+        &[
+            ("new_password", password),
+            ("new_password_again", "något annat helt"),
+        ],
+    )
+    .await;
+    assert!(
+        browser
+            .text("#new_password_again-error")
+            .await
+            .ends_with("Lösenorden är inte likadana.")
+    );
+    fill_and_submit(
+        &browser,
+        &password_form,
+        &[("new_password", password), ("new_password_again", password)],
+    )
+    .await;
+    assert_eq!(
+        browser.text(".notice--success").await,
+        "Lösenordet är satt. Användaren är utloggad överallt."
+    );
+
+    // The new user signs in and makes a token; the admin sees and revokes it.
+    let orjan = Visitor::new(&server);
+    assert_eq!(
+        orjan.sign_in("orjan.ek@example.se", password).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let csrf = orjan.get("/account").await.csrf();
+    let made = orjan
+        .post(
+            "/account/tokens",
+            &[("_csrf", csrf.as_str()), ("name", "Örjans skript")],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    browser.goto(&server.url(&user_path)).await;
+    assert!(browser.text("main").await.contains("Örjans skript"));
+    let tokens = get(&server, &format!("/api/v1/users/{user_id}/tokens"))
+        .await
+        .expect(StatusCode::OK);
+    let token_id = tokens[0]["id"].as_str().unwrap().to_owned();
+    browser
+        .click(&format!(
+            "form[action='{user_path}/tokens/{token_id}/revoke'] button"
+        ))
+        .await;
+    assert_eq!(browser.text(".notice--success").await, "Nyckeln är återkallad.");
+    let tokens = get(&server, &format!("/api/v1/users/{user_id}/tokens"))
+        .await
+        .expect(StatusCode::OK);
+    assert!(tokens[0]["revoked_at"].is_string(), "{tokens}");
+
+    // Disabled: their session ends at once; enabled again later.
+    assert_eq!(orjan.get("/").await.status, StatusCode::OK);
+    browser
+        .click(&format!("form[action='{user_path}/disabled'] button"))
+        .await;
+    assert_eq!(browser.text(".notice--success").await, "Användaren är avstängd.");
+    assert_eq!(orjan.get("/").await.status, StatusCode::SEE_OTHER, "signed out");
+    let refused = orjan.sign_in("orjan.ek@example.se", password).await;
+    assert_ne!(
+        refused.status,
+        StatusCode::SEE_OTHER,
+        "a disabled user cannot sign in"
+    );
+    browser
+        .click(&format!("form[action='{user_path}/disabled'] button"))
+        .await;
+    assert_eq!(
+        browser.text(".notice--success").await,
+        "Användaren är aktiv igen."
+    );
+    let history = get(&server, &format!("/api/v1/audit?entity_id={user_id}"))
+        .await
+        .expect(StatusCode::OK);
+    assert!(
+        history["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|event| event["actor"] == "demo-admin@example.org"),
+        "{history}"
+    );
+    browser.close().await;
+
+    // An admin cannot disable themselves; a manager has no users pages.
+    let (email, admin_password) = server.demo_credentials("admin");
+    let admin = Visitor::new(&server);
+    admin.sign_in(&email, &admin_password).await;
+    let users = get(&server, "/api/v1/users").await.expect(StatusCode::OK);
+    let admin_id = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|user| user["email"] == email.as_str())
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let csrf = admin.get("/users").await.csrf();
+    let own = admin
+        .post(
+            &format!("/users/{admin_id}/disabled"),
+            &[("_csrf", csrf.as_str()), ("disabled", "1")],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::CONFLICT);
+    assert_eq!(
+        admin.get("/users").await.status,
+        StatusCode::OK,
+        "still signed in"
+    );
+    let (email, manager_password) = server.demo_credentials("manager");
+    let manager = Visitor::new(&server);
+    manager.sign_in(&email, &manager_password).await;
+    let start = manager.get("/").await;
+    assert!(
+        !start.body.contains("href=\"/users\""),
+        "no users link for a manager"
+    );
+    let csrf = start.csrf();
+    assert_eq!(manager.get("/users").await.status, StatusCode::FORBIDDEN);
+    let refused = manager
+        .post(
+            &format!("/users/{user_id}/disabled"),
+            &[("_csrf", csrf.as_str()), ("disabled", "1")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}

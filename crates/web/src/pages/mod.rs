@@ -13,6 +13,7 @@ pub mod people;
 pub mod person_forms;
 pub mod search;
 pub mod start;
+pub mod users;
 
 use samverkan_domain::OrganisationId;
 use samverkan_store::{OrganisationFilter, PageRequest, Store};
