@@ -161,6 +161,8 @@ impl FileKind for AttendancesKind {
 pub struct File<K> {
     content_type: &'static str,
     disposition: String,
+    /// An HTML report's Content-Security-Policy, which allows its stylesheet.
+    policy: Option<String>,
     body: Body,
     kind: PhantomData<K>,
 }
@@ -178,9 +180,22 @@ impl<K: FileKind> File<K> {
         Self {
             content_type,
             disposition: format!("{disposition}; filename=\"{stem}.{extension}\""),
+            policy: None,
             body: body.into(),
             kind: PhantomData,
         }
+    }
+}
+
+impl<K: FileKind> File<K> {
+    /// A document rendered as `format`: an HTML one with the policy that
+    /// lets its own stylesheet apply.
+    pub fn document(format: Format, stem: &str, bytes: Vec<u8>) -> Self {
+        let policy =
+            (format == Format::Html).then(|| samverkan_report::html::content_security_policy(&bytes));
+        let mut file = Self::new(format.content_type(), stem, format.as_str(), bytes);
+        file.policy = policy;
+        file
     }
 }
 
@@ -191,13 +206,9 @@ impl<K: FileKind> IntoResponse for File<K> {
             .header(header::CONTENT_DISPOSITION, self.disposition);
         // An HTML report shows with its own stylesheet, which the API's
         // `default-src 'none'` would block.
-        let builder = if self.content_type.starts_with("text/html") {
-            builder.header(
-                header::CONTENT_SECURITY_POLICY,
-                samverkan_report::html::content_security_policy(),
-            )
-        } else {
-            builder
+        let builder = match self.policy {
+            Some(policy) => builder.header(header::CONTENT_SECURITY_POLICY, policy),
+            None => builder,
         };
         builder.body(self.body)
     }
@@ -296,7 +307,7 @@ impl ReportsApi {
             format,
         )
         .await?;
-        Ok(File::new(format.content_type(), &stem, format.as_str(), bytes))
+        Ok(File::document(format, &stem, bytes))
     }
 
     /// The engagement report of a period
@@ -336,7 +347,7 @@ impl ReportsApi {
         )
         .await?;
         let stem = samverkan_report::engagement::file_stem(period.from(), period.to(), lang);
-        Ok(File::new(format.content_type(), &stem, format.as_str(), bytes))
+        Ok(File::document(format, &stem, bytes))
     }
 
     /// Export every attendance in a period

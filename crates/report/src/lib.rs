@@ -19,7 +19,9 @@ pub mod svg;
 pub mod xlsx;
 
 pub use labels::{Label, Lang, Translated};
-pub use model::{Block, Chart, ChartKind, Document, Figure, Section, Series, Table, Value};
+pub use model::{
+    Block, Change, Chart, ChartKind, Direction, Document, Figure, Section, Series, Table, Value,
+};
 
 /// Why a report could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -110,14 +112,13 @@ pub(crate) mod tests {
             NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
         ));
         document.figures = vec![
-            Figure {
-                label: "Möten".into(),
-                value: Value::Integer(1234),
-            },
-            Figure {
-                label: "Andel närvarande".into(),
-                value: Value::Percent(0.125),
-            },
+            Figure::new("Möten", Value::Integer(1234)).with_change(Change::of_counts(Lang::Sv, 1234, 1233)),
+            Figure::new("Andel närvarande", Value::Percent(0.125)).with_change(Change::of_shares(
+                Lang::Sv,
+                Some(0.125),
+                None,
+            )),
+            Figure::new("Försenade", Value::Integer(2)),
         ];
         let mut first = Table::new(["Typ", "Antal"]).caption("Första tabellen");
         first.push(vec![Value::text("Partnerträff"), Value::Integer(3)]);
@@ -206,7 +207,20 @@ pub(crate) mod tests {
         assert_eq!(value["title"], "Engagemangsrapport");
         assert_eq!(
             value["figures"][0],
-            serde_json::json!({"label": "Möten", "value": {"type": "integer", "value": 1234}})
+            serde_json::json!({
+                "label": "Möten",
+                "value": {"type": "integer", "value": 1234},
+                "change": {
+                    "difference": {"type": "integer", "value": 1},
+                    "previous": {"type": "integer", "value": 1233},
+                    "direction": "up",
+                    "text": "+1 mot föregående period (1\u{a0}233)"
+                }
+            })
+        );
+        assert!(
+            value["figures"][2].get("change").is_none(),
+            "a figure compared with nothing"
         );
         let partners = &value["sections"][1]["blocks"][0];
         assert_eq!(partners["type"], "table");

@@ -163,8 +163,6 @@ labels! {
     last_twelve_months: "Senaste 12 månaderna" / "Last 12 months",
     last_quarter: "Förra kvartalet" / "Last quarter",
     period_invalid: "Perioden måste sluta samma dag som eller efter att den börjar, och vara kortare än tio år." / "The period must end on or after its first day, and be shorter than ten years.",
-    unchanged: "±0" / "±0",
-    versus_previous: "mot föregående period" / "against the previous period",
     headline_figures: "Nyckeltal" / "Key figures",
     charts: "Diagram" / "Charts",
     chart_data: "Siffrorna i diagrammet" / "The chart's figures",
@@ -409,7 +407,6 @@ mod tests {
             "partner",
             "organisation",
             "minutes_long",
-            "unchanged",
             "period",
             "download_json",
         ];

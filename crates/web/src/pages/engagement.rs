@@ -145,19 +145,10 @@ fn quick_picks(today: NaiveDate) -> [(NaiveDate, NaiveDate); 3] {
     ]
 }
 
-/// "+1 mot föregående period (0)": the change in words, signed.
+/// "+1 mot föregående period (0)": the change in words, signed, as the
+/// reports write it.
 pub(crate) fn change_text(ctx: &Ctx, now: i64, before: i64) -> String {
-    let change = now - before;
-    let signed = match change {
-        0 => ctx.t.unchanged.to_owned(),
-        change if change > 0 => format!("+{}", display::integer(ctx.lang, change)),
-        change => format!("−{}", display::integer(ctx.lang, -change)),
-    };
-    format!(
-        "{signed} {} ({})",
-        ctx.t.versus_previous,
-        display::integer(ctx.lang, before)
-    )
+    samverkan_report::Change::of_counts(ctx.lang, now, before).text
 }
 
 #[handler]
