@@ -734,6 +734,27 @@ mod tests {
         assert!(svgs[1].contains("Högskolan Väst"));
     }
 
+    /// The engagement report's PDF, in both languages, holds every
+    /// figure, change, heading, partner and cell of the page formats.
+    #[test]
+    fn the_pdf_holds_the_whole_report() {
+        let fixture = Fixture::standard();
+        for lang in Lang::ALL {
+            let document = fixture.document(lang);
+            let back = crate::pdf::tests::read_back(&render(&document, Format::Pdf).unwrap());
+            assert_eq!(back.lang.as_deref(), Some(lang.as_str()));
+            assert!(
+                back.sizes.iter().any(|(w, h)| w > h),
+                "the partner table is on a landscape page"
+            );
+            let text = crate::pdf::tests::squeeze(&back.text);
+            for expected in crate::pdf::tests::texts_of(&document) {
+                let expected = crate::pdf::tests::squeeze(&expected);
+                assert!(text.contains(&expected), "{lang:?}: {expected:?} missing");
+            }
+        }
+    }
+
     #[test]
     fn the_charts_alone_are_the_documents_charts() {
         let fixture = Fixture::standard();

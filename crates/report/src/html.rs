@@ -44,10 +44,7 @@ fn footer_style(document: &Document) -> String {
         footer.push_str(" · ");
         footer.push_str(subtitle);
     }
-    let of = match document.lang {
-        crate::Lang::Sv => "av",
-        crate::Lang::En => "of",
-    };
+    let of = Label::Of.text(document.lang);
     format!(
         "@page {{ @bottom-left {{ content: \"{}\"; font: 8pt sans-serif; color: #555; }}\n\
          @bottom-right {{ content: counter(page) \" {of} \" counter(pages); font: 8pt sans-serif; color: #555; }} }}\n",

@@ -119,6 +119,8 @@ labels! {
     NoPreviousFigure => "ingen siffra för föregående period", "no figure for the previous period";
     NoFigureThisPeriod => "ingen siffra för perioden", "no figure for this period";
     ChartData => "Siffrorna i diagrammet", "The chart's figures";
+    Page => "Sida", "Page";
+    Of => "av", "of";
     Top => "topp", "top";
     OldestOverdue => "Äldst försenad", "Oldest overdue";
     // The minutes of a meeting.

@@ -1,5 +1,5 @@
 //! Samverkan's reports: a small document model ([`model`]) and one renderer
-//! per format — CSV, XLSX, HTML, Markdown, JSON — plus the reports built
+//! per format — CSV, XLSX, HTML, Markdown, JSON, PDF — plus the reports built
 //! from it ([`minutes`], [`engagement`]) and the streaming attendance export ([`export`]).
 //!
 //! A report is built once, as a [`Document`] in one [`Lang`], and written in
@@ -15,6 +15,7 @@ pub mod labels;
 pub mod md;
 pub mod minutes;
 pub mod model;
+pub mod pdf;
 pub mod svg;
 pub mod xlsx;
 
@@ -36,6 +37,8 @@ pub enum ReportError {
     Json(#[from] serde_json::Error),
     #[error("drawing a chart: {0}")]
     Chart(String),
+    #[error("writing PDF: {0}")]
+    Pdf(String),
 }
 
 /// The formats a report is written in.
@@ -46,10 +49,11 @@ pub enum Format {
     Html,
     Md,
     Json,
+    Pdf,
 }
 
 impl Format {
-    pub const ALL: [Self; 5] = [Self::Csv, Self::Xlsx, Self::Html, Self::Md, Self::Json];
+    pub const ALL: [Self; 6] = [Self::Csv, Self::Xlsx, Self::Html, Self::Md, Self::Json, Self::Pdf];
 
     /// The spelling in `format=` and the file extension.
     pub const fn as_str(self) -> &'static str {
@@ -59,6 +63,7 @@ impl Format {
             Self::Html => "html",
             Self::Md => "md",
             Self::Json => "json",
+            Self::Pdf => "pdf",
         }
     }
 
@@ -73,6 +78,7 @@ impl Format {
             Self::Html => "text/html; charset=utf-8",
             Self::Md => "text/markdown; charset=utf-8",
             Self::Json => "application/json",
+            Self::Pdf => "application/pdf",
         }
     }
 }
@@ -85,6 +91,7 @@ pub fn render(document: &Document, format: Format) -> Result<Vec<u8>, ReportErro
         Format::Html => html::render(document),
         Format::Md => Ok(md::render(document)),
         Format::Json => json(document),
+        Format::Pdf => pdf::render(document),
     }
 }
 
@@ -251,7 +258,7 @@ pub(crate) mod tests {
         for format in Format::ALL {
             assert_eq!(Format::parse(format.as_str()), Some(format));
         }
-        assert_eq!(Format::parse("pdf"), None);
+        assert_eq!(Format::parse("docx"), None);
         assert_eq!(Format::Html.content_type(), "text/html; charset=utf-8");
     }
 
