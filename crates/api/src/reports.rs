@@ -59,6 +59,8 @@ pub enum MinutesFormat {
     Html,
     /// GitHub-flavoured Markdown.
     Md,
+    /// A4 PDF, tagged (PDF/UA-1), with its font embedded.
+    Pdf,
 }
 
 /// The formats of the attendance export.
@@ -93,8 +95,12 @@ pub trait FileKind: Send {
 pub struct MinutesKind;
 
 impl FileKind for MinutesKind {
-    const DESCRIPTION: &'static str = "The minutes, as an HTML page or as Markdown.";
-    const CONTENT_TYPES: &'static [&'static str] = &[Format::Html.content_type(), Format::Md.content_type()];
+    const DESCRIPTION: &'static str = "The minutes, as an HTML page, Markdown or PDF.";
+    const CONTENT_TYPES: &'static [&'static str] = &[
+        Format::Html.content_type(),
+        Format::Md.content_type(),
+        Format::Pdf.content_type(),
+    ];
 }
 
 /// The formats of the engagement report.
@@ -112,6 +118,9 @@ pub enum EngagementFormat {
     Md,
     /// The report's document model.
     Json,
+    /// A4 PDF (the partner table on landscape pages), tagged (PDF/UA-1),
+    /// with its font embedded.
+    Pdf,
 }
 
 impl From<EngagementFormat> for Format {
@@ -122,6 +131,7 @@ impl From<EngagementFormat> for Format {
             EngagementFormat::Xlsx => Self::Xlsx,
             EngagementFormat::Md => Self::Md,
             EngagementFormat::Json => Self::Json,
+            EngagementFormat::Pdf => Self::Pdf,
         }
     }
 }
@@ -138,6 +148,7 @@ impl FileKind for EngagementKind {
         Format::Html.content_type(),
         Format::Md.content_type(),
         Format::Json.content_type(),
+        Format::Pdf.content_type(),
     ];
 }
 
@@ -301,6 +312,7 @@ impl ReportsApi {
         let format = match format.0.unwrap_or_default() {
             MinutesFormat::Html => Format::Html,
             MinutesFormat::Md => Format::Md,
+            MinutesFormat::Pdf => Format::Pdf,
         };
         let bytes = render_off_workers(
             move || samverkan_report::minutes::minutes(&records, &names, lang),

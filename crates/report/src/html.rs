@@ -44,10 +44,10 @@ fn footer_style(document: &Document) -> String {
         footer.push_str(" · ");
         footer.push_str(subtitle);
     }
-    let of = Label::Of.text(document.lang);
+    let (page, of) = (Label::Page.text(document.lang), Label::Of.text(document.lang));
     format!(
         "@page {{ @bottom-left {{ content: \"{}\"; font: 8pt sans-serif; color: #555; }}\n\
-         @bottom-right {{ content: counter(page) \" {of} \" counter(pages); font: 8pt sans-serif; color: #555; }} }}\n",
+         @bottom-right {{ content: \"{page} \" counter(page) \" {of} \" counter(pages); font: 8pt sans-serif; color: #555; }} }}\n",
         css_string(&footer)
     )
 }
@@ -366,7 +366,7 @@ pub(crate) mod tests {
                 "@bottom-left { content: \"Engagemangsrapport · 1 januari 2024 – 31 december 2024\";"
             )
         );
-        assert!(page.contains("content: counter(page) \" av \" counter(pages)"));
+        assert!(page.contains("content: \"Sida \" counter(page) \" av \" counter(pages)"));
     }
 
     #[test]

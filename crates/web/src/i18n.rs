@@ -176,6 +176,7 @@ labels! {
     download_csv: "Tabell (CSV)" / "Table (CSV)",
     download_md: "Ren text (Markdown)" / "Plain text (Markdown)",
     download_json: "Data (JSON)" / "Data (JSON)",
+    download_pdf: "Dokument att skriva ut eller skicka (PDF)" / "Document to print or send (PDF)",
     download_attendances_csv: "All närvaro under perioden, en rad per deltagare (CSV)" / "Every attendance of the period, a line per attendee (CSV)",
     download_attendances_ndjson: "All närvaro under perioden (NDJSON, för program)" / "Every attendance of the period (NDJSON, for programs)",
 
@@ -228,6 +229,7 @@ labels! {
     minutes_downloads: "Minnesanteckningar" / "Minutes",
     minutes_html: "som webbsida, för utskrift" / "as a web page, to print",
     minutes_md: "som Markdown" / "as Markdown",
+    minutes_pdf: "som PDF" / "as PDF",
     // Filters shared by several lists.
     any_organisation: "Alla organisationer" / "All organisations",
     any_status: "Alla statusar" / "All statuses",

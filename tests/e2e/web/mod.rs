@@ -3,7 +3,7 @@
 //! nothing (cookies, headers, refusals).
 
 mod axe;
-mod browser;
+pub mod browser;
 mod pages;
 mod records;
 mod sign_in;

@@ -255,7 +255,7 @@ async fn the_engagement_downloads_hold_what_the_api_holds() {
     let period = "from=2024-01-01&to=2024-12-31";
     let page = visitor.get(&format!("/engagement?{period}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    for extension in ["html", "xlsx", "csv", "md", "json"] {
+    for extension in ["html", "pdf", "xlsx", "csv", "md", "json"] {
         let href = format!("/engagement/report.{extension}?{period}");
         assert!(
             page.body.contains(&href.replace('&', "&#38;")),
