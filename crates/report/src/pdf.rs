@@ -34,7 +34,7 @@ use krilla::tagging::{
     Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, Node, SpanTag, TableHeaderScope, Tag,
     TagGroup, TagKind, TagTree,
 };
-use krilla::text::{Font, TextDirection};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
 use krilla::{Document as PdfDocument, SerializeSettings};
 use skrifa::MetadataProvider as _;
 use skrifa::instance::{LocationRef, Size};
@@ -88,18 +88,28 @@ fn pdf_error(error: impl std::fmt::Display) -> ReportError {
     ReportError::Pdf(error.to_string())
 }
 
-/// Advance widths of the two faces, per em, for wrapping text before it is
-/// drawn (krilla shapes the same text with the same font when it draws).
+/// The glyphs and advance widths of the two faces, per em: for wrapping
+/// text before it is drawn, and for drawing it. Text is set glyph by glyph
+/// from the font's character map, without a shaper: the reports' text is
+/// composed (NFC, as the store keeps it) Latin, which DejaVu Sans draws
+/// with one glyph per character (å, ä, ö, é included), and shaping every
+/// cell of a large table (krilla's `draw_text` parses the font for each
+/// call) was most of a report's time.
 struct Measure {
     regular: Widths,
     bold: Widths,
 }
 
 struct Widths {
-    /// Latin, Latin-1, Latin Extended and general punctuation, looked up once.
-    table: Vec<f32>,
-    fallback: f32,
+    font: Option<skrifa::FontRef<'static>>,
+    units: f32,
+    /// Latin, Latin-1, Latin Extended and general punctuation, looked up
+    /// once: each character's glyph and advance.
+    table: Vec<(u32, f32)>,
 }
+
+/// A character the font lacks: its `.notdef` glyph, about this wide.
+const MISSING: (u32, f32) = (0, 0.6);
 
 /// Characters below this are in the table; others get the average width.
 const MEASURED_CHARS: usize = 0x2200;
@@ -108,8 +118,9 @@ impl Widths {
     fn of(data: &'static [u8]) -> Self {
         let Ok(font) = skrifa::FontRef::new(data) else {
             return Self {
+                font: None,
+                units: 1.0,
                 table: Vec::new(),
-                fallback: 0.6,
             };
         };
         let units = f32::from(
@@ -117,25 +128,46 @@ impl Widths {
                 .units_per_em
                 .max(1),
         );
-        let charmap = font.charmap();
-        let metrics = font.glyph_metrics(Size::unscaled(), LocationRef::default());
-        let table = (0..MEASURED_CHARS)
+        let mut widths = Self {
+            font: Some(font),
+            units,
+            table: Vec::new(),
+        };
+        widths.table = (0..MEASURED_CHARS)
             .map(|c| {
                 u32::try_from(c)
                     .ok()
-                    .and_then(|c| charmap.map(c))
-                    .and_then(|glyph| metrics.advance_width(glyph))
-                    .map_or(0.6, |advance| advance / units)
+                    .and_then(char::from_u32)
+                    .map_or(MISSING, |c| widths.look_up(c))
             })
             .collect();
-        Self { table, fallback: 0.6 }
+        widths
+    }
+
+    fn look_up(&self, c: char) -> (u32, f32) {
+        let Some(font) = &self.font else {
+            return MISSING;
+        };
+        let Some(glyph) = font.charmap().map(c) else {
+            return MISSING;
+        };
+        let advance = font
+            .glyph_metrics(Size::unscaled(), LocationRef::default())
+            .advance_width(glyph)
+            .map_or(MISSING.1, |advance| advance / self.units);
+        (glyph.to_u32(), advance)
+    }
+
+    /// The glyph of `c` and its advance, per em.
+    fn glyph(&self, c: char) -> (u32, f32) {
+        match self.table.get(usize::try_from(u32::from(c)).unwrap_or(usize::MAX)) {
+            Some(&entry) => entry,
+            None => self.look_up(c),
+        }
     }
 
     fn em(&self, c: char) -> f32 {
-        self.table
-            .get(usize::try_from(u32::from(c)).unwrap_or(usize::MAX))
-            .copied()
-            .unwrap_or(self.fallback)
+        self.glyph(c).1
     }
 }
 
@@ -380,14 +412,27 @@ impl Krilla {
                     } else {
                         self.regular.clone()
                     };
-                    surface.draw_text(
-                        Point::from_xy(at.0, at.1),
-                        font,
-                        style.size,
-                        &text,
-                        false,
-                        TextDirection::Auto,
-                    );
+                    let widths = if style.bold {
+                        &MEASURE.bold
+                    } else {
+                        &MEASURE.regular
+                    };
+                    let glyphs: Vec<KrillaGlyph> = text
+                        .char_indices()
+                        .map(|(i, c)| {
+                            let (glyph, advance) = widths.glyph(c);
+                            KrillaGlyph::new(
+                                GlyphId::new(glyph),
+                                advance,
+                                0.0,
+                                0.0,
+                                0.0,
+                                i..i + c.len_utf8(),
+                                None,
+                            )
+                        })
+                        .collect();
+                    surface.draw_glyphs(Point::from_xy(at.0, at.1), &glyphs, font, &text, style.size, false);
                     surface.end_tagged();
                     attach(&mut self.groups, group, id);
                 }
