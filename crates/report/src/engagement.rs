@@ -438,7 +438,7 @@ mod tests {
         }
     }
 
-    pub(super) struct Fixture {
+    struct Fixture {
         rows: Vec<EngagementRow>,
         summary: EngagementSummary,
         follow_ups: FollowUpSummary,
@@ -501,7 +501,7 @@ mod tests {
             }
         }
 
-        pub(super) fn standard() -> Self {
+        fn standard() -> Self {
             Self::new(vec![
                 row(1, "Högskolan Väst", 12, 8),
                 row(2, "Företag \"Ö, Å\" AB", 5, 7),
@@ -510,7 +510,7 @@ mod tests {
             ])
         }
 
-        pub(super) fn document(&self, lang: Lang) -> Document {
+        fn document(&self, lang: Lang) -> Document {
             let data = EngagementReportData {
                 rows: self.rows.clone(),
                 summary: self.summary.clone(),

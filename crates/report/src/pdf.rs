@@ -160,7 +160,10 @@ impl Widths {
 
     /// The glyph of `c` and its advance, per em.
     fn glyph(&self, c: char) -> (u32, f32) {
-        match self.table.get(usize::try_from(u32::from(c)).unwrap_or(usize::MAX)) {
+        match self
+            .table
+            .get(usize::try_from(u32::from(c)).unwrap_or(usize::MAX))
+        {
             Some(&entry) => entry,
             None => self.look_up(c),
         }
@@ -432,7 +435,14 @@ impl Krilla {
                             )
                         })
                         .collect();
-                    surface.draw_glyphs(Point::from_xy(at.0, at.1), &glyphs, font, &text, style.size, false);
+                    surface.draw_glyphs(
+                        Point::from_xy(at.0, at.1),
+                        &glyphs,
+                        font,
+                        &text,
+                        style.size,
+                        false,
+                    );
                     surface.end_tagged();
                     attach(&mut self.groups, group, id);
                 }

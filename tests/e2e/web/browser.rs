@@ -164,6 +164,30 @@ impl Browser {
         })
     }
 
+    /// The page as it prints on A4 (WebDriver's print command), and the
+    /// PDF's text read back by `pdftotext`; `None` (after [`missing`])
+    /// without poppler-utils.
+    pub async fn print_a4(&self) -> Option<(Vec<u8>, String)> {
+        let Some(pdftotext) = program("SAMVERKAN_PDFTOTEXT", "/usr/bin/pdftotext") else {
+            missing("pdftotext (apt install poppler-utils)");
+            return None;
+        };
+        let configuration = fantoccini::wd::PrintConfiguration::builder()
+            .size(fantoccini::wd::PrintSize::A4)
+            .build()
+            .expect("an A4 print");
+        let bytes = self.client.print(configuration).await.expect("the page prints");
+        let dir = tempfile::tempdir().expect("a folder");
+        let pdf = dir.path().join("page.pdf");
+        std::fs::write(&pdf, &bytes).expect("the PDF is written");
+        let text = Command::new(pdftotext)
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        Some((bytes, String::from_utf8_lossy(&text.stdout).into_owned()))
+    }
+
     pub async fn goto(&self, url: &str) {
         self.client
             .goto(url)
