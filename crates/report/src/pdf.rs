@@ -43,7 +43,7 @@ use crate::ReportError;
 use crate::display;
 use crate::html::WIDE_COLUMNS;
 use crate::labels::{Label, Lang};
-use crate::model::{Block, Chart, ChartKind, Direction, Document, Figure, Series, Table};
+use crate::model::{Block, Chart, ChartKind, Direction, Document, Figure, Series, Table, Value};
 use crate::svg;
 
 static REGULAR: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
@@ -614,9 +614,10 @@ impl Krilla {
     }
 }
 
-/// A headline figure set for its tile: its label's lines, its value, and
-/// its change's lines with the direction its arrow shows.
-type Tile = (Vec<String>, String, Option<(Vec<String>, Direction)>);
+/// A headline figure set for its tile: its label's lines, its value's lines
+/// and their style, and its change's lines with the direction its arrow
+/// shows.
+type Tile = (Vec<String>, Vec<String>, Style, Option<(Vec<String>, Direction)>);
 
 /// Places the document on pages.
 struct Layout<C: Canvas> {
@@ -769,7 +770,13 @@ impl<C: Canvas> Layout<C> {
         let tile_width = (self.width() - GAP * (PER_ROW as f32 - 1.0)) / PER_ROW as f32;
         let inner = tile_width - 2.0 * PAD;
         let label_style = Style::regular(7.5).colour(MUTED);
-        let value_style = Style::bold(14.0);
+        let value_style = |value: &Value| {
+            if matches!(value, Value::Text(_)) {
+                Style::bold(10.5)
+            } else {
+                Style::bold(14.0)
+            }
+        };
         let change_style = Style::regular(7.0).colour(MUTED);
         self.canvas.open(Structure::List);
         for row in figures.chunks(PER_ROW) {
@@ -780,18 +787,22 @@ impl<C: Canvas> Layout<C> {
                         let text = format!("{} {}", change.direction.arrow(), change.text);
                         (change_style.wrap(&text, inner), change.direction)
                     });
+                    // A figure that is text (a place, a host) is set smaller
+                    // and wraps; a number stays large on its line.
+                    let style = value_style(&figure.value);
                     (
                         label_style.wrap(&figure.label, inner),
-                        display::figure(self.lang, &figure.value),
+                        style.wrap(&display::figure(self.lang, &figure.value), inner),
+                        style,
                         change,
                     )
                 })
                 .collect();
             let height = tiles
                 .iter()
-                .map(|(label, _, change)| {
+                .map(|(label, value, style, change)| {
                     label.len() as f32 * label_style.line()
-                        + value_style.line()
+                        + value.len() as f32 * style.line()
                         + change
                             .as_ref()
                             .map_or(0.0, |(lines, _)| lines.len() as f32 * change_style.line())
@@ -800,7 +811,7 @@ impl<C: Canvas> Layout<C> {
                 + 2.0 * PAD;
             self.room(height + GAP);
             let top = self.y;
-            for (i, (label, value, change)) in tiles.iter().enumerate() {
+            for (i, (label, value, style, change)) in tiles.iter().enumerate() {
                 let x = MARGIN_X + i as f32 * (tile_width + GAP);
                 self.tile_border((x, top, tile_width, height));
                 self.y = top + PAD;
@@ -809,7 +820,7 @@ impl<C: Canvas> Layout<C> {
                 self.lines(x + PAD, label, label_style, Content::Real);
                 self.canvas.close();
                 self.canvas.open(Structure::ListBody);
-                self.lines(x + PAD, std::slice::from_ref(value), value_style, Content::Real);
+                self.lines(x + PAD, value, *style, Content::Real);
                 if let Some((lines, direction)) = change {
                     // The arrow's colour repeats what the words say.
                     let colour = match direction {
@@ -1126,7 +1137,6 @@ fn column_widths(table: &Table, texts: &[Vec<String>], head: Style, body: Style,
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::model::Value;
     use crate::tests::sample;
 
     /// A PDF read back: its page sizes, whether every font is embedded, and
@@ -1357,6 +1367,48 @@ pub(crate) mod tests {
         assert!(roomy.iter().sum::<f32>() < 1000.0);
         assert!((tight.iter().sum::<f32>() - 150.0).abs() < 0.5, "{tight:?}");
         assert!(tight[0] > tight[1], "{tight:?}");
+    }
+
+    /// Every text drawn, with the width of the page it is on.
+    #[derive(Default)]
+    struct Recorder {
+        width: f32,
+        texts: Vec<(f32, f32, String)>,
+    }
+
+    impl Canvas for Recorder {
+        fn begin_page(&mut self, size: (f32, f32)) {
+            self.width = size.0;
+        }
+        fn text(&mut self, at: (f32, f32), style: Style, text: &str, _: Content) {
+            self.texts
+                .push((at.0 + style.width(text), self.width, text.to_owned()));
+        }
+        fn rect(&mut self, _: (f32, f32, f32, f32), _: (u8, u8, u8), _: Content) {}
+        fn open(&mut self, _: Structure) {}
+        fn close(&mut self) {}
+        fn bookmark(&mut self, _: usize, _: f32, _: &str) {}
+    }
+
+    /// Nothing is drawn past the right margin: long names in cells and
+    /// tiles (a meeting's place is a figure) wrap.
+    #[test]
+    fn nothing_runs_past_the_right_margin() {
+        let mut document = sample();
+        document.figures.push(Figure::new(
+            "Plats",
+            Value::text("Drömfabriken, Kunskapsförbundet Västs förbundskontor, Trollhättan"),
+        ));
+        let mut layout = Layout::new(Recorder::default(), &document, None);
+        layout.document(&document);
+        let texts = layout.canvas.texts;
+        assert!(texts.iter().any(|(_, _, t)| t.contains("Drömfabriken")));
+        for (right, width, text) in &texts {
+            assert!(
+                *right <= width - MARGIN_X + 0.5,
+                "{text:?} ends at {right} of {width}"
+            );
+        }
     }
 
     #[test]
