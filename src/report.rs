@@ -22,7 +22,7 @@ pub enum ReportCommand {
         /// The meeting's id.
         #[arg(long)]
         meeting: Uuid,
-        /// `html` (a page that prints on A4) or `md`.
+        /// `html` (a page that prints on A4), `md` or `pdf` (A4, tagged).
         #[arg(long, default_value = "html", value_parser = minutes_format)]
         format: Format,
         /// `sv` or `en`: the language of every label and month name.
@@ -60,7 +60,7 @@ pub enum ReportCommand {
         #[arg(long)]
         to: NaiveDate,
         /// `html` (a page that prints on A4), `csv` (the per-partner
-        /// table), `xlsx`, `md` or `json`.
+        /// table), `xlsx`, `md`, `json` or `pdf` (A4, tagged).
         #[arg(long, default_value = "html", value_parser = report_format)]
         format: Format,
         /// `sv` or `en`: the language of every label and month name.
@@ -81,13 +81,13 @@ pub(crate) fn lang(raw: &str) -> Result<Lang, String> {
 
 fn minutes_format(raw: &str) -> Result<Format, String> {
     match Format::parse(raw) {
-        Some(format @ (Format::Html | Format::Md)) => Ok(format),
-        _ => Err("must be html or md".to_owned()),
+        Some(format @ (Format::Html | Format::Md | Format::Pdf)) => Ok(format),
+        _ => Err("must be html, md or pdf".to_owned()),
     }
 }
 
 fn report_format(raw: &str) -> Result<Format, String> {
-    Format::parse(raw).ok_or_else(|| "must be csv, xlsx, html, md or json".to_owned())
+    Format::parse(raw).ok_or_else(|| "must be csv, xlsx, html, md, json or pdf".to_owned())
 }
 
 fn export_format(raw: &str) -> Result<ExportFormat, String> {

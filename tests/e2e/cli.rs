@@ -243,7 +243,20 @@ fn the_engagement_report_writes_every_format() {
     assert!(bytes.starts_with(b"PK"), "a zip");
     assert!(!dir.path().join("engagemang.xlsx.part").exists());
 
-    let refused = samverkan(&url, &args("pdf", "sv"));
+    let pdf = dir.path().join("engagemang.pdf");
+    let mut with_output = args("pdf", "sv");
+    with_output.extend(["--output", pdf.to_str().unwrap()]);
+    assert!(samverkan(&url, &with_output).status.success());
+    let bytes = std::fs::read(&pdf).unwrap();
+    let document = lopdf::Document::load_mem(&bytes).expect("a PDF");
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    let text = document.extract_text(&pages).unwrap();
+    assert!(
+        text.contains("Engagemangsrapport") && text.contains("Högskolan Väst"),
+        "{text}"
+    );
+
+    let refused = samverkan(&url, &args("docx", "sv"));
     assert!(!refused.status.success());
     let backwards = samverkan(
         &url,

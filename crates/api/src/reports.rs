@@ -59,6 +59,8 @@ pub enum MinutesFormat {
     Html,
     /// GitHub-flavoured Markdown.
     Md,
+    /// A4 PDF, tagged (PDF/UA-1), with its font embedded.
+    Pdf,
 }
 
 /// The formats of the attendance export.
@@ -93,8 +95,12 @@ pub trait FileKind: Send {
 pub struct MinutesKind;
 
 impl FileKind for MinutesKind {
-    const DESCRIPTION: &'static str = "The minutes, as an HTML page or as Markdown.";
-    const CONTENT_TYPES: &'static [&'static str] = &[Format::Html.content_type(), Format::Md.content_type()];
+    const DESCRIPTION: &'static str = "The minutes, as an HTML page, Markdown or PDF.";
+    const CONTENT_TYPES: &'static [&'static str] = &[
+        Format::Html.content_type(),
+        Format::Md.content_type(),
+        Format::Pdf.content_type(),
+    ];
 }
 
 /// The formats of the engagement report.
@@ -112,6 +118,9 @@ pub enum EngagementFormat {
     Md,
     /// The report's document model.
     Json,
+    /// A4 PDF (the partner table on landscape pages), tagged (PDF/UA-1),
+    /// with its font embedded.
+    Pdf,
 }
 
 impl From<EngagementFormat> for Format {
@@ -122,6 +131,7 @@ impl From<EngagementFormat> for Format {
             EngagementFormat::Xlsx => Self::Xlsx,
             EngagementFormat::Md => Self::Md,
             EngagementFormat::Json => Self::Json,
+            EngagementFormat::Pdf => Self::Pdf,
         }
     }
 }
@@ -138,6 +148,7 @@ impl FileKind for EngagementKind {
         Format::Html.content_type(),
         Format::Md.content_type(),
         Format::Json.content_type(),
+        Format::Pdf.content_type(),
     ];
 }
 
@@ -161,6 +172,8 @@ impl FileKind for AttendancesKind {
 pub struct File<K> {
     content_type: &'static str,
     disposition: String,
+    /// An HTML report's Content-Security-Policy, which allows its stylesheet.
+    policy: Option<String>,
     body: Body,
     kind: PhantomData<K>,
 }
@@ -178,9 +191,22 @@ impl<K: FileKind> File<K> {
         Self {
             content_type,
             disposition: format!("{disposition}; filename=\"{stem}.{extension}\""),
+            policy: None,
             body: body.into(),
             kind: PhantomData,
         }
+    }
+}
+
+impl<K: FileKind> File<K> {
+    /// A document rendered as `format`: an HTML one with the policy that
+    /// lets its own stylesheet apply.
+    pub fn document(format: Format, stem: &str, bytes: Vec<u8>) -> Self {
+        let policy =
+            (format == Format::Html).then(|| samverkan_report::html::content_security_policy(&bytes));
+        let mut file = Self::new(format.content_type(), stem, format.as_str(), bytes);
+        file.policy = policy;
+        file
     }
 }
 
@@ -191,13 +217,9 @@ impl<K: FileKind> IntoResponse for File<K> {
             .header(header::CONTENT_DISPOSITION, self.disposition);
         // An HTML report shows with its own stylesheet, which the API's
         // `default-src 'none'` would block.
-        let builder = if self.content_type.starts_with("text/html") {
-            builder.header(
-                header::CONTENT_SECURITY_POLICY,
-                samverkan_report::html::content_security_policy(),
-            )
-        } else {
-            builder
+        let builder = match self.policy {
+            Some(policy) => builder.header(header::CONTENT_SECURITY_POLICY, policy),
+            None => builder,
         };
         builder.body(self.body)
     }
@@ -290,13 +312,14 @@ impl ReportsApi {
         let format = match format.0.unwrap_or_default() {
             MinutesFormat::Html => Format::Html,
             MinutesFormat::Md => Format::Md,
+            MinutesFormat::Pdf => Format::Pdf,
         };
         let bytes = render_off_workers(
             move || samverkan_report::minutes::minutes(&records, &names, lang),
             format,
         )
         .await?;
-        Ok(File::new(format.content_type(), &stem, format.as_str(), bytes))
+        Ok(File::document(format, &stem, bytes))
     }
 
     /// The engagement report of a period
@@ -336,7 +359,7 @@ impl ReportsApi {
         )
         .await?;
         let stem = samverkan_report::engagement::file_stem(period.from(), period.to(), lang);
-        Ok(File::new(format.content_type(), &stem, format.as_str(), bytes))
+        Ok(File::document(format, &stem, bytes))
     }
 
     /// Export every attendance in a period

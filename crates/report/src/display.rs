@@ -34,6 +34,15 @@ pub fn value(lang: Lang, value: &Value) -> String {
     }
 }
 
+/// A headline figure's value: as [`value`], but "–" where there is none,
+/// so that a tile is never blank.
+pub fn figure(lang: Lang, figure: &Value) -> String {
+    match figure {
+        Value::Empty => "–".to_owned(),
+        figure => value(lang, figure),
+    }
+}
+
 /// A whole number with thousands grouped.
 pub fn integer(lang: Lang, number: i64) -> String {
     let digits = number.unsigned_abs().to_string();

@@ -26,7 +26,7 @@ use samverkan_domain::{
 };
 
 use crate::labels::{self, Label, Lang, Translated};
-use crate::model::{Block, Chart, ChartKind, Document, Figure, Section, Series, Table, Value};
+use crate::model::{Block, Change, Chart, ChartKind, Document, Figure, Section, Series, Table, Value};
 
 /// How many partners the bar chart shows: more bars than fit a printed page
 /// say nothing; the table lists them all.
@@ -61,20 +61,13 @@ pub fn file_stem(from: NaiveDate, to: NaiveDate, lang: Lang) -> String {
     format!("{word}-{from}-{to}")
 }
 
+/// One figure each, its change beside it: meetings, partner days,
+/// organisations and representatives engaged and follow-up completion
+/// against the previous period; then open and overdue follow-ups, which
+/// are a state on the as-of day and compare with nothing.
 fn figures(summary: &EngagementSummary, lang: Lang) -> Vec<Figure> {
     let (now, before) = (&summary.totals, &summary.previous_totals);
-    let mut figures = Vec::new();
-    let mut with_change = |label: Label, value: Value, change: Value| {
-        figures.push(Figure {
-            label: label.text(lang).to_owned(),
-            value,
-        });
-        figures.push(Figure {
-            label: format!("{}, {}", label.text(lang), Label::ChangeVsPrevious.text(lang)),
-            value: change,
-        });
-    };
-    for (label, now, before) in [
+    let mut figures: Vec<Figure> = [
         (Label::Meetings, now.meetings, before.meetings),
         (Label::PartnerDays, now.partner_days, before.partner_days),
         (
@@ -87,22 +80,22 @@ fn figures(summary: &EngagementSummary, lang: Lang) -> Vec<Figure> {
             now.representatives_engaged,
             before.representatives_engaged,
         ),
-    ] {
-        with_change(label, Value::Integer(now), Value::Integer(now - before));
-    }
-    let rate_change = now
-        .completion_rate
-        .zip(before.completion_rate)
-        .map_or(Value::Empty, |(now, before)| Value::Percent(now - before));
-    with_change(Label::CompletionRate, percent(now.completion_rate), rate_change);
+    ]
+    .into_iter()
+    .map(|(label, now, before)| {
+        Figure::new(label.text(lang), Value::Integer(now)).with_change(Change::of_counts(lang, now, before))
+    })
+    .collect();
+    figures.push(
+        Figure::new(Label::CompletionRate.text(lang), percent(now.completion_rate)).with_change(
+            Change::of_shares(lang, now.completion_rate, before.completion_rate),
+        ),
+    );
     for (label, value) in [
         (Label::OpenFollowUps, now.follow_ups_open),
         (Label::Overdue, now.follow_ups_overdue),
     ] {
-        figures.push(Figure {
-            label: label.text(lang).to_owned(),
-            value: Value::Integer(value),
-        });
+        figures.push(Figure::new(label.text(lang), Value::Integer(value)));
     }
     figures
 }
@@ -586,17 +579,22 @@ mod tests {
         );
         let summary = workbook.worksheet_range("Sammanfattning").unwrap();
         let cells: Vec<&[Data]> = summary.rows().collect();
-        let figure = |label: &str| {
+        let figure = |label: &str, col: usize| {
             cells
                 .iter()
                 .find(|row| row.first() == Some(&Data::String(label.into())))
-                .map(|row| row[1].clone())
+                .map(|row| row[col].clone())
         };
-        assert_eq!(figure("Möten"), Some(Data::Float(42.0)));
+        // A figure's row: the figure, its change and the previous figure.
+        assert_eq!(figure("Mått", 2), Some(Data::String("Förändring".into())));
+        assert_eq!(figure("Möten", 1), Some(Data::Float(42.0)));
+        assert_eq!(figure("Möten", 2), Some(Data::Float(2.0)));
+        assert_eq!(figure("Möten", 3), Some(Data::Float(40.0)));
         assert_eq!(
-            figure("Möten, förändring mot föregående period"),
-            Some(Data::Float(2.0))
+            figure("Möten", 4),
+            Some(Data::String("+2 mot föregående period (40)".into()))
         );
+        let figure = |label: &str| figure(label, 1);
         assert_eq!(figure("Andel klara uppföljningar"), Some(Data::Float(0.25)));
         assert!(
             cells
@@ -736,6 +734,27 @@ mod tests {
         assert!(svgs[1].contains("Högskolan Väst"));
     }
 
+    /// The engagement report's PDF, in both languages, holds every
+    /// figure, change, heading, partner and cell of the page formats.
+    #[test]
+    fn the_pdf_holds_the_whole_report() {
+        let fixture = Fixture::standard();
+        for lang in Lang::ALL {
+            let document = fixture.document(lang);
+            let back = crate::pdf::tests::read_back(&render(&document, Format::Pdf).unwrap());
+            assert_eq!(back.lang.as_deref(), Some(lang.as_str()));
+            assert!(
+                back.sizes.iter().any(|(w, h)| w > h),
+                "the partner table is on a landscape page"
+            );
+            let text = crate::pdf::tests::squeeze(&back.text);
+            for expected in crate::pdf::tests::texts_of(&document) {
+                let expected = crate::pdf::tests::squeeze(&expected);
+                assert!(text.contains(&expected), "{lang:?}: {expected:?} missing");
+            }
+        }
+    }
+
     #[test]
     fn the_charts_alone_are_the_documents_charts() {
         let fixture = Fixture::standard();
@@ -774,8 +793,18 @@ mod tests {
         assert_eq!(json["title"], "Engagement report");
         assert_eq!(
             json["figures"][0],
-            serde_json::json!({"label": "Meetings", "value": {"type": "integer", "value": 42}})
+            serde_json::json!({
+                "label": "Meetings",
+                "value": {"type": "integer", "value": 42},
+                "change": {
+                    "difference": {"type": "integer", "value": 2},
+                    "previous": {"type": "integer", "value": 40},
+                    "direction": "up",
+                    "text": "+2 against the previous period (40)"
+                }
+            })
         );
+        assert!(md.contains("- **Meetings:** 42 (+2 against the previous period (40))\n"));
         let partners = &json["sections"][1]["blocks"][0];
         assert_eq!(partners["primary"], true);
         assert_eq!(partners["rows"].as_array().unwrap().len(), 4);
@@ -822,6 +851,10 @@ mod tests {
         for (sv, en) in sv.figures.iter().zip(&en.figures) {
             assert_ne!(sv.label, en.label);
             assert_eq!(sv.value, en.value);
+            if let (Some(sv), Some(en)) = (&sv.change, &en.change) {
+                assert_ne!(sv.text, en.text);
+                assert_eq!(sv.difference, en.difference);
+            }
         }
         assert_eq!(
             file_stem(date(2025, 1, 1), date(2025, 3, 31), Lang::Sv),

@@ -113,7 +113,14 @@ labels! {
     ThisPeriod => "Perioden", "This period";
     PreviousPeriod => "Föregående period", "Previous period";
     Change => "Förändring", "Change";
-    ChangeVsPrevious => "förändring mot föregående period", "change vs previous period";
+    VersusPrevious => "mot föregående period", "against the previous period";
+    Unchanged => "±0", "±0";
+    PercentagePoints => "procentenheter", "percentage points";
+    NoPreviousFigure => "ingen siffra för föregående period", "no figure for the previous period";
+    NoFigureThisPeriod => "ingen siffra för perioden", "no figure for this period";
+    ChartData => "Siffrorna i diagrammet", "The chart's figures";
+    Page => "Sida", "Page";
+    Of => "av", "of";
     Top => "topp", "top";
     OldestOverdue => "Äldst försenad", "Oldest overdue";
     // The minutes of a meeting.

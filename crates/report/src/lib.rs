@@ -1,5 +1,5 @@
 //! Samverkan's reports: a small document model ([`model`]) and one renderer
-//! per format — CSV, XLSX, HTML, Markdown, JSON — plus the reports built
+//! per format — CSV, XLSX, HTML, Markdown, JSON, PDF — plus the reports built
 //! from it ([`minutes`], [`engagement`]) and the streaming attendance export ([`export`]).
 //!
 //! A report is built once, as a [`Document`] in one [`Lang`], and written in
@@ -15,12 +15,15 @@ pub mod labels;
 pub mod md;
 pub mod minutes;
 pub mod model;
+pub mod pdf;
 pub mod privacy;
 pub mod svg;
 pub mod xlsx;
 
 pub use labels::{Label, Lang, Translated};
-pub use model::{Block, Chart, ChartKind, Document, Figure, Section, Series, Table, Value};
+pub use model::{
+    Block, Change, Chart, ChartKind, Direction, Document, Figure, Section, Series, Table, Value,
+};
 
 /// Why a report could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +38,8 @@ pub enum ReportError {
     Json(#[from] serde_json::Error),
     #[error("drawing a chart: {0}")]
     Chart(String),
+    #[error("writing PDF: {0}")]
+    Pdf(String),
 }
 
 /// The formats a report is written in.
@@ -45,10 +50,11 @@ pub enum Format {
     Html,
     Md,
     Json,
+    Pdf,
 }
 
 impl Format {
-    pub const ALL: [Self; 5] = [Self::Csv, Self::Xlsx, Self::Html, Self::Md, Self::Json];
+    pub const ALL: [Self; 6] = [Self::Csv, Self::Xlsx, Self::Html, Self::Md, Self::Json, Self::Pdf];
 
     /// The spelling in `format=` and the file extension.
     pub const fn as_str(self) -> &'static str {
@@ -58,6 +64,7 @@ impl Format {
             Self::Html => "html",
             Self::Md => "md",
             Self::Json => "json",
+            Self::Pdf => "pdf",
         }
     }
 
@@ -72,6 +79,7 @@ impl Format {
             Self::Html => "text/html; charset=utf-8",
             Self::Md => "text/markdown; charset=utf-8",
             Self::Json => "application/json",
+            Self::Pdf => "application/pdf",
         }
     }
 }
@@ -84,6 +92,7 @@ pub fn render(document: &Document, format: Format) -> Result<Vec<u8>, ReportErro
         Format::Html => html::render(document),
         Format::Md => Ok(md::render(document)),
         Format::Json => json(document),
+        Format::Pdf => pdf::render(document),
     }
 }
 
@@ -111,14 +120,13 @@ pub(crate) mod tests {
             NaiveDate::from_ymd_opt(2024, 12, 31).unwrap(),
         ));
         document.figures = vec![
-            Figure {
-                label: "Möten".into(),
-                value: Value::Integer(1234),
-            },
-            Figure {
-                label: "Andel närvarande".into(),
-                value: Value::Percent(0.125),
-            },
+            Figure::new("Möten", Value::Integer(1234)).with_change(Change::of_counts(Lang::Sv, 1234, 1233)),
+            Figure::new("Andel närvarande", Value::Percent(0.125)).with_change(Change::of_shares(
+                Lang::Sv,
+                Some(0.125),
+                None,
+            )),
+            Figure::new("Försenade", Value::Integer(2)),
         ];
         let mut first = Table::new(["Typ", "Antal"]).caption("Första tabellen");
         first.push(vec![Value::text("Partnerträff"), Value::Integer(3)]);
@@ -207,7 +215,20 @@ pub(crate) mod tests {
         assert_eq!(value["title"], "Engagemangsrapport");
         assert_eq!(
             value["figures"][0],
-            serde_json::json!({"label": "Möten", "value": {"type": "integer", "value": 1234}})
+            serde_json::json!({
+                "label": "Möten",
+                "value": {"type": "integer", "value": 1234},
+                "change": {
+                    "difference": {"type": "integer", "value": 1},
+                    "previous": {"type": "integer", "value": 1233},
+                    "direction": "up",
+                    "text": "+1 mot föregående period (1\u{a0}233)"
+                }
+            })
+        );
+        assert!(
+            value["figures"][2].get("change").is_none(),
+            "a figure compared with nothing"
         );
         let partners = &value["sections"][1]["blocks"][0];
         assert_eq!(partners["type"], "table");
@@ -238,7 +259,7 @@ pub(crate) mod tests {
         for format in Format::ALL {
             assert_eq!(Format::parse(format.as_str()), Some(format));
         }
-        assert_eq!(Format::parse("pdf"), None);
+        assert_eq!(Format::parse("docx"), None);
         assert_eq!(Format::Html.content_type(), "text/html; charset=utf-8");
     }
 

@@ -19,12 +19,16 @@ pub fn render(document: &Document) -> Vec<u8> {
     }
     if !document.figures.is_empty() {
         for figure in &document.figures {
-            let _ = writeln!(
+            let _ = write!(
                 text,
                 "- **{}:** {}",
                 inline(&figure.label),
-                inline(&display::value(lang, &figure.value))
+                inline(&display::figure(lang, &figure.value))
             );
+            if let Some(change) = &figure.change {
+                let _ = write!(text, " ({})", inline(&change.text));
+            }
+            text.push('\n');
         }
         text.push('\n');
     }
@@ -98,7 +102,14 @@ mod tests {
     fn tables_are_pipe_tables_with_escaped_cells() {
         let text = String::from_utf8(render(&sample())).unwrap();
         assert!(text.starts_with("# Engagemangsrapport\n"));
-        assert!(text.contains("- **Möten:** 1\u{a0}234\n"));
+        assert!(text.contains("- **Möten:** 1\u{a0}234 (+1 mot föregående period (1\u{a0}233))\n"));
+        assert!(
+            text.contains("- **Andel närvarande:** 12,5\u{a0}% (– (ingen siffra för föregående period))\n")
+        );
+        assert!(
+            text.contains("- **Försenade:** 2\n"),
+            "no change where nothing is compared"
+        );
         assert!(text.contains(
             "| Partner | Möten | Andel | Senaste möte | Senast ändrad |\n| --- | ---: | ---: | --- | --- |\n"
         ));

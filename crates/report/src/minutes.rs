@@ -55,10 +55,7 @@ pub fn file_stem(records: &MeetingRecords, lang: Lang) -> String {
 
 fn figures(records: &MeetingRecords, names: &Names, lang: Lang) -> Vec<Figure> {
     let details = &records.meeting.details;
-    let figure = |label: Label, value| Figure {
-        label: label.text(lang).to_owned(),
-        value,
-    };
+    let figure = |label: Label, value| Figure::new(label.text(lang), value);
     let mut figures = vec![figure(Label::Date, Value::Date(details.date()))];
     if !details.all_day {
         figures.push(figure(Label::Start, Value::Instant(details.starts_at)));

@@ -8,7 +8,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::labels::Lang;
+use crate::display;
+use crate::labels::{Label, Lang};
 
 /// A whole report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -22,11 +23,146 @@ pub struct Document {
     pub sections: Vec<Section>,
 }
 
-/// A headline figure: "Möten: 42".
+/// A headline figure: "Möten: 42", with its change against the previous
+/// period when the report compares periods.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Figure {
     pub label: String,
     pub value: Value,
+    /// `None`: the report compares nothing (the minutes); a figure that is
+    /// compared but has no previous figure has a change that says why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub change: Option<Change>,
+}
+
+impl Figure {
+    pub fn new(label: impl Into<String>, value: Value) -> Self {
+        Self {
+            label: label.into(),
+            value,
+            change: None,
+        }
+    }
+
+    #[must_use]
+    pub fn with_change(mut self, change: Change) -> Self {
+        self.change = Some(change);
+        self
+    }
+}
+
+/// Which way a figure moved: what an arrow shows, never alone (the change's
+/// text says it in words).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Up,
+    Down,
+    Same,
+    /// No previous figure to compare with.
+    Unknown,
+}
+
+impl Direction {
+    /// The arrow beside the change, decoration only.
+    pub const fn arrow(self) -> &'static str {
+        match self {
+            Self::Up => "▲",
+            Self::Down => "▼",
+            Self::Same => "=",
+            Self::Unknown => "–",
+        }
+    }
+}
+
+/// A figure's change against the previous period: the difference and the
+/// previous figure typed, and all of it in words for a reader and a screen
+/// reader ("+1 mot föregående period (0)", or "–" and why there is none).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    /// `Empty` when there is no previous figure.
+    pub difference: Value,
+    pub previous: Value,
+    pub direction: Direction,
+    pub text: String,
+}
+
+impl Change {
+    /// The change of a count.
+    pub fn of_counts(lang: Lang, now: i64, before: i64) -> Self {
+        let difference = now.saturating_sub(before);
+        let signed = match difference {
+            0 => Label::Unchanged.text(lang).to_owned(),
+            d if d > 0 => format!("+{}", display::integer(lang, d)),
+            d => format!("−{}", display::integer(lang, d.saturating_neg())),
+        };
+        Self {
+            difference: Value::Integer(difference),
+            previous: Value::Integer(before),
+            direction: Direction::of(difference.signum()),
+            text: format!(
+                "{signed} {} ({})",
+                Label::VersusPrevious.text(lang),
+                display::integer(lang, before)
+            ),
+        }
+    }
+
+    /// The change of a share, in percentage points; "–" and why when
+    /// either period has none (no follow-up was due).
+    pub fn of_shares(lang: Lang, now: Option<f64>, before: Option<f64>) -> Self {
+        let (Some(now), Some(before)) = (now, before) else {
+            let why = if before.is_none() {
+                Label::NoPreviousFigure
+            } else {
+                Label::NoFigureThisPeriod
+            };
+            return Self {
+                difference: Value::Empty,
+                previous: before.map_or(Value::Empty, Value::Percent),
+                direction: Direction::Unknown,
+                text: format!("– ({})", why.text(lang)),
+            };
+        };
+        let points = (now - before) * 100.0;
+        let places = display::percent_places(points / 100.0);
+        let magnitude = display::decimal(lang, points.abs(), places);
+        let signed = if magnitude.chars().all(|c| c == '0' || c == ',' || c == '.') {
+            Label::Unchanged.text(lang).to_owned()
+        } else if points > 0.0 {
+            format!("+{magnitude}")
+        } else {
+            format!("−{magnitude}")
+        };
+        let direction = if signed == Label::Unchanged.text(lang) {
+            Direction::Same
+        } else if points > 0.0 {
+            Direction::Up
+        } else {
+            Direction::Down
+        };
+        Self {
+            difference: Value::Percent(now - before),
+            previous: Value::Percent(before),
+            direction,
+            text: format!(
+                "{signed} {} {} ({})",
+                Label::PercentagePoints.text(lang),
+                Label::VersusPrevious.text(lang),
+                display::value(lang, &Value::Percent(before))
+            ),
+        }
+    }
+}
+
+impl Direction {
+    const fn of(sign: i64) -> Self {
+        match sign {
+            1 => Self::Up,
+            -1 => Self::Down,
+            _ => Self::Same,
+        }
+    }
 }
 
 /// One typed value: a table cell or a figure.

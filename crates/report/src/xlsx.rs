@@ -10,7 +10,8 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{
-    Chart as XlsxChart, ChartType, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet, XlsxError,
+    Chart as XlsxChart, ChartDataLabel, ChartType, ExcelDateTime, Format, FormatBorder, Workbook, Worksheet,
+    XlsxError,
 };
 use samverkan_domain::time;
 
@@ -18,6 +19,7 @@ use crate::ReportError;
 use crate::display;
 use crate::labels::{Label, Lang};
 use crate::model::{Block, Chart, ChartKind, Document, Section, Table, Value};
+use crate::svg;
 
 /// Excel's limit on a sheet name, in characters.
 const SHEET_NAME_LIMIT: usize = 31;
@@ -181,11 +183,33 @@ impl SheetWriter {
         }
         if !document.figures.is_empty() {
             self.row += 1;
+            // Figures with a change get it beside them, as numbers: the
+            // difference, the previous figure, and the change in words.
+            if document.figures.iter().any(|f| f.change.is_some()) {
+                let header = [
+                    Label::Figure,
+                    Label::ThisPeriod,
+                    Label::Change,
+                    Label::PreviousPeriod,
+                ];
+                for (col, label) in (0u16..).zip(header) {
+                    let text = label.text(self.lang);
+                    self.sheet
+                        .write_string_with_format(self.row, col, text, &self.formats.header)?;
+                    self.measure(col, text.chars().count());
+                }
+                self.row += 1;
+            }
             for figure in &document.figures {
                 self.sheet
                     .write_string_with_format(self.row, 0, &figure.label, &self.formats.label)?;
                 self.measure(0, figure.label.chars().count());
                 self.cell(1, &figure.value)?;
+                if let Some(change) = &figure.change {
+                    self.cell(2, &change.difference)?;
+                    self.cell(3, &change.previous)?;
+                    self.sheet.write_string(self.row, 4, &change.text)?;
+                }
                 self.row += 1;
             }
         }
@@ -257,8 +281,28 @@ impl SheetWriter {
                 .add_series()
                 .set_name(series.name.as_str())
                 .set_categories((self.name.as_str(), first, 0, last, 0))
-                .set_values((self.name.as_str(), first, col, last, col));
+                .set_values((self.name.as_str(), first, col, last, col))
+                .set_data_label(ChartDataLabel::new().show_value());
         }
+        // Counts on a whole-number axis, stepped as the HTML drawing is
+        // (Excel's own steps for small counts are 0.2 or 0.5). A bar
+        // chart's value axis is its x axis.
+        let axis = chart
+            .series
+            .iter()
+            .map(|series| svg::count_axis(chart.kind, series))
+            .max_by_key(|axis| axis.top)
+            .unwrap_or(svg::CountAxis { step: 1, top: 1 });
+        let values = match chart.kind {
+            ChartKind::Column => excel.y_axis(),
+            ChartKind::Bar => excel.x_axis(),
+        };
+        #[allow(clippy::cast_precision_loss)] // ticks stay far below 2^52
+        values
+            .set_min(0)
+            .set_max(axis.top as f64)
+            .set_major_unit(axis.step as f64)
+            .set_num_format("0");
         let beside = u16::try_from(data.columns.len() + 1).unwrap_or(u16::MAX);
         self.sheet.insert_chart(anchor, beside, &excel)?;
         self.row = self.row.max(anchor + CHART_ROWS);
@@ -385,8 +429,15 @@ pub(crate) mod tests {
             Some(&Data::String("Engagemangsrapport".into()))
         );
         // Figures: label, then a real number.
-        assert_eq!(summary.get_value((3, 0)), Some(&Data::String("Möten".into())));
-        assert_eq!(summary.get_value((3, 1)), Some(&Data::Float(1234.0)));
+        assert_eq!(summary.get_value((3, 0)), Some(&Data::String("Mått".into())));
+        assert_eq!(summary.get_value((4, 0)), Some(&Data::String("Möten".into())));
+        assert_eq!(summary.get_value((4, 1)), Some(&Data::Float(1234.0)));
+        assert_eq!(summary.get_value((4, 2)), Some(&Data::Float(1.0)), "the change");
+        assert_eq!(
+            summary.get_value((4, 3)),
+            Some(&Data::Float(1233.0)),
+            "the previous figure"
+        );
 
         let partners = workbook.worksheet_range("Partner").unwrap();
         let rows: Vec<&[Data]> = partners.rows().collect();
@@ -444,6 +495,45 @@ pub(crate) mod tests {
             sheet.contains(r#"topLeftCell="A3""#),
             "frozen below the header row"
         );
+    }
+
+    /// Counts need whole-number axes in Excel too: the value axis of each
+    /// chart reopened from the file starts at 0, steps by a whole number of
+    /// at least 1 and shows no decimals, and every bar shows its value.
+    #[test]
+    fn native_charts_have_whole_number_value_axes_and_labelled_bars() {
+        let bytes = render(&sample()).unwrap();
+        for (part_name, max) in [("xl/charts/chart1.xml", 7.0), ("xl/charts/chart2.xml", 12.0)] {
+            let xml = part(&bytes, part_name);
+            let tree = roxmltree::Document::parse(&xml).unwrap();
+            let value_axis = tree
+                .descendants()
+                .find(|n| n.tag_name().name() == "valAx")
+                .unwrap_or_else(|| panic!("a value axis in {xml}"));
+            let setting = |name: &str, attribute: &str| {
+                value_axis
+                    .descendants()
+                    .find(|n| n.tag_name().name() == name)
+                    .and_then(|n| n.attribute(attribute))
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| panic!("{name} in {xml}"))
+            };
+            let unit: f64 = setting("majorUnit", "val").parse().unwrap();
+            assert!(unit >= 1.0 && unit.fract() == 0.0, "{part_name}: {unit}");
+            let top: f64 = setting("max", "val").parse().unwrap();
+            assert!(top > max && (top / unit).fract() == 0.0, "{part_name}: {top}");
+            assert_eq!(setting("min", "val"), "0");
+            assert_eq!(setting("numFmt", "formatCode"), "0");
+            let shows_values = tree
+                .descendants()
+                .filter(|n| n.tag_name().name() == "dLbls")
+                .any(|labels| {
+                    labels
+                        .children()
+                        .any(|n| n.tag_name().name() == "showVal" && n.attribute("val") == Some("1"))
+                });
+            assert!(shows_values, "{part_name}: every bar shows its value");
+        }
     }
 
     #[test]

@@ -32,7 +32,7 @@ pub async fn document(
     let builder = if format == Format::Html {
         builder.header(
             header::CONTENT_SECURITY_POLICY,
-            samverkan_report::html::content_security_policy(),
+            samverkan_report::html::content_security_policy(&bytes),
         )
     } else {
         builder

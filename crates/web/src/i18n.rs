@@ -163,8 +163,6 @@ labels! {
     last_twelve_months: "Senaste 12 månaderna" / "Last 12 months",
     last_quarter: "Förra kvartalet" / "Last quarter",
     period_invalid: "Perioden måste sluta samma dag som eller efter att den börjar, och vara kortare än tio år." / "The period must end on or after its first day, and be shorter than ten years.",
-    unchanged: "±0" / "±0",
-    versus_previous: "mot föregående period" / "against the previous period",
     headline_figures: "Nyckeltal" / "Key figures",
     charts: "Diagram" / "Charts",
     chart_data: "Siffrorna i diagrammet" / "The chart's figures",
@@ -178,6 +176,7 @@ labels! {
     download_csv: "Tabell (CSV)" / "Table (CSV)",
     download_md: "Ren text (Markdown)" / "Plain text (Markdown)",
     download_json: "Data (JSON)" / "Data (JSON)",
+    download_pdf: "Dokument att skriva ut eller skicka (PDF)" / "Document to print or send (PDF)",
     download_attendances_csv: "All närvaro under perioden, en rad per deltagare (CSV)" / "Every attendance of the period, a line per attendee (CSV)",
     download_attendances_ndjson: "All närvaro under perioden (NDJSON, för program)" / "Every attendance of the period (NDJSON, for programs)",
 
@@ -230,6 +229,7 @@ labels! {
     minutes_downloads: "Minnesanteckningar" / "Minutes",
     minutes_html: "som webbsida, för utskrift" / "as a web page, to print",
     minutes_md: "som Markdown" / "as Markdown",
+    minutes_pdf: "som PDF" / "as PDF",
     // Filters shared by several lists.
     any_organisation: "Alla organisationer" / "All organisations",
     any_status: "Alla statusar" / "All statuses",
@@ -492,7 +492,6 @@ mod tests {
             "partner",
             "organisation",
             "minutes_long",
-            "unchanged",
             "period",
             "download_json",
         ];

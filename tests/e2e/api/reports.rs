@@ -55,6 +55,43 @@ async fn raw(server: &TestServer, path: &str) -> Raw {
     }
 }
 
+/// A PDF read back with a parser of its own: each page's size in points
+/// and all its text, whitespace squeezed to single spaces.
+fn pdf_pages_and_text(bytes: &[u8]) -> (Vec<(f32, f32)>, String) {
+    let pdf = lopdf::Document::load_mem(bytes).expect("the PDF opens");
+    let pages = pdf.get_pages();
+    let sizes = pages
+        .values()
+        .map(|&id| {
+            let page = pdf.get_dictionary(id).unwrap();
+            let b = page.get(b"MediaBox").unwrap().as_array().unwrap();
+            let n = |i: usize| b[i].as_float().unwrap();
+            (n(2) - n(0), n(3) - n(1))
+        })
+        .collect();
+    let numbers: Vec<u32> = pages.keys().copied().collect();
+    (sizes, squeeze(&pdf.extract_text(&numbers).unwrap()))
+}
+
+fn squeeze(text: &str) -> String {
+    text.split(char::is_whitespace)
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every page A4, upright or lying, to half a point.
+fn assert_a4(sizes: &[(f32, f32)]) {
+    assert!(!sizes.is_empty());
+    for (w, h) in sizes {
+        let (short, long) = (w.min(*h), w.max(*h));
+        assert!(
+            (short - 595.28).abs() < 1.0 && (long - 841.89).abs() < 1.0,
+            "A4, not {w} x {h}"
+        );
+    }
+}
+
 /// The rows of the Markdown table under `## heading`, cells unescaped.
 fn md_table(text: &str, heading: &str) -> Vec<Vec<String>> {
     let section = text
@@ -196,6 +233,37 @@ async fn the_minutes_list_exactly_the_meetings_people_and_items(server: &TestSer
     for (name, _) in &seed.people {
         assert!(page.contains(name.as_str()), "{name}");
     }
+    // The PDF: A4, and every attendee, agenda item and follow-up in it.
+    let pdf = raw(server, &format!("/api/v1/reports/meetings/{id}?format=pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.content_type, "application/pdf");
+    assert_eq!(
+        pdf.disposition,
+        "attachment; filename=\"minnesanteckningar-2024-04-26.pdf\""
+    );
+    let (sizes, text) = pdf_pages_and_text(&pdf.body);
+    assert_a4(&sizes);
+    assert!(text.contains("Strategisk partnerträff"), "{text}");
+    for (name, _) in seed.people.iter().chain(&seed.organisations) {
+        assert!(text.contains(name.as_str()), "{name} in {text}");
+    }
+    for title in &sent {
+        assert!(text.contains(&squeeze(title)), "{title}");
+    }
+    assert!(text.contains("Exempel: boka nästa partnerträff") && text.contains("Lena Lindhé"));
+
+    // Printed from Chromium, the HTML minutes keep every attendee.
+    let html = raw(server, &format!("/api/v1/reports/meetings/{id}")).await;
+    if let Some((printed, printed_text)) = crate::web::browser::print(&html.body).await {
+        let (sizes, _) = pdf_pages_and_text(&printed);
+        assert_a4(&sizes);
+        let printed_text = squeeze(&printed_text);
+        for (name, _) in seed.people.iter().chain(&seed.organisations) {
+            assert!(printed_text.contains(name.as_str()), "{name} printed");
+        }
+        assert!(printed_text.contains("Sida 1 av"), "page numbers: {printed_text}");
+    }
+
     // HTML is the default, Swedish the default language.
     let default = raw(server, &format!("/api/v1/reports/meetings/{id}")).await;
     assert_eq!(default.content_type, "text/html; charset=utf-8");
@@ -209,7 +277,7 @@ async fn the_minutes_list_exactly_the_meetings_people_and_items(server: &TestSer
 async fn minutes_refuse_what_they_cannot_answer(server: &TestServer) {
     let (_, created) = log_seed_day(server).await;
     let id = created["id"].as_str().unwrap();
-    get(server, &format!("/api/v1/reports/meetings/{id}?format=pdf"))
+    get(server, &format!("/api/v1/reports/meetings/{id}?format=docx"))
         .await
         .expect_problem(StatusCode::BAD_REQUEST, Some("format"));
     get(server, &format!("/api/v1/reports/meetings/{id}?lang=de"))
@@ -482,6 +550,9 @@ async fn the_engagement_report_holds_the_period_in_every_format(server: &TestSer
     assert!(html.disposition.starts_with("inline;"));
     let page = String::from_utf8(html.body).unwrap();
     assert!(page.contains("1 april 2024 – 30 april 2024"));
+    // One tile per figure, its change in words beside it.
+    assert!(page.contains("mot föregående period"));
+    assert!(!page.contains("förändring mot föregående period"));
     assert!(page.contains("Engagerade organisationer"));
     let svgs: Vec<&str> = page
         .match_indices("<svg")
@@ -513,9 +584,73 @@ async fn the_engagement_report_holds_the_period_in_every_format(server: &TestSer
     let document: Value = serde_json::from_slice(&json.body).unwrap();
     assert_eq!(document["title"], "Engagement report");
     assert_eq!(
-        document["figures"][0],
-        json!({"label": "Meetings", "value": {"type": "integer", "value": meetings}})
+        document["figures"][0]["value"],
+        json!({"type": "integer", "value": meetings})
     );
+    let previous = summary["previous_totals"]["meetings"].as_i64().unwrap();
+    assert_eq!(
+        document["figures"][0]["change"]["previous"],
+        json!({"type": "integer", "value": previous})
+    );
+
+    // PDF: A4 (the partner table on landscape pages), and every figure,
+    // column and partner of the report in its text.
+    let pdf = report("pdf", "sv").await;
+    assert_eq!(pdf.content_type, "application/pdf");
+    assert_eq!(
+        pdf.disposition,
+        "attachment; filename=\"engagemang-2024-04-01-2024-04-30.pdf\""
+    );
+    let (sizes, text) = pdf_pages_and_text(&pdf.body);
+    assert_a4(&sizes);
+    assert!(sizes.iter().any(|(w, h)| w > h), "a landscape page");
+    let sv: Value = serde_json::from_slice(&report("json", "sv").await.body).unwrap();
+    let partner_table = &sv["sections"][1]["blocks"][0];
+    let columns: Vec<&str> = partner_table["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(columns.len(), 15);
+    for figure in sv["figures"].as_array().unwrap() {
+        let label = figure["label"].as_str().unwrap();
+        assert!(text.contains(label), "{label} in the PDF");
+        if let Some(change) = figure["change"]["text"].as_str() {
+            assert!(text.contains(&squeeze(change)), "{change} in the PDF");
+        }
+    }
+    for column in &columns {
+        assert!(text.contains(column), "{column} in the PDF");
+    }
+    for row in &expected_rows {
+        let name = row["name"].as_str().unwrap();
+        assert!(text.contains(name), "{name} in the PDF");
+    }
+
+    // The HTML printed by Chromium: A4 pages, and nothing of the wide
+    // table cut off: every column header and every partner is there.
+    if let Some((printed, printed_text)) = crate::web::browser::print(page.as_bytes()).await {
+        let (sizes, _) = pdf_pages_and_text(&printed);
+        assert_a4(&sizes);
+        assert!(
+            sizes.iter().any(|(w, h)| w > h),
+            "the wide table on a landscape page"
+        );
+        let printed_text = squeeze(&printed_text);
+        for column in &columns {
+            assert!(printed_text.contains(column), "{column} printed: {printed_text}");
+        }
+        for row in &expected_rows {
+            let name = row["name"].as_str().unwrap();
+            assert!(printed_text.contains(name), "{name} printed");
+        }
+        assert!(
+            printed_text.contains("Engagemangsrapport · 1 april 2024 – 30 april 2024"),
+            "the footer: {printed_text}"
+        );
+        assert!(printed_text.contains("Sida 1 av "), "page numbers");
+    }
 }
 
 async fn the_engagement_report_refuses_bad_parameters(server: &TestServer) {
@@ -526,7 +661,7 @@ async fn the_engagement_report_refuses_bad_parameters(server: &TestServer) {
     get(server, &format!("{path}?to=2025-01-01"))
         .await
         .expect_problem(StatusCode::BAD_REQUEST, Some("from"));
-    get(server, &format!("{path}?{APRIL}&format=pdf"))
+    get(server, &format!("{path}?{APRIL}&format=docx"))
         .await
         .expect_problem(StatusCode::BAD_REQUEST, Some("format"));
     get(server, &format!("{path}?{APRIL}&lang=de"))

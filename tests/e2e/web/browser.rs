@@ -27,6 +27,58 @@ static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 pub const DESKTOP: (u32, u32) = (1280, 800);
 pub const PHONE: (u32, u32) = (390, 844);
 
+/// `html` printed to PDF by headless Chromium as a person's browser prints
+/// it (`--print-to-pdf`, which follows the page's `@page` sizes), and the
+/// PDF's text read back by `pdftotext` (poppler-utils); `None` (after
+/// [`missing`]) where either is not installed.
+pub async fn print(html: &[u8]) -> Option<(Vec<u8>, String)> {
+    let Some(chromium) = program("SAMVERKAN_CHROMIUM", "/usr/bin/chromium") else {
+        missing("chromium (apt install chromium)");
+        return None;
+    };
+    let Some(pdftotext) = program("SAMVERKAN_PDFTOTEXT", "/usr/bin/pdftotext") else {
+        missing("pdftotext (apt install poppler-utils)");
+        return None;
+    };
+    let _turn = ONE_BROWSER.lock().await;
+    let html = html.to_vec();
+    tokio::task::spawn_blocking(move || {
+        let dir = tempfile::tempdir().expect("a folder");
+        let page = dir.path().join("report.html");
+        let pdf = dir.path().join("report.pdf");
+        std::fs::write(&page, html).expect("the page is written");
+        let printed = Command::new(chromium)
+            .args([
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+            ])
+            .arg("--no-pdf-header-footer")
+            .arg(format!(
+                "--user-data-dir={}",
+                dir.path().join("profile").display()
+            ))
+            .arg(format!("--print-to-pdf={}", pdf.display()))
+            .arg(format!("file://{}", page.display()))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .expect("chromium runs");
+        assert!(printed.success(), "chromium prints: {printed}");
+        let bytes = std::fs::read(&pdf).expect("a PDF");
+        let text = Command::new(pdftotext)
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        assert!(text.status.success());
+        Some((bytes, String::from_utf8_lossy(&text.stdout).into_owned()))
+    })
+    .await
+    .expect("printing finishes")
+}
+
 pub struct Browser {
     pub client: Client,
     driver: Child,
@@ -110,6 +162,30 @@ impl Browser {
             _profile: profile,
             _turn: turn,
         })
+    }
+
+    /// The page as it prints on A4 (WebDriver's print command), and the
+    /// PDF's text read back by `pdftotext`; `None` (after [`missing`])
+    /// without poppler-utils.
+    pub async fn print_a4(&self) -> Option<(Vec<u8>, String)> {
+        let Some(pdftotext) = program("SAMVERKAN_PDFTOTEXT", "/usr/bin/pdftotext") else {
+            missing("pdftotext (apt install poppler-utils)");
+            return None;
+        };
+        let configuration = fantoccini::wd::PrintConfiguration::builder()
+            .size(fantoccini::wd::PrintSize::A4)
+            .build()
+            .expect("an A4 print");
+        let bytes = self.client.print(configuration).await.expect("the page prints");
+        let dir = tempfile::tempdir().expect("a folder");
+        let pdf = dir.path().join("page.pdf");
+        std::fs::write(&pdf, &bytes).expect("the PDF is written");
+        let text = Command::new(pdftotext)
+            .arg(&pdf)
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        Some((bytes, String::from_utf8_lossy(&text.stdout).into_owned()))
     }
 
     pub async fn goto(&self, url: &str) {

@@ -3,7 +3,7 @@
 //! nothing (cookies, headers, refusals).
 
 mod axe;
-mod browser;
+pub mod browser;
 mod editing;
 mod pages;
 mod records;

@@ -234,6 +234,28 @@ async fn an_organisation_s_page_and_its_partner_brief() {
         recalled[0].ends_with(meeting["title"].as_str().unwrap()),
         "{recalled:?}"
     );
+    // Printed on A4 (WebDriver's print, which sets its own page margins:
+    // the stylesheet's page numbers are not drawn there), the brief keeps
+    // its people and its meeting.
+    if let Some((pdf, text)) = browser.print_a4().await {
+        let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        for name in &names {
+            assert!(text.contains(name.as_str()), "{name} printed: {text}");
+        }
+        assert!(text.contains(meeting["title"].as_str().unwrap()), "{text}");
+        let pdf = lopdf::Document::load_mem(&pdf).expect("a PDF");
+        for (_, id) in pdf.get_pages() {
+            let media = pdf
+                .get_dictionary(id)
+                .unwrap()
+                .get(b"MediaBox")
+                .unwrap()
+                .as_array()
+                .unwrap();
+            let width = media[2].as_float().unwrap() - media[0].as_float().unwrap();
+            assert!((width - 595.28).abs() < 1.5, "A4: {width}");
+        }
+    }
     browser.close().await;
 }
 
@@ -255,7 +277,7 @@ async fn the_engagement_downloads_hold_what_the_api_holds() {
     let period = "from=2024-01-01&to=2024-12-31";
     let page = visitor.get(&format!("/engagement?{period}")).await;
     assert_eq!(page.status, StatusCode::OK);
-    for extension in ["html", "xlsx", "csv", "md", "json"] {
+    for extension in ["html", "pdf", "xlsx", "csv", "md", "json"] {
         let href = format!("/engagement/report.{extension}?{period}");
         assert!(
             page.body.contains(&href.replace('&', "&#38;")),

@@ -145,19 +145,10 @@ fn quick_picks(today: NaiveDate) -> [(NaiveDate, NaiveDate); 3] {
     ]
 }
 
-/// "+1 mot föregående period (0)": the change in words, signed.
+/// "+1 mot föregående period (0)": the change in words, signed, as the
+/// reports write it.
 pub(crate) fn change_text(ctx: &Ctx, now: i64, before: i64) -> String {
-    let change = now - before;
-    let signed = match change {
-        0 => ctx.t.unchanged.to_owned(),
-        change if change > 0 => format!("+{}", display::integer(ctx.lang, change)),
-        change => format!("−{}", display::integer(ctx.lang, -change)),
-    };
-    format!(
-        "{signed} {} ({})",
-        ctx.t.versus_previous,
-        display::integer(ctx.lang, before)
-    )
+    samverkan_report::Change::of_counts(ctx.lang, now, before).text
 }
 
 #[handler]
@@ -298,24 +289,31 @@ pub async fn page(
             }
         })
         .collect();
-    let downloads: Vec<(&'static str, String)> =
-        [Format::Html, Format::Xlsx, Format::Csv, Format::Md, Format::Json]
-            .into_iter()
-            .map(|format| {
-                let label = match format {
-                    Format::Html => t.download_html,
-                    Format::Xlsx => t.download_xlsx,
-                    Format::Csv => t.download_csv,
-                    Format::Md => t.download_md,
-                    Format::Json => t.download_json,
-                };
-                let href = ListAddress::new(format!("/engagement/report.{}", format.as_str()))
-                    .with("from", Some(period.from()))
-                    .with("to", Some(period.to()))
-                    .href(None);
-                (label, href)
-            })
-            .collect();
+    let downloads: Vec<(&'static str, String)> = [
+        Format::Html,
+        Format::Pdf,
+        Format::Xlsx,
+        Format::Csv,
+        Format::Md,
+        Format::Json,
+    ]
+    .into_iter()
+    .map(|format| {
+        let label = match format {
+            Format::Html => t.download_html,
+            Format::Xlsx => t.download_xlsx,
+            Format::Csv => t.download_csv,
+            Format::Md => t.download_md,
+            Format::Json => t.download_json,
+            Format::Pdf => t.download_pdf,
+        };
+        let href = ListAddress::new(format!("/engagement/report.{}", format.as_str()))
+            .with("from", Some(period.from()))
+            .with("to", Some(period.to()))
+            .href(None);
+        (label, href)
+    })
+    .collect();
     let downloads: Vec<(&'static str, String)> = downloads
         .into_iter()
         .chain(
@@ -375,7 +373,7 @@ fn pick_links(ctx: &Ctx, picks: &[(NaiveDate, NaiveDate); 3], period: Option<&Pe
         .collect()
 }
 
-/// `/engagement/report.{csv,xlsx,html,md,json}?from&to`: the engagement
+/// `/engagement/report.{csv,xlsx,html,md,json,pdf}?from&to`: the engagement
 /// report of the period, in the reader's language.
 #[handler]
 pub async fn report(

@@ -300,6 +300,7 @@ pub async fn minutes_download(
     let format = match extension.as_str() {
         "html" => Format::Html,
         "md" => Format::Md,
+        "pdf" => Format::Pdf,
         _ => return Err(PageError::NotFound.into()),
     };
     let (records, names) = store
