@@ -132,7 +132,7 @@ pub fn app(
     terms: ProcessingTerms,
     web: samverkan_web::WebConfig,
 ) -> impl Endpoint + use<> {
-    let service = api_service(&store, thresholds, terms);
+    let service = api_service(&store, thresholds, terms.clone());
     let allowed = std::sync::Arc::new(middleware::AllowedMethods::from_spec(
         &service.spec(),
         &[("/api/openapi.json", "GET")],
@@ -156,7 +156,7 @@ pub fn app(
             let allowed = std::sync::Arc::clone(&allowed);
             async move { middleware::allow_header(next, request, &allowed).await }
         });
-    let pages = samverkan_web::pages(store.clone(), thresholds, web).around(middleware::limit_body);
+    let pages = samverkan_web::pages(store.clone(), thresholds, terms, web).around(middleware::limit_body);
     Split { api, pages }
         .around(move |next, request| hardening::time_limit(next, request, timeout))
         .data(store)

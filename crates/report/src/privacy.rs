@@ -221,10 +221,7 @@ fn heading(name: &str, made_at: chrono::DateTime<chrono::Utc>, lang: Lang) -> Do
 }
 
 fn figure(label: Label, count: usize, lang: Lang) -> Figure {
-    Figure {
-        label: label.text(lang).to_owned(),
-        value: Value::count(count),
-    }
+    Figure::new(label.text(lang), Value::count(count))
 }
 
 fn instant(at: Option<chrono::DateTime<chrono::Utc>>) -> Value {

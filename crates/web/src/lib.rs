@@ -24,6 +24,7 @@ mod template_checks;
 
 use poem::{Endpoint, EndpointExt, Request, Route, get, post};
 use samverkan_domain::HealthThresholds;
+use samverkan_domain::privacy::ProcessingTerms;
 use samverkan_report::Lang;
 use samverkan_store::Store;
 
@@ -82,7 +83,12 @@ impl WebConfig {
 pub(crate) const LANGUAGE_COOKIE: &str = "samverkan_lang";
 
 /// Every page, under `/`.
-pub fn pages(store: Store, thresholds: HealthThresholds, config: WebConfig) -> impl Endpoint + use<> {
+pub fn pages(
+    store: Store,
+    thresholds: HealthThresholds,
+    terms: ProcessingTerms,
+    config: WebConfig,
+) -> impl Endpoint + use<> {
     Route::new()
         .at("/", get(pages::start::page))
         .at("/login", get(login::show).post(login::sign_in))
@@ -120,6 +126,12 @@ pub fn pages(store: Store, thresholds: HealthThresholds, config: WebConfig) -> i
             get(pages::person_forms::new).post(pages::person_forms::create),
         )
         .at("/people/:id", get(pages::people::show))
+        .at("/people/:id/personal-data.:format", get(pages::privacy::download))
+        .at(
+            "/people/:id/erase",
+            get(pages::privacy::confirm_erase).post(pages::privacy::erase),
+        )
+        .at("/people/:id/restriction", post(pages::privacy::restrict))
         .at(
             "/people/:id/edit",
             get(pages::person_forms::edit).post(pages::person_forms::update),
@@ -153,6 +165,7 @@ pub fn pages(store: Store, thresholds: HealthThresholds, config: WebConfig) -> i
         .around(session::gate)
         .data(store)
         .data(thresholds)
+        .data(terms)
         .data(config)
         .data(login::Hashing::default())
 }

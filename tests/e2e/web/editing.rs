@@ -781,3 +781,111 @@ async fn an_admin_adds_a_user_sets_a_password_revokes_a_token_and_disables_them(
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+/// How many people named Lisa the API lists.
+async fn lisas_listed(server: &TestServer) -> usize {
+    get(server, "/api/v1/representatives?q=Lisa")
+        .await
+        .expect(StatusCode::OK)["items"]
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_downloads_restricts_and_erases_a_person_from_their_page() {
+    let Some(database) = TestDatabase::new(Backend::Sqlite).await else {
+        return;
+    };
+    let Some(axe) = axe::source() else {
+        return;
+    };
+    let Some(browser) = Browser::start(true).await else {
+        return;
+    };
+    let server = TestServer::start(&database.url, &["--demo"]);
+    let lisa = get(&server, "/api/v1/representatives?q=Lisa%20Th%C3%B6rn")
+        .await
+        .expect(StatusCode::OK)["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let person = format!("/people/{lisa}");
+
+    // A manager reads the page but gets no data protection actions.
+    let (email, password) = server.demo_credentials("manager");
+    let manager = Visitor::new(&server);
+    manager.sign_in(&email, &password).await;
+    let page = manager.get(&person).await;
+    assert!(!page.body.contains("/restriction"), "no actions for a manager");
+    let csrf = page.csrf();
+    let refused = manager
+        .post(
+            &format!("{person}/restriction"),
+            &[("_csrf", csrf.as_str()), ("restricted", "1")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        manager.get(&format!("{person}/personal-data.json")).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    sign_in(&browser, &server, "admin").await;
+    visit(&browser, &server, axe, &person, "person-data-protection").await;
+    browser
+        .goto(&server.url(&format!("{person}/personal-data.html")))
+        .await;
+    assert!(browser.text("body").await.contains("Lisa Thörn"));
+
+    // Restricted: out of the lists until lifted.
+    browser.goto(&server.url(&person)).await;
+    browser
+        .click(&format!("form[action='{person}/restriction'] button"))
+        .await;
+    assert_eq!(
+        browser.text(".notice--success").await,
+        "Behandlingen av personens uppgifter är begränsad."
+    );
+    assert_eq!(lisas_listed(&server).await, 0);
+    browser
+        .click(&format!("form[action='{person}/restriction'] button"))
+        .await;
+    assert_eq!(browser.text(".notice--success").await, "Begränsningen är hävd.");
+    assert_eq!(lisas_listed(&server).await, 1);
+
+    // Erasure asks first, needs a reason, and says where free text still
+    // names her (the seed's outcome does).
+    browser.click(&format!("a[href='{person}/erase']")).await;
+    visit_here(&browser, axe, "person-erase").await;
+    let form = format!("form[action='{person}/erase']");
+    fill_and_submit(&browser, &form, &[("reason", "")]).await;
+    assert!(
+        browser
+            .text("#reason-error")
+            .await
+            .ends_with("Ange skälet till raderingen.")
+    );
+    visit_here(&browser, axe, "person-erase-errors").await;
+    fill_and_submit(&browser, &form, &[("reason", "Begäran från personen")]).await;
+    assert_eq!(
+        browser.text("h1").await,
+        "Fritext som fortfarande nämner personen"
+    );
+    assert!(!browser.texts("main li").await.is_empty());
+    visit_here(&browser, axe, "person-erased").await;
+    let erased = get(&server, &format!("/api/v1/representatives/{lisa}"))
+        .await
+        .expect(StatusCode::OK);
+    assert!(
+        erased["full_name"]
+            .as_str()
+            .unwrap()
+            .starts_with("Raderad person"),
+        "{erased}"
+    );
+    browser.goto(&server.url(&format!("{person}/erase"))).await;
+    assert_eq!(browser.text(".notice--success").await, "Personen är raderad.");
+    assert!(browser.text("h1").await.starts_with("Raderad person"));
+    browser.close().await;
+}

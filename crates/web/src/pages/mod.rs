@@ -11,6 +11,7 @@ pub mod organisations;
 pub mod partnerships;
 pub mod people;
 pub mod person_forms;
+pub mod privacy;
 pub mod search;
 pub mod start;
 pub mod users;

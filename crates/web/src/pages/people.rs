@@ -176,6 +176,9 @@ pub async fn show(
         Some("created") => Some(ctx.t.person_added),
         Some("saved") => Some(ctx.t.changes_saved),
         Some("archived") => Some(ctx.t.person_archived),
+        Some("restricted") => Some(ctx.t.person_restricted),
+        Some("lifted") => Some(ctx.t.restriction_lifted),
+        Some("erased") => Some(ctx.t.person_erased),
         _ => None,
     };
     let id = RepresentativeId::from(id);
