@@ -24,6 +24,7 @@ use crate::WebConfig;
 use crate::cookies::{self, Lifetime};
 use crate::forms::{ErrorSummary, FieldErrors};
 use crate::frame::{Ctx, PageError, render};
+use crate::i18n::Labels;
 use crate::session::{SignedIn, client_address, cookie_name, see_other};
 
 /// The sign-in form's own CSRF cookie (there is no session yet): its value
@@ -274,6 +275,34 @@ pub(crate) async fn start_session(
 
 /// Hashes a new password off the async threads, as many at once as
 /// [`verify`] checks.
+/// A new password typed twice (`new_password`, `new_password_again`), or
+/// why not, beside its field: too short or too long (NIST SP 800-63B: no
+/// other rules), or the two differ.
+pub(crate) fn new_password(
+    t: &'static Labels,
+    new: &str,
+    again: &str,
+    errors: &mut FieldErrors,
+) -> Option<Password> {
+    let Ok(password) = Password::parse(new) else {
+        let short = new.chars().count() < Password::MIN_CHARS;
+        errors.add(
+            "new_password",
+            if short {
+                t.password_too_short
+            } else {
+                t.password_too_long
+            },
+        );
+        return None;
+    };
+    if again != new {
+        errors.add("new_password_again", t.passwords_differ);
+        return None;
+    }
+    Some(password)
+}
+
 pub(crate) async fn hash(hashing: &Hashing, password: Password) -> poem::Result<PasswordHash> {
     let _permit = hashing
         .0

@@ -167,24 +167,7 @@ pub async fn change_password(
     if form.current_password.is_empty() {
         errors.add("current_password", t.enter_current_password);
     }
-    let new = match Password::parse(&form.new_password) {
-        Ok(password) => Some(password),
-        Err(_) => {
-            let short = form.new_password.chars().count() < Password::MIN_CHARS;
-            errors.add(
-                "new_password",
-                if short {
-                    t.password_too_short
-                } else {
-                    t.password_too_long
-                },
-            );
-            None
-        }
-    };
-    if new.is_some() && form.new_password_again != form.new_password {
-        errors.add("new_password_again", t.passwords_differ);
-    }
+    let new = login::new_password(t, &form.new_password, &form.new_password_again, &mut errors);
     let (ctx_now, store_now, user): (&Ctx, &Store, UserId) = (&ctx, &store, signed_in.user.id);
     let reshow = |errors: FieldErrors, status: StatusCode| async move {
         let tokens = store_now.tokens_of(user).await.map_err(PageError::Store)?;

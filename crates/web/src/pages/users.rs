@@ -12,9 +12,7 @@ use askama::Template;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Query};
 use poem::{Response, handler};
-use samverkan_domain::{
-    ApiToken, Password, Permission, Role, TokenId, User, UserDetails, UserId, UserInput, time,
-};
+use samverkan_domain::{ApiToken, Permission, Role, TokenId, User, UserDetails, UserId, UserInput, time};
 use samverkan_report::Translated;
 use samverkan_store::{Store, StoreError};
 use serde::Deserialize;
@@ -310,26 +308,8 @@ pub async fn set_password(
 ) -> poem::Result<Response> {
     ctx.require(Permission::ManageUsers)?;
     let id = UserId::from(id);
-    let t = ctx.t;
     let mut errors = FieldErrors::default();
-    let password = match Password::parse(&form.new_password) {
-        Ok(password) => Some(password),
-        Err(_) => {
-            let short = form.new_password.chars().count() < Password::MIN_CHARS;
-            errors.add(
-                "new_password",
-                if short {
-                    t.password_too_short
-                } else {
-                    t.password_too_long
-                },
-            );
-            None
-        }
-    };
-    if password.is_some() && form.new_password_again != form.new_password {
-        errors.add("new_password_again", t.passwords_differ);
-    }
+    let password = login::new_password(ctx.t, &form.new_password, &form.new_password_again, &mut errors);
     let Some(password) = password.filter(|_| errors.is_empty()) else {
         let page = user_page(&ctx, &store, id, errors).await?;
         return Ok(render(&page, StatusCode::UNPROCESSABLE_ENTITY));
