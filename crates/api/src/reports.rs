@@ -242,7 +242,13 @@ impl<K: FileKind> ApiResponse for File<K> {
                     .iter()
                     .map(|content_type| MetaMediaType {
                         content_type,
-                        schema: binary(),
+                        // A JSON file is a document (the report's document
+                        // model), not bytes: a client parses it.
+                        schema: if content_type.starts_with("application/json") {
+                            MetaSchemaRef::Inline(Box::new(MetaSchema::new("object")))
+                        } else {
+                            binary()
+                        },
                     })
                     .collect(),
                 headers: vec![MetaHeader {
