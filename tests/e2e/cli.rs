@@ -274,7 +274,7 @@ fn the_engagement_report_writes_every_format() {
 }
 
 /// Runs `samverkan` with `input` on its standard input.
-fn samverkan_with_stdin(database_url: &str, args: &[&str], input: &str) -> Output {
+pub(crate) fn samverkan_with_stdin(database_url: &str, args: &[&str], input: &str) -> Output {
     use std::io::Write as _;
     let mut child = Command::new(env!("CARGO_BIN_EXE_samverkan"))
         .args(args)

@@ -60,6 +60,15 @@ pub fn day_start(date: NaiveDate) -> DateTime<Utc> {
     }
 }
 
+/// The instant a Stockholm clock shows `time` on `date`; in the hour that
+/// daylight saving skips, none (the clock never shows it), and in the hour
+/// it repeats, the first.
+pub fn at_local(date: NaiveDate, time: chrono::NaiveTime) -> Option<DateTime<Utc>> {
+    ZONE.from_local_datetime(&date.and_time(time))
+        .earliest()
+        .map(|local| local.with_timezone(&Utc))
+}
+
 /// The instant a Stockholm day ends (the start of the next day), so that
 /// "on `date`" is `day_start(date) <= t < day_end(date)`.
 pub fn day_end(date: NaiveDate) -> DateTime<Utc> {

@@ -75,6 +75,31 @@ pub enum StoreError {
     Database(DbErr),
 }
 
+impl StoreError {
+    /// This refusal with its fields named under `parent` (`name` becomes
+    /// `parent.name`), for a record written as part of another's input.
+    /// Other errors are no field's and stay as they are.
+    #[must_use]
+    pub fn under(self, parent: &str) -> Self {
+        match self {
+            Self::Validation(errors) => {
+                let mut under = ValidationErrors::new();
+                under.extend_under(parent, errors);
+                Self::Validation(under)
+            }
+            Self::Duplicate { field, message } => Self::Duplicate {
+                field: if field.is_empty() {
+                    parent.to_owned()
+                } else {
+                    format!("{parent}.{field}")
+                },
+                message,
+            },
+            other => other,
+        }
+    }
+}
+
 impl From<DbErr> for StoreError {
     fn from(error: DbErr) -> Self {
         // The unique indexes are the last word on uniqueness, also when two

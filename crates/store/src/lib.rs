@@ -38,7 +38,7 @@ pub use exports::DEFAULT_EXPORT_BATCH;
 pub use follow_up_summary::DONE_LATELY_DAYS;
 pub use follow_ups::{FollowUpFilter, FollowUpOrder};
 pub use insights::{HitKind, Presentation, SearchHit, TimelineEntry, TimelineKind, TopAttendee};
-pub use meetings::MeetingFilter;
+pub use meetings::{MeetingFilter, Newcomers};
 pub use organisations::OrganisationFilter;
 pub use page::{Cursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageRequest};
 pub use partnerships::PartnershipFilter;

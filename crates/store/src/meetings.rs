@@ -11,8 +11,8 @@ use uuid::Uuid;
 use samverkan_domain::{
     AgendaItem, AgendaItemId, Attendance, AttendanceRole, AttendanceStatus, Attendee, FollowUp, KnownRecords,
     KnownRepresentative, Meeting, MeetingDetails, MeetingId, MeetingInput, MeetingKind, MeetingLog,
-    MeetingLogInput, MeetingRecords, MeetingStatus, OrganisationId, Outcome, OutcomeKind, ReferencedIds,
-    RepresentativeId, SortOrder, Tags, time,
+    MeetingLogInput, MeetingRecords, MeetingStatus, OrganisationDetails, OrganisationId, Outcome,
+    OutcomeKind, ReferencedIds, RepresentativeDraft, RepresentativeId, SortOrder, Tags, time,
 };
 
 use crate::audit::{Write, fields, fields_with};
@@ -26,7 +26,10 @@ use crate::support::{
     Db, folded_contains, keyset_after, meta, order_of, search_text, stored, stored_unsigned,
 };
 use crate::versioned::{Versioned, WriteKind, versioned_record};
-use crate::{Store, engagement_facts, follow_ups as follow_up_rows, representatives as representative_rows};
+use crate::{
+    Store, engagement_facts, follow_ups as follow_up_rows, organisations as organisation_rows,
+    representatives as representative_rows,
+};
 
 const ENTITY: &str = "meeting";
 /// The name on this list's cursors.
@@ -679,14 +682,46 @@ pub(crate) fn records_snapshot(records: &MeetingRecords) -> StoreResult<serde_js
     Ok(value)
 }
 
+/// The organisations and people a meeting names that are not in Samverkan
+/// yet, each with the id the meeting's input already uses for it. People
+/// may belong to one of these organisations.
+#[derive(Debug, Clone, Default)]
+pub struct Newcomers {
+    pub organisations: Vec<(OrganisationId, OrganisationDetails)>,
+    pub people: Vec<(RepresentativeId, RepresentativeDraft)>,
+}
+
 impl Store {
     /// Logs a whole meeting (attendees, agenda, outcomes, follow-ups) in one
     /// transaction: it lands whole or not at all.
     pub async fn log_meeting(&self, input: MeetingLogInput) -> StoreResult<MeetingRecords> {
+        self.log_meeting_with(Newcomers::default(), input).await
+    }
+
+    /// [`Self::log_meeting`], creating first, in the same transaction, the
+    /// organisations and people the meeting names that are not in
+    /// Samverkan yet (the web form's "new person" rows). A refusal of a
+    /// newcomer names its field under `newcomers.organisations[i]` or
+    /// `newcomers.people[i]`.
+    pub async fn log_meeting_with(
+        &self,
+        newcomers: Newcomers,
+        input: MeetingLogInput,
+    ) -> StoreResult<MeetingRecords> {
         let now = time::now();
         // The shape is checked before any lock is taken.
         let parsed = MeetingLog::parse(input, now)?;
         let mut txn = self.begin_write().await?;
+        for (i, (id, details)) in newcomers.organisations.into_iter().enumerate() {
+            organisation_rows::create(&mut txn, id, details)
+                .await
+                .map_err(|error| error.under(&format!("newcomers.organisations[{i}]")))?;
+        }
+        for (i, (id, draft)) in newcomers.people.into_iter().enumerate() {
+            representative_rows::create(&mut txn, id, draft)
+                .await
+                .map_err(|error| error.under(&format!("newcomers.people[{i}]")))?;
+        }
         let records = log(&*txn, parsed, now).await?;
         audit_log(&mut txn, &records).await?;
         txn.commit().await?;

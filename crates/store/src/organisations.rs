@@ -13,7 +13,7 @@ use samverkan_domain::{
 };
 
 use crate::Store;
-use crate::audit::fields_with;
+use crate::audit::{Write, fields_with};
 use crate::entity::{organisation_tags, organisations};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
@@ -201,8 +201,18 @@ impl Versioned for Organisation {
 
 /// Creates an organisation within the caller's transaction.
 pub(crate) async fn insert(db: &impl Db, details: OrganisationDetails) -> StoreResult<Organisation> {
+    insert_as(db, OrganisationId::new(), details).await
+}
+
+/// [`insert`] with an id chosen beforehand, so that a meeting logged in the
+/// same transaction can name the organisation before it exists.
+pub(crate) async fn insert_as(
+    db: &impl Db,
+    id: OrganisationId,
+    details: OrganisationDetails,
+) -> StoreResult<Organisation> {
     let organisation = Organisation {
-        id: OrganisationId::new(),
+        id,
         details,
         meta: RecordMeta::new(time::now()),
     };
@@ -233,18 +243,29 @@ pub(crate) fn snapshot(organisation: &Organisation) -> StoreResult<serde_json::V
     fields_with(&row(organisation), [("tags", serde_json::json!(tags))])
 }
 
+/// Creates an organisation and records it in the audit trail, within the
+/// caller's transaction.
+pub(crate) async fn create(
+    txn: &mut Write,
+    id: OrganisationId,
+    details: OrganisationDetails,
+) -> StoreResult<Organisation> {
+    let organisation = insert_as(&**txn, id, details).await?;
+    txn.audit(
+        ENTITY,
+        organisation.id.as_uuid(),
+        "create",
+        None,
+        Some(snapshot(&organisation)?),
+    )
+    .await?;
+    Ok(organisation)
+}
+
 impl Store {
     pub async fn create_organisation(&self, details: OrganisationDetails) -> StoreResult<Organisation> {
         let mut txn = self.begin_write().await?;
-        let organisation = insert(&*txn, details).await?;
-        txn.audit(
-            ENTITY,
-            organisation.id.as_uuid(),
-            "create",
-            None,
-            Some(snapshot(&organisation)?),
-        )
-        .await?;
+        let organisation = create(&mut txn, OrganisationId::new(), details).await?;
         txn.commit().await?;
         Ok(organisation)
     }

@@ -16,7 +16,7 @@ use samverkan_domain::{
 };
 
 use crate::Store;
-use crate::audit::{fields, fields_with};
+use crate::audit::{Write, fields, fields_with};
 use crate::entity::{affiliations, organisations, representatives};
 use crate::error::{StoreError, StoreResult};
 use crate::page::{Cursor, Page, PageRequest};
@@ -254,9 +254,19 @@ impl Versioned for Representative {
     }
 }
 
+/// Creates a representative, with their first affiliation, within the
 /// caller's transaction.
 pub(crate) async fn insert(db: &impl Db, draft: RepresentativeDraft) -> StoreResult<Representative> {
-    let id = RepresentativeId::new();
+    insert_as(db, RepresentativeId::new(), draft).await
+}
+
+/// [`insert`] with an id chosen beforehand, so that a meeting logged in the
+/// same transaction can name the person before they exist.
+pub(crate) async fn insert_as(
+    db: &impl Db,
+    id: RepresentativeId,
+    draft: RepresentativeDraft,
+) -> StoreResult<Representative> {
     let representative = Representative {
         id,
         affiliation: Affiliation::first(id, draft.organisation_id, draft.title),
@@ -305,18 +315,29 @@ pub(crate) fn snapshot(representative: &Representative) -> StoreResult<serde_jso
     fields_with(&row(representative), [("affiliation", affiliation)])
 }
 
+/// Creates a representative and records it in the audit trail, within the
+/// caller's transaction.
+pub(crate) async fn create(
+    txn: &mut Write,
+    id: RepresentativeId,
+    draft: RepresentativeDraft,
+) -> StoreResult<Representative> {
+    let representative = insert_as(&**txn, id, draft).await?;
+    txn.audit(
+        ENTITY,
+        representative.id.as_uuid(),
+        "create",
+        None,
+        Some(snapshot(&representative)?),
+    )
+    .await?;
+    Ok(representative)
+}
+
 impl Store {
     pub async fn create_representative(&self, draft: RepresentativeDraft) -> StoreResult<Representative> {
         let mut txn = self.begin_write().await?;
-        let representative = insert(&*txn, draft).await?;
-        txn.audit(
-            ENTITY,
-            representative.id.as_uuid(),
-            "create",
-            None,
-            Some(snapshot(&representative)?),
-        )
-        .await?;
+        let representative = create(&mut txn, RepresentativeId::new(), draft).await?;
         txn.commit().await?;
         Ok(representative)
     }

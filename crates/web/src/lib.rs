@@ -100,12 +100,20 @@ pub fn pages(
             get(pages::engagement::attendances),
         )
         .at("/meetings", get(pages::meetings::list))
+        .at(
+            "/meetings/new",
+            get(pages::meeting_form::new).post(pages::meeting_form::submit),
+        )
         .at("/meetings/:id", get(pages::meetings::show))
         .at(
             "/meetings/:id/minutes.:format",
             get(pages::meetings::minutes_download),
         )
         .at("/organisations", get(pages::organisations::list))
+        .at(
+            "/organisations/suggest",
+            get(pages::meeting_form::suggest_organisations),
+        )
         .at(
             "/organisations/new",
             get(pages::organisation_forms::new).post(pages::organisation_forms::create),
@@ -121,6 +129,7 @@ pub fn pages(
         )
         .at("/organisations/:id/brief", get(pages::organisations::brief))
         .at("/people", get(pages::people::list))
+        .at("/people/suggest", get(pages::meeting_form::suggest_people))
         .at(
             "/people/new",
             get(pages::person_forms::new).post(pages::person_forms::create),

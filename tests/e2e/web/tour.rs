@@ -16,14 +16,19 @@ pub async fn visit(browser: &Browser, server: &TestServer, axe: &str, path: &str
 /// Signs in through the sign-in form, as a person does.
 pub async fn sign_in(browser: &Browser, server: &TestServer, role: &str) {
     let (email, password) = server.demo_credentials(role);
+    sign_in_with(browser, server, &email, &password).await;
+}
+
+/// Signs in as `email` through the sign-in form.
+pub async fn sign_in_with(browser: &Browser, server: &TestServer, email: &str, password: &str) {
     browser.goto(&server.url("/login")).await;
     let form = browser
         .client
         .form(Locator::Css("form[action='/login']"))
         .await
         .unwrap();
-    form.set_by_name("email", &email).await.unwrap();
-    form.set_by_name("password", &password).await.unwrap();
+    form.set_by_name("email", email).await.unwrap();
+    form.set_by_name("password", password).await.unwrap();
     browser.submit(form).await;
     browser.wait_for_path("/").await;
 }

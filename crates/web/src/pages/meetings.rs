@@ -152,6 +152,13 @@ pub async fn list(
     ))
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    /// What was just done to it (after a form's redirect).
+    #[serde(default)]
+    done: Option<String>,
+}
+
 /// A person at a meeting, as the page lists them.
 #[derive(Debug)]
 pub struct PersonEntry {
@@ -180,6 +187,8 @@ struct MeetingPage {
     names: Names,
     attendees: Vec<OrganisationAttendees>,
     history: Vec<HistoryEntry>,
+    /// What was just done (after the meeting form's redirect).
+    notice: Option<&'static str>,
 }
 
 impl MeetingPage {
@@ -268,8 +277,14 @@ fn group_attendees(records: &MeetingRecords, names: &Names, ctx: &Ctx) -> Vec<Or
 }
 
 #[handler]
-pub async fn show(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) -> poem::Result<Response> {
+pub async fn show(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    Path(id): Path<Uuid>,
+    Query(query): Query<ShowQuery>,
+) -> poem::Result<Response> {
     ctx.require(Permission::ReadRecords)?;
+    let notice = (query.done.as_deref() == Some("logged")).then_some(ctx.t.meeting_logged);
     let (records, names) = store
         .meeting_with_names(MeetingId::from(id))
         .await
@@ -283,6 +298,7 @@ pub async fn show(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) ->
             names,
             attendees,
             history,
+            notice,
         },
         StatusCode::OK,
     ))

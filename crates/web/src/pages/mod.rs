@@ -5,6 +5,7 @@ pub mod accessibility;
 pub mod account;
 pub mod engagement;
 pub mod follow_ups;
+pub mod meeting_form;
 pub mod meetings;
 pub mod organisation_forms;
 pub mod organisations;

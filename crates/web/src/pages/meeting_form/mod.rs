@@ -1,0 +1,326 @@
+//! `/meetings/new`: a whole meeting logged in one form, one submit, one
+//! transaction — the meeting's fields, its attendees (people found by
+//! name, people and organisations new to Samverkan added on the spot,
+//! organisations attending without named people), the agenda with its
+//! presenters, the outcomes and the follow-ups.
+//!
+//! Without JavaScript the form has spare blank rows, and its buttons
+//! (more rows, remove, move up and down, mark all attended) send it to be
+//! shown again with everything kept; a name is found on the server when
+//! the form is sent. The project's script (`app.js`) only makes this
+//! quicker: suggestions as one types, rows added at once. See docs/web.md.
+
+mod fields;
+mod resolve;
+
+use askama::Template;
+use poem::http::StatusCode;
+use poem::web::{Data, Form, Json, Query};
+use poem::{Response, handler};
+use samverkan_domain::{
+    AttendanceRole, AttendanceStatus, FollowUpStatus, MeetingKind, MeetingStatus, OrganisationKind,
+    OutcomeKind, Permission,
+};
+use samverkan_report::Translated;
+use samverkan_store::{OrganisationFilter, PageRequest, PartnershipFilter, RepresentativeFilter, Store};
+use serde::{Deserialize, Serialize};
+
+pub use fields::MeetingForm;
+use fields::{Action, FIRST_ROWS};
+
+use crate::forms::{ErrorSummary, FieldErrors};
+use crate::frame::{Ctx, PageError, Section, render};
+use crate::session::see_other;
+
+/// How many organisations the form's suggestion list holds without
+/// JavaScript (with it, suggestions come from the server as one types).
+const ORGANISATION_NAMES: u64 = 500;
+/// How many partnerships the form offers to tick.
+const PARTNERSHIP_CHOICES: u64 = 100;
+/// How many suggestions one keystroke gets.
+const SUGGESTIONS: u64 = 10;
+
+type Options = Vec<(&'static str, &'static str)>;
+
+#[derive(Template)]
+#[template(path = "meetings/form.html")]
+struct FormPage {
+    ctx: Ctx,
+    form: MeetingForm,
+    errors: FieldErrors,
+    notice: Option<&'static str>,
+    /// The draft this form continues, if any.
+    draft: Option<String>,
+    kinds: Options,
+    statuses: Options,
+    roles: Options,
+    attendance_statuses: Options,
+    outcome_kinds: Options,
+    follow_up_statuses: Options,
+    organisation_kinds: Options,
+    partnerships: Vec<(String, String)>,
+    organisation_names: Vec<String>,
+}
+
+fn options<T: Copy + Translated>(all: &[T], value: impl Fn(T) -> &'static str, ctx: &Ctx) -> Options {
+    all.iter()
+        .map(|item| (value(*item), item.label(ctx.lang)))
+        .collect()
+}
+
+impl FormPage {
+    async fn new(ctx: &Ctx, store: &Store, mut form: MeetingForm) -> Result<Self, PageError> {
+        form.pad(FIRST_ROWS);
+        let organisation_names = store
+            .list_organisations(
+                &OrganisationFilter::default(),
+                &PageRequest::first(ORGANISATION_NAMES),
+            )
+            .await?
+            .items
+            .into_iter()
+            .map(|organisation| organisation.details.name.to_string())
+            .collect();
+        let partnerships = store
+            .list_partnerships(
+                &PartnershipFilter::default(),
+                &PageRequest::first(PARTNERSHIP_CHOICES),
+            )
+            .await?
+            .items;
+        let parties: Vec<_> = partnerships
+            .iter()
+            .flat_map(|partnership| partnership.details.organisation_ids)
+            .collect();
+        let names = store.names(&parties, &[]).await?;
+        let partnerships = partnerships
+            .into_iter()
+            .map(|partnership| {
+                let [one, other] = partnership.details.organisation_ids;
+                let label = format!(
+                    "{} – {} ({})",
+                    names.organisation(one),
+                    names.organisation(other),
+                    partnership.details.kind.label(ctx.lang)
+                );
+                (partnership.id.to_string(), label)
+            })
+            .collect();
+        Ok(Self {
+            ctx: ctx.at(Section::Meetings),
+            form,
+            errors: FieldErrors::default(),
+            notice: None,
+            draft: None,
+            kinds: options(MeetingKind::ALL, MeetingKind::as_str, ctx),
+            statuses: options(MeetingStatus::ALL, MeetingStatus::as_str, ctx),
+            roles: options(AttendanceRole::ALL, AttendanceRole::as_str, ctx),
+            attendance_statuses: options(AttendanceStatus::ALL, AttendanceStatus::as_str, ctx),
+            outcome_kinds: options(OutcomeKind::ALL, OutcomeKind::as_str, ctx),
+            follow_up_statuses: options(FollowUpStatus::ALL, FollowUpStatus::as_str, ctx),
+            organisation_kinds: options(OrganisationKind::ALL, OrganisationKind::as_str, ctx),
+            partnerships,
+            organisation_names,
+        })
+    }
+
+    fn summary(&self) -> ErrorSummary<'_> {
+        ErrorSummary::new(&self.errors, None)
+    }
+
+    /// No saved value: a new meeting has no edit conflict.
+    fn none(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The id (and name) of a row's field.
+    fn id(&self, section: &str, row: &usize, field: &str) -> String {
+        format!("{section}-{row}-{field}")
+    }
+
+    /// `value`, or `otherwise` when empty: a row's default choice.
+    fn or<'a>(&self, value: &'a str, otherwise: &'a str) -> &'a str {
+        if value.trim().is_empty() { otherwise } else { value }
+    }
+
+    fn is_partnership_chosen(&self, id: &str) -> bool {
+        self.form.partnerships.iter().any(|chosen| chosen == id)
+    }
+
+    /// The agenda rows an outcome may come from: (row number, "n. title").
+    fn agenda_choices(&self) -> Vec<(String, String)> {
+        numbered(self.form.agenda.iter().map(|row| row.title.as_str()))
+    }
+
+    /// The outcome rows a follow-up may come from: (row number, "n. text").
+    fn outcome_choices(&self) -> Vec<(String, String)> {
+        numbered(self.form.outcomes.iter().map(|row| row.text.as_str()))
+    }
+}
+
+/// The rows that have a text, as (1-based row number, "n. text"), the text
+/// cut to a line.
+fn numbered<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<(String, String)> {
+    texts
+        .enumerate()
+        .filter(|(_, text)| !text.trim().is_empty())
+        .map(|(i, text)| {
+            let line: String = text.lines().next().unwrap_or_default().chars().take(80).collect();
+            ((i + 1).to_string(), format!("{}. {line}", i + 1))
+        })
+        .collect()
+}
+
+#[handler]
+pub async fn new(ctx: Data<&Ctx>, store: Data<&Store>) -> poem::Result<Response> {
+    ctx.require(Permission::WriteRecords)?;
+    let page = FormPage::new(&ctx, &store, MeetingForm::default()).await?;
+    Ok(render(&page, StatusCode::OK))
+}
+
+/// Every button of the form: save, check, or change the rows and show the
+/// form again.
+#[handler]
+pub async fn submit(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> poem::Result<Response> {
+    ctx.require(Permission::WriteRecords)?;
+    let (mut form, action) = MeetingForm::from_pairs(&pairs);
+    match action {
+        Action::Save => save(&ctx, &store, form).await,
+        Action::Check => {
+            let (_, errors) = resolve::build(&ctx, &store, &mut form).await?;
+            let mut page = FormPage::new(&ctx, &store, form).await?;
+            let status = if errors.is_empty() {
+                page.notice = Some(ctx.t.form_checked);
+                StatusCode::OK
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            page.errors = errors;
+            Ok(render(&page, status))
+        }
+        _ => {
+            form.apply(action);
+            Ok(render(&FormPage::new(&ctx, &store, form).await?, StatusCode::OK))
+        }
+    }
+}
+
+async fn save(ctx: &Ctx, store: &Store, mut form: MeetingForm) -> poem::Result<Response> {
+    let (built, mut errors) = resolve::build(ctx, store, &mut form).await?;
+    if errors.is_empty() {
+        match ctx
+            .store(store)
+            .log_meeting_with(built.newcomers, built.input)
+            .await
+        {
+            Ok(records) => {
+                return Ok(see_other(&format!(
+                    "/meetings/{}?done=logged",
+                    records.meeting.id
+                )));
+            }
+            Err(error) => match resolve::problems(ctx, &built.rows, &error) {
+                Some(refused) => errors = refused,
+                None => return Err(PageError::Store(error).into()),
+            },
+        }
+    } else if let Err(error) = samverkan_domain::MeetingLog::parse(built.input, samverkan_domain::time::now())
+    {
+        // The form's own errors first; the domain's beside the other fields.
+        let domain = resolve::problems(ctx, &built.rows, &error.into()).unwrap_or_default();
+        errors.merge(domain);
+    }
+    let mut page = FormPage::new(ctx, store, form).await?;
+    page.errors = errors;
+    Ok(render(&page, StatusCode::BAD_REQUEST))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SuggestQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// One suggestion of the type-ahead.
+#[derive(Debug, Serialize)]
+pub struct Suggestion {
+    id: String,
+    name: String,
+    /// For a person: the organisation they represent now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    organisation: Option<String>,
+}
+
+/// `/people/suggest?q=`: the type-ahead's people, found as the people list
+/// finds them (Swedish letters and case folded).
+#[handler]
+pub async fn suggest_people(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    Query(query): Query<SuggestQuery>,
+) -> poem::Result<Json<Vec<Suggestion>>> {
+    ctx.require(Permission::ReadRecords)?;
+    if query.q.trim().is_empty() {
+        return Ok(Json(Vec::new()));
+    }
+    let filter = RepresentativeFilter {
+        q: Some(query.q.trim().to_owned()),
+        ..RepresentativeFilter::default()
+    };
+    let people = store
+        .list_representatives(&filter, &PageRequest::first(SUGGESTIONS))
+        .await
+        .map_err(PageError::Store)?
+        .items;
+    let organisations: Vec<_> = people
+        .iter()
+        .map(|person| person.affiliation.organisation_id)
+        .collect();
+    let names = store.names(&organisations, &[]).await.map_err(PageError::Store)?;
+    Ok(Json(
+        people
+            .into_iter()
+            .map(|person| Suggestion {
+                id: person.id.to_string(),
+                name: person.details.full_name.to_string(),
+                organisation: Some(names.organisation(person.affiliation.organisation_id)),
+            })
+            .collect(),
+    ))
+}
+
+/// `/organisations/suggest?q=`: the type-ahead's organisations.
+#[handler]
+pub async fn suggest_organisations(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    Query(query): Query<SuggestQuery>,
+) -> poem::Result<Json<Vec<Suggestion>>> {
+    ctx.require(Permission::ReadRecords)?;
+    if query.q.trim().is_empty() {
+        return Ok(Json(Vec::new()));
+    }
+    let filter = OrganisationFilter {
+        q: Some(query.q.trim().to_owned()),
+        ..OrganisationFilter::default()
+    };
+    let found = store
+        .list_organisations(&filter, &PageRequest::first(SUGGESTIONS))
+        .await
+        .map_err(PageError::Store)?
+        .items;
+    Ok(Json(
+        found
+            .into_iter()
+            .map(|organisation| Suggestion {
+                id: organisation.id.to_string(),
+                name: organisation.details.name.to_string(),
+                organisation: None,
+            })
+            .collect(),
+    ))
+}

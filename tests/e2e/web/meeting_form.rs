@@ -1,0 +1,442 @@
+//! Logging a whole meeting in the one form (`/meetings/new`), as a
+//! strategist does after a partner day: the seed's day typed in by name,
+//! with the two pupils added as new people, the organisations without
+//! named people and Trollhättans stad invited only — then the API returns
+//! exactly that day. With JavaScript (suggestions, rows added at once) and
+//! without (names found on the server, rows added by sending the form).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use fantoccini::Locator;
+use reqwest::StatusCode;
+use samverkan_domain::seed;
+use serde_json::Value;
+
+use super::axe;
+use super::browser::Browser;
+use super::tour::{sign_in_with, visit_here};
+use crate::api::{get, organisation, person};
+use crate::server::{Backend, TestDatabase, TestServer};
+
+const STRATEGIST: &str = "strateg@e2e.example";
+const PASSWORD: &str = "ett långt lösenord för e2e";
+
+/// Types `value` into the field named `name` (or picks it, for a select;
+/// ticks it, for a checkbox given "1").
+async fn put(browser: &Browser, name: &str, value: &str) {
+    let field = browser
+        .client
+        .find(Locator::Css(&format!("form.meeting-form [name='{name}']")))
+        .await
+        .unwrap_or_else(|error| panic!("no field {name}: {error}"));
+    match field.tag_name().await.unwrap().as_str() {
+        "select" => field
+            .select_by_value(value)
+            .await
+            .unwrap_or_else(|error| panic!("no option {value} in {name}: {error}")),
+        _ if field.attr("type").await.unwrap().as_deref() == Some("checkbox") => {
+            field.click().await.unwrap();
+        }
+        _ => {
+            field.clear().await.unwrap();
+            field.send_keys(value).await.unwrap();
+        }
+    }
+}
+
+/// Presses the form's button with `value`, and waits for what follows: a
+/// new page, or (a button the script handles) nothing.
+async fn press(browser: &Browser, value: &str, navigates: bool) {
+    let css = format!("form.meeting-form .button-row button[value='{value}']");
+    if navigates {
+        browser.click(&css).await;
+    } else {
+        browser
+            .client
+            .find(Locator::Css(&css))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+    }
+}
+
+/// The organisations and adults of the seed, in Samverkan before the day
+/// is logged (the pupils are not: the form adds them). Returns the
+/// organisations' ids by name.
+async fn the_partners(server: &TestServer) -> BTreeMap<String, String> {
+    let mut ids = BTreeMap::new();
+    for fact in seed::ORGANISATIONS {
+        ids.insert(
+            fact.name.to_owned(),
+            organisation(server, fact.name, fact.kind.as_str()).await,
+        );
+    }
+    for fact in seed::PEOPLE.iter().filter(|fact| !fact.is_minor) {
+        person(server, fact.name, &ids[fact.organisation], fact.title, false).await;
+    }
+    ids
+}
+
+/// What a logged meeting holds, by name, in an order that does not depend
+/// on ids: the shape both the form's day and the seed's are compared in.
+async fn by_name(server: &TestServer, meeting: &Value) -> Value {
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut name_of = async |kind: &str, id: &Value| -> String {
+        let Some(id) = id.as_str() else {
+            return String::new();
+        };
+        if let Some(name) = names.get(id) {
+            return name.clone();
+        }
+        let record = get(server, &format!("/api/v1/{kind}/{id}"))
+            .await
+            .expect(StatusCode::OK);
+        let name = record["name"]
+            .as_str()
+            .or(record["full_name"].as_str())
+            .unwrap_or_default()
+            .to_owned();
+        names.insert(id.to_owned(), name.clone());
+        name
+    };
+    let mut attendees = BTreeSet::new();
+    for attendee in meeting["attendees"].as_array().unwrap() {
+        attendees.insert(format!(
+            "{} | {} | {} | {}",
+            name_of("representatives", &attendee["representative_id"]).await,
+            name_of("organisations", &attendee["organisation_id"]).await,
+            attendee["role"].as_str().unwrap(),
+            attendee["status"].as_str().unwrap(),
+        ));
+    }
+    let mut agenda = Vec::new();
+    for item in meeting["agenda"].as_array().unwrap() {
+        let mut presenters = Vec::new();
+        for id in item["presenter_ids"].as_array().unwrap() {
+            presenters.push(name_of("representatives", id).await);
+        }
+        agenda.push(serde_json::json!([
+            item["title"],
+            item["description"],
+            presenters
+        ]));
+    }
+    let outcomes: Vec<Value> = meeting["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|outcome| serde_json::json!([outcome["kind"], outcome["text"], outcome["agenda_item_id"]]))
+        .collect();
+    let outcome_ids: Vec<&Value> = meeting["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| &o["id"])
+        .collect();
+    let mut follow_ups = Vec::new();
+    for follow_up in meeting["follow_ups"].as_array().unwrap() {
+        follow_ups.push(serde_json::json!([
+            follow_up["title"],
+            follow_up["details"],
+            name_of("representatives", &follow_up["owner_id"]).await,
+            name_of("organisations", &follow_up["organisation_id"]).await,
+            follow_up["due_on"],
+            follow_up["status"],
+            outcome_ids.iter().position(|id| **id == follow_up["outcome_id"]),
+        ]));
+    }
+    serde_json::json!({
+        "title": meeting["title"],
+        "kind": meeting["kind"],
+        "date": meeting["date"],
+        "all_day": meeting["all_day"],
+        "location": meeting["location"],
+        "host": name_of("organisations", &meeting["host_organisation_id"]).await,
+        "summary": meeting["summary"],
+        "tags": meeting["tags"],
+        "status": meeting["status"],
+        "attendees": attendees,
+        "agenda": agenda,
+        "outcomes": outcomes,
+        "follow_ups": follow_ups,
+    })
+}
+
+/// The seed's day, typed into the form as a strategist would.
+async fn type_the_partner_day(browser: &Browser, javascript: bool) {
+    let day = seed::partner_day(
+        samverkan_domain::time::day_start(seed::meeting_date()),
+        None,
+        Vec::new(),
+        &|_| None,
+        &|_| None,
+    );
+    // Thirteen attendees and six agenda items: more rows than a new form
+    // has. With the script they come at once; without, the form is sent.
+    press(browser, "more", !javascript).await;
+
+    let meeting = &day.meeting;
+    put(browser, "title", &meeting.title).await;
+    put(browser, "kind", "partner_day").await;
+    put(browser, "date", "2024-04-26").await;
+    put(browser, "location", meeting.location.as_deref().unwrap()).await;
+    put(browser, "host", seed::HOST).await;
+    put(browser, "summary", meeting.summary.as_deref().unwrap()).await;
+    put(browser, "tags", "tillsammanskraft").await;
+    put(browser, "status", "held").await;
+
+    let mut row = 0;
+    for fact in seed::PEOPLE {
+        put(browser, &format!("attendees-{row}-person"), fact.name).await;
+        if fact.is_minor {
+            put(
+                browser,
+                &format!("attendees-{row}-organisation"),
+                fact.organisation,
+            )
+            .await;
+            put(browser, &format!("attendees-{row}-new_person"), "1").await;
+            put(browser, &format!("attendees-{row}-minor"), "1").await;
+        }
+        put(browser, &format!("attendees-{row}-role"), fact.role.as_str()).await;
+        row += 1;
+    }
+    for fact in seed::ORGANISATIONS {
+        let Some(status) = fact.attendance else { continue };
+        put(browser, &format!("attendees-{row}-organisation"), fact.name).await;
+        put(browser, &format!("attendees-{row}-status"), status.as_str()).await;
+        row += 1;
+    }
+    if javascript {
+        // The type-ahead found each adult: their rows carry the id picked.
+        let first = browser
+            .client
+            .find(Locator::Css("[name='attendees-0-person_id']"))
+            .await
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while first.prop("value").await.unwrap().unwrap_or_default().is_empty() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the type-ahead found no one"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+
+    for (i, fact) in seed::AGENDA.iter().enumerate() {
+        put(browser, &format!("agenda-{i}-title"), fact.title).await;
+        put(
+            browser,
+            &format!("agenda-{i}-presenters"),
+            &fact.presenters.join(", "),
+        )
+        .await;
+        if let Some(description) = fact.description {
+            put(browser, &format!("agenda-{i}-description"), description).await;
+        }
+    }
+    for (i, outcome) in day.outcomes.iter().enumerate() {
+        put(browser, &format!("outcomes-{i}-kind"), outcome.kind.as_str()).await;
+        put(browser, &format!("outcomes-{i}-text"), &outcome.text).await;
+    }
+    // A follow-up's outcome is chosen among the outcomes the form shows;
+    // without the script they are listed once the form has been sent.
+    if !javascript {
+        press(browser, "check", true).await;
+    }
+    for (i, follow_up) in day.follow_ups.iter().enumerate() {
+        let details = &follow_up.follow_up;
+        put(browser, &format!("follow_ups-{i}-title"), &details.title).await;
+        put(
+            browser,
+            &format!("follow_ups-{i}-details"),
+            details.details.as_deref().unwrap(),
+        )
+        .await;
+        let owner = if i == 0 { "Maria Derner" } else { "Lena Lindhé" };
+        put(browser, &format!("follow_ups-{i}-owner"), owner).await;
+        put(browser, &format!("follow_ups-{i}-organisation"), seed::UNIVERSITY).await;
+        put(
+            browser,
+            &format!("follow_ups-{i}-due"),
+            &details.due_on.unwrap().to_string(),
+        )
+        .await;
+        put(
+            browser,
+            &format!("follow_ups-{i}-status"),
+            details.status.unwrap().as_str(),
+        )
+        .await;
+        if let Some(outcome) = follow_up.outcome_index {
+            if javascript {
+                // The script does not renumber choices: check the form once.
+                press(browser, "check", true).await;
+            }
+            put(
+                browser,
+                &format!("follow_ups-{i}-outcome"),
+                &(outcome + 1).to_string(),
+            )
+            .await;
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_strategist_logs_the_seed_partner_day_in_one_form_with_and_without_javascript() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        for javascript in [true, false] {
+            let Some(database) = TestDatabase::new(backend).await else {
+                continue;
+            };
+            let Some(axe) = axe::source() else {
+                return;
+            };
+            let Some(browser) = Browser::start(javascript).await else {
+                return;
+            };
+            let added = crate::cli::samverkan_with_stdin(
+                &database.url,
+                &[
+                    "user",
+                    "add",
+                    "--email",
+                    STRATEGIST,
+                    "--role",
+                    "strategist",
+                    "--password-stdin",
+                ],
+                &format!("{PASSWORD}\n"),
+            );
+            assert!(added.status.success(), "{added:?}");
+            let server = TestServer::start(&database.url, &[]);
+            let organisations = the_partners(&server).await;
+            sign_in_with(&browser, &server, STRATEGIST, PASSWORD).await;
+            browser.goto(&server.url("/meetings")).await;
+            browser.click("a[href='/meetings/new']").await;
+            if javascript {
+                visit_here(&browser, axe, "meeting-new").await;
+            }
+            type_the_partner_day(&browser, javascript).await;
+            if javascript {
+                visit_here(&browser, axe, "meeting-new-filled").await;
+            }
+            press(&browser, "save", true).await;
+            let url = browser.client.current_url().await.unwrap();
+            let id = url
+                .path()
+                .strip_prefix("/meetings/")
+                .unwrap_or_else(|| panic!("not at the meeting's page: {url} ({backend:?}, js {javascript})"))
+                .to_owned();
+            assert_eq!(
+                browser.text(".notice").await,
+                "Mötet är sparat, med deltagare, dagordning, utfall och uppföljningar."
+            );
+
+            // The day as the API returns it, by name, is the seed's day.
+            let logged = get(&server, &format!("/api/v1/meetings/{id}"))
+                .await
+                .expect(StatusCode::OK);
+            let logged = by_name(&server, &logged).await;
+            let expected = expected_day(&organisations);
+            assert_eq!(logged, expected, "{backend:?}, JavaScript {javascript}");
+
+            // The pupils were added as minors, with their school.
+            for pupil in seed::PEOPLE.iter().filter(|fact| fact.is_minor) {
+                let query: String = url::form_urlencoded::byte_serialize(pupil.name.as_bytes()).collect();
+                let found = get(&server, &format!("/api/v1/representatives?q={query}"))
+                    .await
+                    .expect(StatusCode::OK);
+                let items = found["items"].as_array().unwrap();
+                assert_eq!(items.len(), 1, "{}", pupil.name);
+                assert_eq!(items[0]["is_minor"], true);
+                assert_eq!(
+                    items[0]["organisation_id"].as_str(),
+                    Some(organisations[seed::HOST].as_str())
+                );
+            }
+            // The meeting's history names the strategist.
+            let history = get(&server, &format!("/api/v1/audit?entity_id={id}"))
+                .await
+                .expect(StatusCode::OK);
+            assert_eq!(history["items"][0]["actor"], STRATEGIST, "{history}");
+            browser.close().await;
+        }
+    }
+}
+
+/// The seed's day in the shape of [`by_name`], read off the seed's facts.
+fn expected_day(organisations: &BTreeMap<String, String>) -> Value {
+    let day = seed::partner_day(
+        samverkan_domain::time::day_start(seed::meeting_date()),
+        None,
+        Vec::new(),
+        &|name| {
+            organisations
+                .get(name)
+                .map(|_| samverkan_domain::OrganisationId::new())
+        },
+        &|_| None,
+    );
+    let mut attendees = BTreeSet::new();
+    for fact in seed::PEOPLE {
+        attendees.insert(format!(
+            "{} | {} | {} | attended",
+            fact.name,
+            fact.organisation,
+            fact.role.as_str()
+        ));
+    }
+    for fact in seed::ORGANISATIONS {
+        if let Some(status) = fact.attendance {
+            attendees.insert(format!(" | {} | participant | {}", fact.name, status.as_str()));
+        }
+    }
+    let agenda: Vec<Value> = seed::AGENDA
+        .iter()
+        .map(|fact| serde_json::json!([fact.title, fact.description, fact.presenters]))
+        .collect();
+    let outcomes: Vec<Value> = day
+        .outcomes
+        .iter()
+        .map(|outcome| serde_json::json!([outcome.kind.as_str(), outcome.text, null]))
+        .collect();
+    let owners = ["Maria Derner", "Lena Lindhé"];
+    let follow_ups: Vec<Value> = day
+        .follow_ups
+        .iter()
+        .zip(owners)
+        .map(|(follow_up, owner)| {
+            let details = &follow_up.follow_up;
+            serde_json::json!([
+                details.title,
+                details.details,
+                owner,
+                seed::UNIVERSITY,
+                details.due_on.map(|day| day.to_string()),
+                details.status.map(|status| status.as_str()),
+                follow_up.outcome_index,
+            ])
+        })
+        .collect();
+    let meeting = &day.meeting;
+    serde_json::json!({
+        "title": meeting.title,
+        "kind": "partner_day",
+        "date": seed::meeting_date().to_string(),
+        "all_day": true,
+        "location": meeting.location,
+        "host": seed::HOST,
+        "summary": meeting.summary,
+        "tags": meeting.tags,
+        "status": "held",
+        "attendees": attendees,
+        "agenda": agenda,
+        "outcomes": outcomes,
+        "follow_ups": follow_ups,
+    })
+}
