@@ -12,6 +12,8 @@ pub mod engagement_meetings;
 pub mod engagement_people;
 pub mod erasures;
 pub mod follow_ups;
+pub mod kept_forms;
+pub mod meeting_drafts;
 pub mod meeting_partnerships;
 pub mod meeting_tags;
 pub mod meetings;

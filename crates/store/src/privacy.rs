@@ -36,8 +36,8 @@ use crate::accounts::{USER, user_from_row};
 use crate::audit::Write;
 use crate::entity::{
     affiliations, agenda_item_presenters, agenda_items, api_tokens, attendances, audit_events, erasures,
-    follow_ups, meetings, organisations, outcomes, representatives, sessions, sign_in_failures,
-    user_passwords, users,
+    follow_ups, meeting_drafts, meetings, organisations, outcomes, representatives, sessions,
+    sign_in_failures, user_passwords, users,
 };
 use crate::error::{StoreError, StoreResult};
 use crate::support::{Db, SharedLock, search_text, stored};
@@ -59,7 +59,7 @@ const REPRESENTATIVE_FIELDS: [&str; 6] = [
 const USER_FIELDS: [&str; 3] = ["email", "email_folded", "display_name"];
 
 /// The tables an erasure writes, vacuumed after it on PostgreSQL.
-const ERASED_TABLES: [&str; 9] = [
+const ERASED_TABLES: [&str; 10] = [
     "representatives",
     "affiliations",
     "audit_events",
@@ -68,6 +68,7 @@ const ERASED_TABLES: [&str; 9] = [
     "sessions",
     "user_passwords",
     "sign_in_failures",
+    "meeting_drafts",
     "erasures",
 ];
 
@@ -336,6 +337,11 @@ async fn erase_user_in(txn: &Write, row: users::Model, now: DateTime<Utc>) -> St
         .await?;
     user_passwords::Entity::delete_many()
         .filter(user_passwords::Column::UserId.eq(row.id))
+        .exec(&**txn)
+        .await?;
+    // Their unfinished meeting forms name people and say what they typed.
+    meeting_drafts::Entity::delete_many()
+        .filter(meeting_drafts::Column::UserId.eq(row.id))
         .exec(&**txn)
         .await?;
     sign_in_failures::Entity::delete_many()

@@ -63,7 +63,7 @@ fn password_snapshot(changed_at: Option<chrono::DateTime<chrono::Utc>>) -> serde
 
 impl Store {
     /// Where unaudited writes go: the writer on SQLite.
-    fn write_connection(&self) -> &sea_orm::DatabaseConnection {
+    pub(crate) fn write_connection(&self) -> &sea_orm::DatabaseConnection {
         self.writer.as_ref().unwrap_or(&self.db)
     }
 

@@ -211,6 +211,66 @@ pub fn explain(lang: Lang, message: &str) -> Cow<'static, str> {
             "Not kept for a minor: leave the field empty."
         }
         .into()
+    } else if message == "must be after starts_at" {
+        if sv {
+            "Mötet måste sluta efter att det har börjat."
+        } else {
+            "The meeting must end after it begins."
+        }
+        .into()
+    } else if message == "is listed more than once among the attendees"
+        || message == "is listed more than once"
+    {
+        if sv {
+            "Står redan med en gång: ta bort den ena raden."
+        } else {
+            "Is already listed once: remove one of the rows."
+        }
+        .into()
+    } else if message.ends_with("presents but is not an attendee of the meeting") {
+        if sv {
+            "Presentatören är inte med bland deltagarna, eller är frånvarande."
+        } else {
+            "The presenter is not among the attendees, or is absent."
+        }
+        .into()
+    } else if message.starts_with("must be between 1 and ") {
+        if sv {
+            "Ange en längd mellan 1 och 1 440 minuter."
+        } else {
+            "Enter a length between 1 and 1,440 minutes."
+        }
+        .into()
+    } else if message == "a meeting that has not begun cannot have been held" {
+        if sv {
+            "Ett möte som inte har börjat kan inte vara genomfört: välj ”Planerat”."
+        } else {
+            "A meeting that has not begun cannot have been held: choose \"Planned\"."
+        }
+        .into()
+    } else if message.ends_with("is archived") {
+        if sv {
+            "Är arkiverad och kan inte läggas till i nya möten."
+        } else {
+            "Is archived and cannot be added to new meetings."
+        }
+        .into()
+    } else if message.contains("is restricted (GDPR Art. 18)") {
+        if sv {
+            "Behandlingen av personens uppgifter är begränsad: hen kan inte läggas till i nya möten."
+        } else {
+            "Processing of the person's data is restricted: they cannot be added to new meetings."
+        }
+        .into()
+    } else if message.starts_with("no representative has the id")
+        || message.starts_with("no organisation has the id")
+    {
+        if sv {
+            "Finns inte i Samverkan."
+        } else {
+            "Is not in Samverkan."
+        }
+        .into()
     } else if message.starts_with("an organisation named") {
         if sv {
             "Det finns redan en organisation med det namnet."
@@ -297,20 +357,39 @@ impl Conflict {
 /// any that belongs to the form as a whole (linked to its first field).
 #[derive(Debug)]
 pub struct ErrorSummary<'a> {
-    pub items: Vec<(String, &'a str)>,
+    pub items: Vec<(String, Cow<'a, str>)>,
 }
 
 impl<'a> ErrorSummary<'a> {
     pub fn new(errors: &'a FieldErrors, whole_form: Option<(&str, &'a str)>) -> Self {
-        let mut items: Vec<(String, &str)> = errors
+        let mut items: Vec<(String, Cow<'a, str>)> = errors
             .errors
             .iter()
-            .map(|(id, message)| (id.clone(), message.as_ref()))
+            .map(|(id, message)| (id.clone(), Cow::Borrowed(message.as_ref())))
             .collect();
         if let Some((field, message)) = whole_form {
-            items.push((field_id(field), message));
+            items.push((field_id(field), Cow::Borrowed(message)));
         }
         Self { items }
+    }
+
+    /// For a form of repeating rows: the items in the order of the form
+    /// (`rank` of each field id), each message led by what names its row
+    /// (`where_`, e.g. "Deltagare 3"), since the same message may stand at
+    /// several rows.
+    #[must_use]
+    pub fn of_rows<K: Ord>(
+        mut self,
+        rank: impl Fn(&str) -> K,
+        where_: impl Fn(&str) -> Option<String>,
+    ) -> Self {
+        self.items.sort_by_key(|(id, _)| rank(id));
+        for (id, message) in &mut self.items {
+            if let Some(place) = where_(id) {
+                *message = Cow::Owned(format!("{place}: {message}"));
+            }
+        }
+        self
     }
 
     pub fn is_empty(&self) -> bool {
@@ -382,6 +461,52 @@ mod tests {
                     "{error}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn the_domain_messages_of_a_meeting_read_in_swedish() {
+        use samverkan_domain::{
+            AgendaItemInput, AttendanceRole, AttendanceStatus, Attendee, AttendeeInput, MeetingInput,
+            MeetingKind, MeetingLog, MeetingLogInput, RepresentativeId, time,
+        };
+        let now = time::now();
+        let lena = RepresentativeId::new();
+        let attendee = |status| AttendeeInput {
+            attendee: Attendee::Representative(lena),
+            role: AttendanceRole::Participant,
+            status,
+        };
+        let input = MeetingLogInput {
+            meeting: MeetingInput {
+                title: "Styrgrupp".into(),
+                kind: Some(MeetingKind::SteeringGroup),
+                starts_at: Some(now),
+                ends_at: Some(now - chrono::Duration::hours(1)),
+                ..MeetingInput::default()
+            },
+            attendees: vec![
+                attendee(AttendanceStatus::Absent),
+                attendee(AttendanceStatus::Absent),
+            ],
+            agenda: vec![AgendaItemInput {
+                title: "Wexus".into(),
+                presenter_ids: vec![lena],
+                duration_minutes: Some(0),
+                ..AgendaItemInput::default()
+            }],
+            ..MeetingLogInput::default()
+        };
+        let Err(errors) = MeetingLog::parse(input, now) else {
+            panic!("the input breaks rules");
+        };
+        assert!(errors.errors().len() >= 4, "{errors:?}");
+        for error in errors.errors() {
+            assert_ne!(
+                explain(Lang::Sv, &error.message),
+                sentence(&error.message),
+                "{error}"
+            );
         }
     }
 

@@ -467,6 +467,14 @@ labels! {
     save_meeting: "Spara mötet" / "Save the meeting",
     save_draft: "Spara som utkast" / "Save as draft",
     more_rows: "Fler rader" / "More rows",
+    untitled_meeting: "Möte utan namn" / "Untitled meeting",
+    draft_saved: "Utkastet är sparat. Bara du ser det: det finns under ”Mina utkast” på startsidan tills du sparar mötet eller tar bort utkastet. Det räknas inte i någon siffra." / "The draft is saved. Only you see it: it is under \"My drafts\" on the home page until you save the meeting or delete the draft. It counts in no figure.",
+    my_drafts: "Mina utkast" / "My drafts",
+    draft_changed: "ändrat" / "changed",
+    delete_draft: "Ta bort utkastet" / "Delete the draft",
+    draft_deleted: "Utkastet är borttaget." / "The draft is deleted.",
+    form_kept_after_sign_in: "Du hade blivit utloggad innan formuläret skickades. Det du skrev finns kvar nedan, men inget är sparat: kontrollera och spara mötet." / "You had been signed out before the form was sent. What you typed is below, but nothing is saved: check it and save the meeting.",
+    form_not_kept: "Inget sparat formulär hittades: det kan ha hämtats redan eller vara äldre än ett dygn." / "No kept form was found: it may have been taken already or be older than a day.",
     meeting_logged: "Mötet är sparat, med deltagare, dagordning, utfall och uppföljningar." / "The meeting is saved, with its attendees, agenda, outcomes and follow-ups.",
 
     // Organisations: add, edit, archive.

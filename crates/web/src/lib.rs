@@ -104,6 +104,10 @@ pub fn pages(
             "/meetings/new",
             get(pages::meeting_form::new).post(pages::meeting_form::submit),
         )
+        .at(
+            "/meetings/drafts/:id/delete",
+            post(pages::meeting_form::delete_draft),
+        )
         .at("/meetings/:id", get(pages::meetings::show))
         .at(
             "/meetings/:id/minutes.:format",

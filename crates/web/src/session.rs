@@ -19,7 +19,7 @@ use samverkan_store::Store;
 
 use crate::cookies::{self, Lifetime};
 use crate::frame::{self, Ctx, PageError, Viewer};
-use crate::{LANGUAGE_COOKIE, WebConfig};
+use crate::{LANGUAGE_COOKIE, WebConfig, pages};
 
 /// The session cookie's name; `__Host-` over HTTPS, which browsers accept
 /// only with `Secure`, `Path=/` and no `Domain` (so no subdomain can set it).
@@ -91,6 +91,14 @@ pub async fn gate<E: Endpoint>(next: E, mut request: Request) -> poem::Result<Re
     if signed_in.is_none() && !is_open(&path) {
         if request.method() == Method::GET || request.method() == Method::HEAD {
             return Ok(see_other(&sign_in_address(&request)));
+        }
+        // A long form sent after its session expired is kept, not lost
+        // (only one of our own pages' forms: another site's is refused).
+        if request.method() == Method::POST && path == pages::meeting_form::PATH && !is_foreign(&request) {
+            let body = request.take_body().into_bytes().await?;
+            return Ok(pages::meeting_form::keep_expired(&store, &config, &body)
+                .await
+                .unwrap_or_else(|error| frame::error_page(&ctx, &error.into())));
         }
         return Ok(frame::error_page(&ctx, &PageError::ExpiredForm.into()));
     }
@@ -166,12 +174,7 @@ pub fn see_other(location: &str) -> Response {
 /// back for the handler.
 async fn check_csrf(request: &mut Request, ctx: &Ctx) -> poem::Result<()> {
     let refused = || poem::Error::from(PageError::ExpiredForm);
-    let foreign = request
-        .headers()
-        .get("sec-fetch-site")
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|site| site != "same-origin" && site != "none");
-    if foreign {
+    if is_foreign(request) {
         return Err(refused());
     }
     let body = request.take_body().into_bytes().await?;
@@ -189,6 +192,16 @@ async fn check_csrf(request: &mut Request, ctx: &Ctx) -> poem::Result<()> {
         Some(sent) if !expected.is_empty() && same(sent.as_bytes(), expected.as_bytes()) => Ok(()),
         _ => Err(refused()),
     }
+}
+
+/// Whether the browser says the request comes from another site
+/// (`Sec-Fetch-Site`, where it sends it).
+fn is_foreign(request: &Request) -> bool {
+    request
+        .headers()
+        .get("sec-fetch-site")
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|site| site != "same-origin" && site != "none")
 }
 
 /// The value of `name` in an `application/x-www-form-urlencoded` body.

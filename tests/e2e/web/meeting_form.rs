@@ -440,3 +440,200 @@ fn expected_day(organisations: &BTreeMap<String, String>) -> Value {
         "follow_ups": follow_ups,
     })
 }
+
+/// The value of the meeting form's field `name` now.
+async fn value_of(browser: &Browser, name: &str) -> String {
+    browser
+        .client
+        .find(Locator::Css(&format!("form.meeting-form [name='{name}']")))
+        .await
+        .unwrap_or_else(|error| panic!("no field {name}: {error}"))
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
+/// How many meetings and people the API lists.
+async fn counts(server: &TestServer) -> (usize, usize) {
+    let meetings = crate::api::walk(server, "/api/v1/meetings?include_archived=true", 100).await;
+    let people = crate::api::walk(server, "/api/v1/representatives?include_archived=true", 100).await;
+    (meetings.len(), people.len())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_problem_shows_beside_its_field_with_everything_kept_and_nothing_written() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(database) = TestDatabase::new(backend).await else {
+            continue;
+        };
+        let Some(axe) = axe::source() else {
+            return;
+        };
+        let Some(browser) = Browser::start(true).await else {
+            return;
+        };
+        let server = TestServer::start(&database.url, &["--demo"]);
+        // An archived person cannot be added to a new meeting.
+        let query: String = url::form_urlencoded::byte_serialize("Jan Theliander".as_bytes()).collect();
+        let jan = get(&server, &format!("/api/v1/representatives?q={query}"))
+            .await
+            .expect(StatusCode::OK)["items"][0]
+            .clone();
+        let archive = format!("/api/v1/representatives/{}", jan["id"].as_str().unwrap());
+        let archived = crate::api::delete(&server, &archive).await;
+        assert!(archived.status.is_success(), "{}", archived.body);
+        let before = counts(&server).await;
+
+        super::tour::sign_in(&browser, &server, "strategist").await;
+        browser.goto(&server.url("/meetings/new")).await;
+        put(&browser, "title", "Uppföljning efter partnerträffen").await;
+        put(&browser, "kind", "workshop").await;
+        put(&browser, "date", "2024-05-02").await;
+        put(&browser, "starts", "1400").await;
+        put(&browser, "ends", "1300").await;
+        // Case and accents do not matter: she is found.
+        put(&browser, "attendees-0-person", "LENA LINDHÉ").await;
+        put(&browser, "attendees-1-person", "Lena Lindhé").await;
+        put(&browser, "attendees-2-person", "Okänd Okändsson").await;
+        put(&browser, "attendees-3-person", "Jan Theliander").await;
+        put(&browser, "agenda-0-title", "Wexus").await;
+        put(&browser, "agenda-0-presenters", "Maria Derner").await;
+        press(&browser, "save", true).await;
+
+        let mut linked = BTreeSet::new();
+        for link in browser
+            .client
+            .find_all(Locator::Css(".error-summary li a"))
+            .await
+            .unwrap()
+        {
+            linked.insert(link.attr("href").await.unwrap().unwrap_or_default());
+        }
+        let expected: BTreeSet<String> = [
+            "#ends",
+            "#attendees-1-person",
+            "#attendees-2-person",
+            "#attendees-3-person",
+            "#agenda-0-presenters",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+        assert_eq!(linked, expected, "{backend:?}");
+        assert!(
+            browser
+                .text("#ends-error")
+                .await
+                .ends_with("Mötet måste sluta efter att det har börjat."),
+            "{}",
+            browser.text("#ends-error").await
+        );
+        assert!(
+            browser
+                .text("#attendees-1-person-error")
+                .await
+                .contains("Står redan med")
+        );
+        assert!(
+            browser
+                .text("#attendees-2-person-error")
+                .await
+                .contains("Ingen person med det namnet")
+        );
+        assert!(
+            browser
+                .text("#agenda-0-presenters-error")
+                .await
+                .contains("inte bland deltagarna")
+        );
+        // Everything typed is there as typed.
+        assert_eq!(value_of(&browser, "attendees-0-person").await, "LENA LINDHÉ");
+        assert_eq!(value_of(&browser, "attendees-2-person").await, "Okänd Okändsson");
+        assert_eq!(value_of(&browser, "agenda-0-presenters").await, "Maria Derner");
+        assert_eq!(
+            value_of(&browser, "title").await,
+            "Uppföljning efter partnerträffen"
+        );
+        assert_eq!(value_of(&browser, "ends").await, "13:00");
+        visit_here(&browser, axe, "meeting-new-errors").await;
+        // Nothing was written.
+        assert_eq!(counts(&server).await, before, "{backend:?}");
+        browser.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_draft_survives_signing_out_and_a_form_sent_after_the_session_expired_is_kept() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(database) = TestDatabase::new(backend).await else {
+            continue;
+        };
+        let Some(browser) = Browser::start(true).await else {
+            return;
+        };
+        let server = TestServer::start(&database.url, &["--demo"]);
+        let before = counts(&server).await;
+        super::tour::sign_in(&browser, &server, "strategist").await;
+        browser.goto(&server.url("/meetings/new")).await;
+        put(&browser, "title", "Styrgrupp för Wexus").await;
+        put(&browser, "attendees-0-person", "Lena Lindhé").await;
+        press(&browser, "draft", true).await;
+        let url = browser.client.current_url().await.unwrap();
+        assert!(url.query().unwrap_or_default().contains("draft="), "{url}");
+        assert!(browser.text(".notice").await.starts_with("Utkastet är sparat."));
+
+        // Signed out and in again: the start page lists it, and it opens.
+        browser.click("form[action='/logout'] button").await;
+        super::tour::sign_in(&browser, &server, "strategist").await;
+        assert_eq!(browser.text("#drafts + ul a").await, "Styrgrupp för Wexus");
+        browser.click("#drafts + ul a").await;
+        assert_eq!(value_of(&browser, "title").await, "Styrgrupp för Wexus");
+        assert_eq!(value_of(&browser, "attendees-0-person").await, "Lena Lindhé");
+        // A draft is no meeting.
+        assert_eq!(counts(&server).await, before, "{backend:?}");
+        let other = server.url(&format!("/meetings/new?{}", url.query().unwrap_or_default()));
+
+        // The session ends while the form is open (as when it expires, the
+        // server knows no session for the browser): sending it keeps it,
+        // and signing in again returns to it.
+        put(&browser, "location", "Innovatum, Trollhättan").await;
+        browser.client.delete_cookie("samverkan_session").await.unwrap();
+        press(&browser, "save", true).await;
+        browser.wait_for_path("/login").await;
+        let (email, password) = server.demo_credentials("strategist");
+        let form = browser
+            .client
+            .form(Locator::Css("form[action='/login']"))
+            .await
+            .unwrap();
+        form.set_by_name("email", &email).await.unwrap();
+        form.set_by_name("password", &password).await.unwrap();
+        browser.submit(form).await;
+        browser.wait_for_path("/meetings/new").await;
+        assert!(
+            browser
+                .text(".notice")
+                .await
+                .starts_with("Du hade blivit utloggad")
+        );
+        assert_eq!(value_of(&browser, "title").await, "Styrgrupp för Wexus");
+        assert_eq!(value_of(&browser, "location").await, "Innovatum, Trollhättan");
+        assert_eq!(value_of(&browser, "attendees-0-person").await, "Lena Lindhé");
+        assert_eq!(counts(&server).await, before, "{backend:?}");
+
+        // Nobody else opens the draft: it is not theirs.
+        browser.click("form[action='/logout'] button").await;
+        super::tour::sign_in(&browser, &server, "admin").await;
+        browser.goto(&other).await;
+        assert_eq!(browser.text("h1").await, "Sidan finns inte");
+        browser.click("form[action='/logout'] button").await;
+
+        // Its author deletes it from the start page.
+        super::tour::sign_in(&browser, &server, "strategist").await;
+        browser.click("form[action^='/meetings/drafts/'] button").await;
+        assert_eq!(browser.text(".notice").await, "Utkastet är borttaget.");
+        assert!(browser.client.find(Locator::Css("#drafts")).await.is_err());
+        browser.close().await;
+    }
+}

@@ -34,6 +34,9 @@ struct StartPage {
     names: Names,
     /// After a status form's redirect.
     notice: Option<&'static str>,
+    /// The reader's unfinished meeting forms (only theirs, only for those
+    /// who may log meetings).
+    drafts: Vec<samverkan_store::MeetingDraft>,
 }
 
 impl StartPage {
@@ -168,6 +171,17 @@ pub async fn page(
         .filter_map(|follow_up| follow_up.details.organisation_id)
         .collect();
     let names = store.names(&organisations, &[]).await.map_err(PageError::Store)?;
+    let drafts = match &ctx.viewer {
+        Some(viewer) if ctx.may(Permission::WriteRecords) => store
+            .meeting_drafts(viewer.user.id)
+            .await
+            .map_err(PageError::Store)?,
+        _ => Vec::new(),
+    };
+    let notice = match query.done.as_deref() {
+        Some("draft-deleted") => Some(ctx.t.draft_deleted),
+        done => crate::pages::follow_ups::notice(&ctx, done),
+    };
     Ok(render(
         &StartPage {
             ctx: ctx.at(Section::Start),
@@ -177,7 +191,8 @@ pub async fn page(
             recent,
             fading,
             names,
-            notice: crate::pages::follow_ups::notice(&ctx, query.done.as_deref()),
+            notice,
+            drafts,
         },
         StatusCode::OK,
     ))

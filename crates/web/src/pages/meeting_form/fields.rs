@@ -215,6 +215,69 @@ impl Action {
     }
 }
 
+/// The meeting's own fields, in the order the form shows them.
+const MEETING_FIELDS: [&str; 11] = [
+    "title",
+    "kind",
+    "date",
+    "starts",
+    "ends",
+    "location",
+    "host",
+    "partnerships",
+    "summary",
+    "tags",
+    "status",
+];
+/// The row sections, in the order the form shows them.
+const SECTIONS: [&str; 5] = [
+    "attendees",
+    "new_organisations",
+    "agenda",
+    "outcomes",
+    "follow_ups",
+];
+/// The rows' fields, in the order a row shows them.
+const ROW_FIELDS: [&str; 16] = [
+    "person",
+    "organisation",
+    "role",
+    "status",
+    "new_person",
+    "minor",
+    "name",
+    "kind",
+    "title",
+    "presenters",
+    "duration",
+    "text",
+    "agenda",
+    "owner",
+    "due",
+    "details",
+];
+
+/// A row field's id split: (section, row, field).
+pub fn split_id(id: &str) -> Option<(&str, usize, &str)> {
+    let mut parts = id.splitn(3, '-');
+    let section = parts.next()?;
+    let row = parts.next()?.parse().ok()?;
+    Some((section, row, parts.next()?))
+}
+
+/// Where field `id` stands in the form, for ordering its error.
+pub fn rank(id: &str) -> (usize, usize, usize) {
+    let position = |list: &[&str], name: &str| list.iter().position(|n| *n == name).unwrap_or(list.len());
+    match split_id(id) {
+        Some((section, row, field)) => (
+            1 + position(&SECTIONS, section),
+            row,
+            position(&ROW_FIELDS, field),
+        ),
+        None => (0, 0, position(&MEETING_FIELDS, id)),
+    }
+}
+
 /// The row `index` of `rows`, made if missing; `None` past `max`.
 fn row<T: Default>(rows: &mut Vec<T>, index: usize, max: usize) -> Option<&mut T> {
     if index >= max {
@@ -254,10 +317,7 @@ impl MeetingForm {
     }
 
     fn set_row_field(&mut self, name: &str, value: String) {
-        let mut parts = name.splitn(3, '-');
-        let (Some(section), Some(Ok(index)), Some(field)) =
-            (parts.next(), parts.next().map(str::parse::<usize>), parts.next())
-        else {
+        let Some((section, index, field)) = split_id(name) else {
             return;
         };
         let ticked = !value.is_empty();

@@ -15,19 +15,22 @@ mod resolve;
 
 use askama::Template;
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Json, Query};
-use poem::{Response, handler};
+use poem::web::{Data, Form, Json, Path, Query};
+use poem::{Request, Response, handler};
 use samverkan_domain::{
     AttendanceRole, AttendanceStatus, FollowUpStatus, MeetingKind, MeetingStatus, OrganisationKind,
-    OutcomeKind, Permission,
+    OutcomeKind, Permission, SessionSecret, UserId,
 };
 use samverkan_report::Translated;
 use samverkan_store::{OrganisationFilter, PageRequest, PartnershipFilter, RepresentativeFilter, Store};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 pub use fields::MeetingForm;
 use fields::{Action, FIRST_ROWS};
 
+use crate::WebConfig;
+use crate::cookies::{self, Lifetime};
 use crate::forms::{ErrorSummary, FieldErrors};
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::session::see_other;
@@ -124,8 +127,22 @@ impl FormPage {
         })
     }
 
+    /// The summary in the order of the form, each row's problem led by
+    /// the row's name ("Deltagare 3: …").
     fn summary(&self) -> ErrorSummary<'_> {
-        ErrorSummary::new(&self.errors, None)
+        let t = self.ctx.t;
+        ErrorSummary::new(&self.errors, None).of_rows(fields::rank, |id| {
+            let (section, row, _) = fields::split_id(id)?;
+            let name = match section {
+                "attendees" => t.attendee,
+                "new_organisations" => t.new_organisation,
+                "agenda" => t.agenda_item_text,
+                "outcomes" => t.outcome_text,
+                "follow_ups" => t.follow_up,
+                _ => return None,
+            };
+            Some(format!("{name} {}", row + 1))
+        })
     }
 
     /// No saved value: a new meeting has no edit conflict.
@@ -171,11 +188,138 @@ fn numbered<'a>(texts: impl Iterator<Item = &'a str>) -> Vec<(String, String)> {
         .collect()
 }
 
+#[derive(Debug, Default, Deserialize)]
+pub struct NewQuery {
+    /// A draft of the reader's to go on with.
+    #[serde(default)]
+    draft: Option<Uuid>,
+    /// Back after signing in again: the form kept when the reader's session
+    /// expired (its secret is in the [`KEPT_FORM_COOKIE`]).
+    #[serde(default)]
+    kept: Option<String>,
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// The cookie that holds the secret of a form kept for its sender after
+/// their session expired (see [`keep_expired`]).
+pub const KEPT_FORM_COOKIE: &str = "samverkan_kept_form";
+/// The form's address, which [`keep_expired`] keeps forms for.
+pub const PATH: &str = "/meetings/new";
+
+/// The signed-in author's id (every page that writes has one).
+fn author(ctx: &Ctx) -> Result<UserId, PageError> {
+    ctx.viewer
+        .as_ref()
+        .map(|viewer| viewer.user.id)
+        .ok_or(PageError::Forbidden)
+}
+
 #[handler]
-pub async fn new(ctx: Data<&Ctx>, store: Data<&Store>) -> poem::Result<Response> {
+pub async fn new(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    config: Data<&WebConfig>,
+    request: &Request,
+    Query(query): Query<NewQuery>,
+) -> poem::Result<Response> {
     ctx.require(Permission::WriteRecords)?;
-    let page = FormPage::new(&ctx, &store, MeetingForm::default()).await?;
-    Ok(render(&page, StatusCode::OK))
+    if let Some(id) = query.draft {
+        let draft = store
+            .meeting_draft(author(&ctx)?, id)
+            .await
+            .map_err(PageError::Store)?;
+        let form = serde_json::from_str(&draft.form).map_err(|_| PageError::NotFound)?;
+        let mut page = FormPage::new(&ctx, &store, form).await?;
+        page.draft = Some(id.to_string());
+        if query.done.as_deref() == Some("draft") {
+            page.notice = Some(ctx.t.draft_saved);
+        }
+        return Ok(render(&page, StatusCode::OK));
+    }
+    if query.kept.is_none() {
+        let page = FormPage::new(&ctx, &store, MeetingForm::default()).await?;
+        return Ok(render(&page, StatusCode::OK));
+    }
+    let kept = match cookies::get(request, KEPT_FORM_COOKIE).map(SessionSecret::parse) {
+        Some(Ok(secret)) => store
+            .take_kept_form(&secret, PATH)
+            .await
+            .map_err(PageError::Store)?,
+        _ => None,
+    };
+    let page = match kept {
+        Some(body) => {
+            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+            let (form, _) = MeetingForm::from_pairs(&pairs);
+            let mut page = FormPage::new(&ctx, &store, form).await?;
+            page.draft = pairs
+                .iter()
+                .find(|(name, _)| name == "draft")
+                .map(|(_, id)| id.clone());
+            page.notice = Some(ctx.t.form_kept_after_sign_in);
+            page
+        }
+        None => {
+            let mut page = FormPage::new(&ctx, &store, MeetingForm::default()).await?;
+            page.notice = Some(ctx.t.form_not_kept);
+            page
+        }
+    };
+    let mut response = render(&page, StatusCode::OK);
+    response.headers_mut().append(
+        poem::http::header::SET_COOKIE,
+        cookies::set(KEPT_FORM_COOKIE, "", Lifetime::Gone, "Lax", config.secure()),
+    );
+    Ok(response)
+}
+
+/// A meeting form sent after its session expired: kept in the database for
+/// the browser that sent it (a random secret in a cookie, made as a
+/// session's is), which is sent to sign in and then back to the form with
+/// everything in it. Nothing becomes a meeting until the person, signed in,
+/// sends it again.
+pub async fn keep_expired(store: &Store, config: &WebConfig, body: &[u8]) -> Result<Response, PageError> {
+    let secret = SessionSecret::generate().map_err(|error| PageError::Internal(error.to_string()))?;
+    // The expired session's CSRF token is worth nothing; it is not kept.
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(name, _)| name != "_csrf" && name != "action")
+        .collect();
+    let form = serde_urlencoded::to_string(&pairs).map_err(|error| PageError::Internal(error.to_string()))?;
+    store.keep_form(&secret, PATH, &form).await?;
+    let lifetime = u64::try_from(samverkan_store::KEPT_FORM_LIFETIME.num_seconds()).unwrap_or(0);
+    let mut response = see_other(&format!(
+        "/login?next={}",
+        crate::session::encode_component(&format!("{PATH}?kept=1"))
+    ));
+    response.headers_mut().append(
+        poem::http::header::SET_COOKIE,
+        cookies::set(
+            KEPT_FORM_COOKIE,
+            secret.expose(),
+            Lifetime::Seconds(lifetime),
+            "Lax",
+            config.secure(),
+        ),
+    );
+    Ok(response)
+}
+
+/// `POST /meetings/drafts/:id/delete`: the reader's draft is deleted.
+#[handler]
+pub async fn delete_draft(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    Path(id): Path<Uuid>,
+) -> poem::Result<Response> {
+    ctx.require(Permission::WriteRecords)?;
+    store
+        .delete_meeting_draft(author(&ctx)?, id)
+        .await
+        .map_err(PageError::Store)?;
+    Ok(see_other("/?done=draft-deleted"))
 }
 
 /// Every button of the form: save, check, or change the rows and show the
@@ -188,11 +332,30 @@ pub async fn submit(
 ) -> poem::Result<Response> {
     ctx.require(Permission::WriteRecords)?;
     let (mut form, action) = MeetingForm::from_pairs(&pairs);
+    let draft = pairs
+        .iter()
+        .find(|(name, _)| name == "draft")
+        .and_then(|(_, id)| Uuid::parse_str(id.trim()).ok());
     match action {
-        Action::Save => save(&ctx, &store, form).await,
+        Action::Save => save(&ctx, &store, form, draft).await,
+        Action::SaveDraft => {
+            let json =
+                serde_json::to_string(&form).map_err(|error| PageError::Internal(error.to_string()))?;
+            let title = if form.title.trim().is_empty() {
+                ctx.t.untitled_meeting
+            } else {
+                form.title.trim()
+            };
+            let saved = store
+                .save_meeting_draft(author(&ctx)?, draft, title, &json)
+                .await
+                .map_err(PageError::Store)?;
+            Ok(see_other(&format!("{PATH}?draft={}&done=draft", saved.id)))
+        }
         Action::Check => {
             let (_, errors) = resolve::build(&ctx, &store, &mut form).await?;
             let mut page = FormPage::new(&ctx, &store, form).await?;
+            page.draft = draft.map(|id| id.to_string());
             let status = if errors.is_empty() {
                 page.notice = Some(ctx.t.form_checked);
                 StatusCode::OK
@@ -204,12 +367,19 @@ pub async fn submit(
         }
         _ => {
             form.apply(action);
-            Ok(render(&FormPage::new(&ctx, &store, form).await?, StatusCode::OK))
+            let mut page = FormPage::new(&ctx, &store, form).await?;
+            page.draft = draft.map(|id| id.to_string());
+            Ok(render(&page, StatusCode::OK))
         }
     }
 }
 
-async fn save(ctx: &Ctx, store: &Store, mut form: MeetingForm) -> poem::Result<Response> {
+async fn save(
+    ctx: &Ctx,
+    store: &Store,
+    mut form: MeetingForm,
+    draft: Option<Uuid>,
+) -> poem::Result<Response> {
     let (built, mut errors) = resolve::build(ctx, store, &mut form).await?;
     if errors.is_empty() {
         match ctx
@@ -218,6 +388,14 @@ async fn save(ctx: &Ctx, store: &Store, mut form: MeetingForm) -> poem::Result<R
             .await
         {
             Ok(records) => {
+                // The draft is done with. Were this to fail, the meeting
+                // stands and the draft stays listed, to be deleted by hand.
+                if let Some(draft) = draft {
+                    store
+                        .delete_meeting_draft(author(ctx)?, draft)
+                        .await
+                        .map_err(PageError::Store)?;
+                }
                 return Ok(see_other(&format!(
                     "/meetings/{}?done=logged",
                     records.meeting.id
@@ -236,6 +414,7 @@ async fn save(ctx: &Ctx, store: &Store, mut form: MeetingForm) -> poem::Result<R
     }
     let mut page = FormPage::new(ctx, store, form).await?;
     page.errors = errors;
+    page.draft = draft.map(|id| id.to_string());
     Ok(render(&page, StatusCode::BAD_REQUEST))
 }
 
