@@ -54,8 +54,8 @@ use std::process::{Command, Stdio};
 
 use chrono::Datelike;
 use load::{
-    Config, Kind, Outcome, REQUEST_TIMEOUT, Scenario, Server, admin_token, ids, list_items, load_average,
-    prepare_data, run_scenario, split_cores,
+    Config, Kind, Outcome, REQUEST_TIMEOUT, Scenario, Server, add_user, admin_token, attribute, ids,
+    list_items, load_average, prepare_data, run_scenario, sign_in, split_cores,
 };
 
 // Targets from the issue.
@@ -75,96 +75,6 @@ fn main() {
         .build()
         .expect("a tokio runtime");
     runtime.block_on(run(config, server_core));
-}
-
-/// Adds the bench's admin with a password (or sets the password, on a
-/// reused database that has them already).
-fn add_user(database_url: &str) {
-    for args in [
-        &[
-            "user",
-            "add",
-            "--email",
-            EMAIL,
-            "--role",
-            "admin",
-            "--password-stdin",
-        ][..],
-        &["user", "set-password", "--email", EMAIL, "--password-stdin"][..],
-    ] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_samverkan"))
-            .args(args)
-            .env("SAMVERKAN_DATABASE_URL", database_url)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start samverkan user");
-        writeln!(child.stdin.take().expect("stdin is piped"), "{PASSWORD}").expect("write the password");
-        let output = child.wait_with_output().expect("run samverkan user");
-        if output.status.success() {
-            return;
-        }
-        eprintln!(
-            "samverkan {}: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
-    }
-    panic!("could not add the bench's user");
-}
-
-/// `name=value` of the first `Set-Cookie` whose name ends in `name`.
-fn cookie(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all(reqwest::header::SET_COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .filter_map(|value| value.split(';').next())
-        .find(|pair| pair.split('=').next().is_some_and(|n| n.ends_with(name)))
-        .map(ToOwned::to_owned)
-}
-
-/// The value of the attribute `attribute` of the first tag with `marker`.
-fn attribute<'a>(html: &'a str, marker: &str, attribute: &str) -> Option<&'a str> {
-    let at = html.find(marker)?;
-    let tag_start = html[..=at].rfind('<')?;
-    let tag = &html[tag_start..tag_start + html[tag_start..].find('>')?];
-    let key = format!("{attribute}=\"");
-    let value = &tag[tag.find(&key)? + key.len()..];
-    Some(&value[..value.find('"')?])
-}
-
-/// Signs in through the form, once; returns the session cookie
-/// (`name=value`).
-async fn sign_in(server: &Server) -> String {
-    let client = reqwest::Client::builder()
-        .no_proxy()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(REQUEST_TIMEOUT)
-        .build()
-        .expect("an HTTP client");
-    let form = client.get(server.url("/login")).send().await.unwrap();
-    assert!(form.status().is_success(), "GET /login: {}", form.status());
-    let login_cookie = cookie(&form, "samverkan_login").expect("a samverkan_login cookie");
-    let html = form.text().await.unwrap();
-    let csrf = attribute(&html, "name=\"_csrf\"", "value")
-        .expect("a _csrf field")
-        .to_owned();
-    let answer = client
-        .post(server.url("/login"))
-        .header(reqwest::header::COOKIE, login_cookie)
-        .form(&[("_csrf", csrf.as_str()), ("email", EMAIL), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        answer.status().is_redirection(),
-        "POST /login: {} (expected a redirect)",
-        answer.status()
-    );
-    cookie(&answer, "samverkan_session").expect("a session cookie after signing in")
 }
 
 /// The start page's weight: its HTML and the stylesheet and script it
@@ -235,12 +145,12 @@ async fn run(config: Config, server_core: Option<usize>) {
     let (_, database_url, data) = prepare_data(&config, dir.path()).await;
     eprintln!("data: {data}");
     let token = admin_token(&database_url).await;
-    add_user(&database_url);
+    add_user(&database_url, EMAIL, PASSWORD, "admin");
 
     // 2. The server, and one sign-in.
     let server = Server::start(&database_url, &dir.path().join("server.log"), server_core);
     eprintln!("server at {}", server.base);
-    let session = sign_in(&server).await;
+    let session = sign_in(&server, EMAIL, PASSWORD).await;
     let api = client(
         reqwest::header::AUTHORIZATION,
         &format!("Bearer {}", token.expose()),

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -349,15 +349,35 @@ pub async fn worker(
             client.get(url)
         } else {
             let body = scenario.bodies[pick.below(scenario.bodies.len())].clone();
+            // A JSON object goes as JSON; any other body is a form's.
+            let content_type = if body.first() == Some(&b'{') {
+                "application/json"
+            } else {
+                "application/x-www-form-urlencoded"
+            };
             client
                 .post(url)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .header(reqwest::header::CONTENT_TYPE, content_type)
                 .body(body)
         };
+        let form = scenario
+            .bodies
+            .first()
+            .is_some_and(|body| body.first() != Some(&b'{'));
         let started = Instant::now();
         let answer = async {
             let response = request.send().await?;
-            let status = response.status();
+            let mut status = response.status();
+            // A form's success is its redirect to what it made (not to
+            // sign in again).
+            let to_sign_in = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|value| value.to_str().ok())
+                .is_none_or(|location| location.starts_with("/login"));
+            if form && status == reqwest::StatusCode::SEE_OTHER && !to_sign_in {
+                status = reqwest::StatusCode::OK;
+            }
             let body = response.bytes().await?;
             let mut bytes = body.len() as u64;
             if !status.is_success() {
@@ -587,4 +607,97 @@ pub async fn prepare_data(config: &Config, dir: &Path) -> (PathBuf, String, Stri
         )
     };
     (database, database_url, data)
+}
+
+// Signing in to the web pages, as the benches of pages and forms do.
+
+/// Adds a user with `role` and a password (or sets the password, on a
+/// reused database that has them already), through the command line as a
+/// person would.
+pub fn add_user(database_url: &str, email: &str, password: &str, role: &str) {
+    for args in [
+        &[
+            "user",
+            "add",
+            "--email",
+            email,
+            "--role",
+            role,
+            "--password-stdin",
+        ][..],
+        &["user", "set-password", "--email", email, "--password-stdin"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_samverkan"))
+            .args(args)
+            .env("SAMVERKAN_DATABASE_URL", database_url)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start samverkan user");
+        writeln!(child.stdin.take().expect("stdin is piped"), "{password}").expect("write the password");
+        let output = child.wait_with_output().expect("run samverkan user");
+        if output.status.success() {
+            return;
+        }
+        eprintln!(
+            "samverkan {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    panic!("could not add the user {email}");
+}
+
+/// `name=value` of the first `Set-Cookie` whose name ends in `name`.
+pub fn cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(reqwest::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| value.split(';').next())
+        .find(|pair| pair.split('=').next().is_some_and(|n| n.ends_with(name)))
+        .map(ToOwned::to_owned)
+}
+
+/// The value of the attribute `attribute` of the first tag with `marker`.
+pub fn attribute<'a>(html: &'a str, marker: &str, attribute: &str) -> Option<&'a str> {
+    let at = html.find(marker)?;
+    let tag_start = html[..=at].rfind('<')?;
+    let tag = &html[tag_start..tag_start + html[tag_start..].find('>')?];
+    let key = format!("{attribute}=\"");
+    let value = &tag[tag.find(&key)? + key.len()..];
+    Some(&value[..value.find('"')?])
+}
+
+/// Signs in through the form, once; returns the session cookie
+/// (`name=value`).
+pub async fn sign_in(server: &Server, email: &str, password: &str) -> String {
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(REQUEST_TIMEOUT)
+        .build()
+        .expect("an HTTP client");
+    let form = client.get(server.url("/login")).send().await.unwrap();
+    assert!(form.status().is_success(), "GET /login: {}", form.status());
+    let login_cookie = cookie(&form, "samverkan_login").expect("a samverkan_login cookie");
+    let html = form.text().await.unwrap();
+    let csrf = attribute(&html, "name=\"_csrf\"", "value")
+        .expect("a _csrf field")
+        .to_owned();
+    let answer = client
+        .post(server.url("/login"))
+        .header(reqwest::header::COOKIE, login_cookie)
+        .form(&[("_csrf", csrf.as_str()), ("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        answer.status().is_redirection(),
+        "POST /login: {} (expected a redirect)",
+        answer.status()
+    );
+    cookie(&answer, "samverkan_session").expect("a session cookie after signing in")
 }

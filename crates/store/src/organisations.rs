@@ -279,6 +279,28 @@ impl Store {
         find_by_name(&self.db, name).await
     }
 
+    /// The ids of the live organisations named among `names`, by folded
+    /// name, in one read (the meeting form's organisations).
+    pub async fn organisations_named(&self, names: &[&str]) -> StoreResult<HashMap<String, OrganisationId>> {
+        if names.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let folded: Vec<String> = names.iter().map(|name| text::fold(name.trim())).collect();
+        let rows: Vec<(Uuid, String)> = organisations::Entity::find()
+            .select_only()
+            .column(organisations::Column::Id)
+            .column(organisations::Column::NameFolded)
+            .filter(organisations::Column::NameFolded.is_in(folded))
+            .filter(organisations::Column::ArchivedAt.is_null())
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| (name, OrganisationId::from(id)))
+            .collect())
+    }
+
     /// Replaces an organisation's fields, if it is still at `expected_version`.
     pub async fn update_organisation(
         &self,

@@ -342,6 +342,37 @@ impl Store {
         Ok(representative)
     }
 
+    /// The live people who may join a new meeting (not archived, restricted
+    /// or erased) whose names are among `names`, compared folded (case and
+    /// accents do not matter), in one read: the meeting form finds its
+    /// attendees by name with it.
+    pub async fn people_named(&self, names: &[&str]) -> StoreResult<Vec<Representative>> {
+        if names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let wanted: std::collections::HashSet<String> = names
+            .iter()
+            .map(|name| samverkan_domain::text::fold(name.trim()))
+            .collect();
+        // The sort key is a function of the folded name, and indexed.
+        let keys: Vec<String> = names
+            .iter()
+            .map(|name| samverkan_domain::text::sort_key(name.trim()))
+            .collect();
+        let rows = representatives::Entity::find()
+            .filter(representatives::Column::FullNameSort.is_in(keys))
+            .filter(representatives::Column::ArchivedAt.is_null())
+            .filter(representatives::Column::RestrictedAt.is_null())
+            .filter(representatives::Column::ErasedAt.is_null())
+            .all(&self.db)
+            .await?;
+        Ok(load_many(&self.db, rows)
+            .await?
+            .into_iter()
+            .filter(|person| wanted.contains(&person.details.full_name.folded()))
+            .collect())
+    }
+
     pub async fn representative(&self, id: RepresentativeId) -> StoreResult<Representative> {
         find(&self.db, id).await
     }

@@ -324,6 +324,16 @@ async fn a_strategist_logs_the_seed_partner_day_in_one_form_with_and_without_jav
             type_the_partner_day(&browser, javascript).await;
             if javascript {
                 visit_here(&browser, axe, "meeting-new-filled").await;
+                // For the strategists' guide (docs/guide-partnertraff.md).
+                browser.viewport(super::browser::DESKTOP).await;
+                for (css, name) in [
+                    ("[data-rows='attendees'] > li:nth-child(7)", "guide-attendees"),
+                    ("[data-rows='agenda']", "guide-agenda"),
+                ] {
+                    let script = format!("document.querySelector({css:?}).scrollIntoView()");
+                    browser.client.execute(&script, vec![]).await.unwrap();
+                    browser.screenshot(name, super::browser::DESKTOP).await;
+                }
             }
             press(&browser, "save", true).await;
             let url = browser.client.current_url().await.unwrap();
@@ -636,4 +646,87 @@ async fn a_draft_survives_signing_out_and_a_form_sent_after_the_session_expired_
         assert!(browser.client.find(Locator::Css("#drafts")).await.is_err());
         browser.close().await;
     }
+}
+
+/// Presses `keys` in whatever has focus, as a keyboard does.
+async fn keys(browser: &Browser, keys: &str) {
+    browser
+        .client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
+const TAB: &str = "\u{E004}";
+const ENTER: &str = "\u{E007}";
+const ARROW_DOWN: &str = "\u{E015}";
+
+/// Presses Tab until the focused element is the one `css` matches.
+async fn tab_to(browser: &Browser, css: &str) {
+    let script = format!("return document.activeElement.matches({css:?})");
+    for _ in 0..300 {
+        keys(browser, TAB).await;
+        let there = browser.client.execute(&script, vec![]).await.unwrap();
+        if there.as_bool() == Some(true) {
+            return;
+        }
+    }
+    panic!("Tab never reached {css}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_meeting_is_logged_by_keyboard_alone() {
+    let Some(database) = TestDatabase::new(Backend::Sqlite).await else {
+        return;
+    };
+    let Some(browser) = Browser::start(true).await else {
+        return;
+    };
+    let server = TestServer::start(&database.url, &["--demo"]);
+    super::tour::sign_in(&browser, &server, "strategist").await;
+    browser.goto(&server.url("/meetings/new")).await;
+    // From the top of the page: Tab, type, arrow keys in a select, Enter on
+    // the button. No mouse event anywhere.
+    tab_to(&browser, "[name='title']").await;
+    keys(&browser, "Styrgrupp för Wexus").await;
+    tab_to(&browser, "[name='kind']").await;
+    keys(&browser, ARROW_DOWN).await;
+    keys(&browser, ARROW_DOWN).await;
+    keys(&browser, ARROW_DOWN).await;
+    tab_to(&browser, "[name='date']").await;
+    keys(&browser, "2024-05-16").await;
+    tab_to(&browser, "[name='attendees-0-person']").await;
+    keys(&browser, "Lena Lindhé").await;
+    tab_to(&browser, "[name='agenda-0-title']").await;
+    keys(&browser, "Wexus hösten 2024").await;
+    tab_to(&browser, "[name='agenda-0-presenters']").await;
+    keys(&browser, "Lena Lindhé").await;
+    tab_to(&browser, ".button-row button[value='save']").await;
+    let old = browser.client.find(Locator::Css("html")).await.unwrap();
+    keys(&browser, ENTER).await;
+    while old.tag_name().await.is_ok() {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let url = browser.client.current_url().await.unwrap();
+    let id = url
+        .path()
+        .strip_prefix("/meetings/")
+        .unwrap_or_else(|| panic!("at {url}"))
+        .to_owned();
+    let meeting = get(&server, &format!("/api/v1/meetings/{id}"))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(meeting["title"], "Styrgrupp för Wexus");
+    // Three steps down from "Välj": partner day, workshop, steering group.
+    assert_eq!(meeting["kind"], "steering_group");
+    assert_eq!(meeting["date"], "2024-05-16");
+    let presenter = &meeting["agenda"][0]["presenter_ids"][0];
+    assert_eq!(
+        &meeting["attendees"][0]["representative_id"], presenter,
+        "{meeting}"
+    );
+    browser.close().await;
 }

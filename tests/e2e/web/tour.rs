@@ -294,6 +294,50 @@ async fn the_pages_work_without_javascript() {
     browser.click(&format!("a[href='/meetings/{meeting}']")).await;
     browser.wait_for_path(&format!("/meetings/{meeting}")).await;
     assert_eq!(browser.text("h1").await, "Strategisk partnerträff");
+
+    // The forms that change records: refused beside the field, then saved.
+    for (path, fields, saved) in [
+        (
+            "/organisations/new",
+            &[("name", "Innovatum Science Center"), ("kind", "association")][..],
+            "Organisationen har lagts till.",
+        ),
+        (
+            "/people/new",
+            &[("full_name", "Åsa Öberg")][..],
+            "Personen har lagts till.",
+        ),
+    ] {
+        browser.goto(&server.url(path)).await;
+        let css = format!("form[action='{path}']");
+        let form = browser.client.form(Locator::Css(&css)).await.unwrap();
+        browser.submit(form).await;
+        assert!(!browser.texts(".error-summary li").await.is_empty(), "{path}");
+        let form = browser.client.form(Locator::Css(&css)).await.unwrap();
+        for (name, value) in fields {
+            let field = browser
+                .client
+                .find(Locator::Css(&format!("{css} [name='{name}']")))
+                .await
+                .unwrap();
+            if field.tag_name().await.unwrap() == "select" {
+                field.select_by_value(value).await.unwrap();
+            } else {
+                field.send_keys(value).await.unwrap();
+            }
+        }
+        if path == "/people/new" {
+            // The organisation just added.
+            let select = browser
+                .client
+                .find(Locator::Css("select[name='organisation_id']"))
+                .await
+                .unwrap();
+            select.select_by_label("Innovatum Science Center").await.unwrap();
+        }
+        browser.submit(form).await;
+        assert_eq!(browser.text(".notice").await, saved, "{path}");
+    }
     browser.click("form[action='/logout'] button").await;
     browser.wait_for_path("/login").await;
     assert_eq!(browser.text(".notice").await, "Du är utloggad.");

@@ -17,7 +17,120 @@ store_tests!(
     meetings_are_found_by_organisation_person_and_text,
     a_meeting_update_names_its_version,
     a_stored_negative_duration_is_corrupt,
+    newcomers_are_created_with_the_meeting_or_not_at_all,
+    people_and_organisations_are_found_by_folded_name,
 );
+
+/// The web form's path: people and organisations new to Samverkan are
+/// created in the meeting's own transaction, so a refused meeting leaves
+/// none of them behind, and a refused newcomer names its place.
+async fn newcomers_are_created_with_the_meeting_or_not_at_all(store: Store) {
+    use samverkan_domain::{
+        OrganisationDetails, OrganisationId, OrganisationInput, OrganisationKind, RepresentativeDraft,
+        RepresentativeId, RepresentativeInput,
+    };
+    use samverkan_store::Newcomers;
+    let host = organisation(&store, "Kunskapsförbundet Väst").await;
+    let lisa = person(&store, &host, "Lisa Thörn", "Utvecklingschef").await;
+    let school = OrganisationId::new();
+    let tilde = RepresentativeId::new();
+    let newcomers = || Newcomers {
+        organisations: vec![(
+            school,
+            OrganisationDetails::parse(&OrganisationInput {
+                name: "Nils Ericson-gymnasiet".into(),
+                kind: Some(OrganisationKind::EducationProvider),
+                ..OrganisationInput::default()
+            })
+            .unwrap(),
+        )],
+        people: vec![(
+            tilde,
+            RepresentativeDraft::parse(&RepresentativeInput {
+                full_name: "Tilde".into(),
+                organisation_id: Some(school),
+                is_minor: true,
+                ..RepresentativeInput::default()
+            })
+            .unwrap(),
+        )],
+    };
+    let with_tilde = |presenter_attends: bool| {
+        let mut input = workshop(&host, &lisa, date(2024, 4, 26));
+        if presenter_attends {
+            input.attendees.push(AttendeeInput {
+                attendee: Attendee::Representative(tilde),
+                role: AttendanceRole::Presenter,
+                status: AttendanceStatus::Attended,
+            });
+        }
+        input.agenda[0].presenter_ids.push(tilde);
+        input
+    };
+
+    // Tilde presents without attending: refused, and neither she nor her
+    // school was created.
+    let before = row_counts(&store).await;
+    let refused = store
+        .log_meeting_with(newcomers(), with_tilde(false))
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, StoreError::Validation(_)), "{refused:?}");
+    assert_eq!(row_counts(&store).await, before);
+
+    let records = store
+        .log_meeting_with(newcomers(), with_tilde(true))
+        .await
+        .unwrap();
+    let attendance = records
+        .attendances
+        .iter()
+        .find(|a| a.attendee == Attendee::Representative(tilde))
+        .unwrap();
+    assert_eq!(attendance.organisation_id, school);
+    let pupil = store.representative(tilde).await.unwrap();
+    assert!(pupil.details.is_minor);
+
+    // The same school again is a duplicate, named under its newcomer.
+    let again = store
+        .log_meeting_with(newcomers(), with_tilde(true))
+        .await
+        .unwrap_err();
+    match again {
+        StoreError::Duplicate { field, .. } => {
+            assert!(field.starts_with("newcomers.organisations[0]"), "{field}")
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+async fn people_and_organisations_are_found_by_folded_name(store: Store) {
+    let host = organisation(&store, "Kunskapsförbundet Väst").await;
+    let university = organisation(&store, "Högskolan Väst").await;
+    let lena = person(&store, &university, "Lena Lindhé", "Samverkansstrateg").await;
+    let other_lena = person(&store, &host, "Lena Lindhé", "Lärare").await;
+    let gone = person(&store, &host, "Jan Theliander", "Senior advisor").await;
+    store.archive_representative(gone.id, None).await.unwrap();
+
+    let found = store
+        .people_named(&["LENA LINDHE", "jan theliander", "Okänd"])
+        .await
+        .unwrap();
+    let mut ids: Vec<_> = found.iter().map(|person| person.id).collect();
+    ids.sort();
+    let mut expected = vec![lena.id, other_lena.id];
+    expected.sort();
+    // Accents and case folded; the archived one is not found.
+    assert_eq!(ids, expected);
+
+    let organisations = store
+        .organisations_named(&["HÖGSKOLAN VÄST", "kunskapsförbundet väst", "Okänd"])
+        .await
+        .unwrap();
+    assert_eq!(organisations.len(), 2);
+    assert_eq!(organisations.get("högskolan väst"), Some(&university.id));
+    assert_eq!(organisations.get("kunskapsförbundet väst"), Some(&host.id));
+}
 
 /// A row no write of the store makes (a hand edit, a bug) is reported as
 /// `Corrupt`, never passed on as some other number or dropped.

@@ -12,16 +12,13 @@ use samverkan_domain::{
     OrganisationDetails, OrganisationId, OrganisationInput, OrganisationKind, OutcomeInput, OutcomeKind,
     PartnershipId, RepresentativeDraft, RepresentativeId, RepresentativeInput, text, time,
 };
-use samverkan_store::{Newcomers, PageRequest, RepresentativeFilter, Store, StoreError};
+use samverkan_store::{Newcomers, Store, StoreError};
 use uuid::Uuid;
 
 use super::fields::MeetingForm;
 use crate::forms::FieldErrors;
 use crate::frame::{Ctx, PageError};
 use crate::i18n::Labels;
-
-/// How many people of one name the search looks at.
-const SAME_NAME_LIMIT: u64 = 20;
 
 /// The store's input for a form, with where each part came from.
 #[derive(Debug)]
@@ -45,69 +42,85 @@ pub struct RowsOf {
     all_day: bool,
 }
 
-/// The organisations the form names, by folded name: the new ones it adds,
-/// and those the store has, looked up once each.
-struct OrganisationNames<'a> {
-    store: &'a Store,
-    known: HashMap<String, Option<OrganisationId>>,
+/// The organisations the form names, by folded name: those the store has,
+/// read in one go, and the new ones the form adds.
+struct OrganisationNames {
+    known: HashMap<String, OrganisationId>,
 }
 
-impl OrganisationNames<'_> {
-    async fn find(&mut self, name: &str) -> Result<Option<OrganisationId>, PageError> {
-        let folded = text::fold(name.trim());
-        if let Some(found) = self.known.get(&folded) {
-            return Ok(*found);
-        }
-        let found = self
-            .store
-            .organisation_by_name(name.trim())
-            .await?
-            .map(|organisation| organisation.id);
-        self.known.insert(folded, found);
-        Ok(found)
+impl OrganisationNames {
+    async fn of(store: &Store, form: &MeetingForm) -> Result<Self, PageError> {
+        let names: Vec<&str> = std::iter::once(form.host.as_str())
+            .chain(form.attendees.iter().map(|row| row.organisation.as_str()))
+            .chain(form.follow_ups.iter().map(|row| row.organisation.as_str()))
+            .chain(form.new_organisations.iter().map(|row| row.name.as_str()))
+            .filter(|name| !name.trim().is_empty())
+            .collect();
+        Ok(Self {
+            known: store.organisations_named(&names).await?,
+        })
+    }
+
+    fn find(&self, name: &str) -> Option<OrganisationId> {
+        self.known.get(&text::fold(name.trim())).copied()
     }
 
     /// The organisation named in `field`: none when empty, an error beside
     /// the field when no organisation has that name.
-    async fn field(
-        &mut self,
+    fn field(
+        &self,
         name: &str,
         field: &str,
         errors: &mut FieldErrors,
         t: &'static Labels,
-    ) -> Result<Option<OrganisationId>, PageError> {
+    ) -> Option<OrganisationId> {
         if name.trim().is_empty() {
-            return Ok(None);
+            return None;
         }
-        let found = self.find(name).await?;
+        let found = self.find(name);
         if found.is_none() {
             errors.add(field, t.no_such_organisation);
         }
-        Ok(found)
+        found
     }
 }
 
-/// The live people named `name` (folded), now at `organisation` if given.
-async fn people_named(
-    store: &Store,
-    name: &str,
-    organisation: Option<OrganisationId>,
-) -> Result<Vec<RepresentativeId>, PageError> {
-    let filter = RepresentativeFilter {
-        q: Some(name.trim().to_owned()),
-        organisation_id: organisation,
-        include_archived: false,
-    };
-    let wanted = text::fold(name.trim());
-    let page = store
-        .list_representatives(&filter, &PageRequest::first(SAME_NAME_LIMIT))
-        .await?;
-    Ok(page
-        .items
-        .into_iter()
-        .filter(|person| person.details.full_name.folded() == wanted)
-        .map(|person| person.id)
-        .collect())
+/// The people the form names, by folded name, read in one go: each name's
+/// live people with the organisation they represent now.
+struct PeopleNames {
+    known: HashMap<String, Vec<(RepresentativeId, OrganisationId)>>,
+}
+
+impl PeopleNames {
+    async fn of(store: &Store, form: &MeetingForm) -> Result<Self, PageError> {
+        let names: Vec<&str> = form
+            .attendees
+            .iter()
+            .filter(|row| !row.new_person)
+            .map(|row| row.person.as_str())
+            .chain(form.follow_ups.iter().map(|row| row.owner.as_str()))
+            .filter(|name| !name.trim().is_empty())
+            .collect();
+        let mut known: HashMap<String, Vec<(RepresentativeId, OrganisationId)>> = HashMap::new();
+        for person in store.people_named(&names).await? {
+            known
+                .entry(person.details.full_name.folded())
+                .or_default()
+                .push((person.id, person.affiliation.organisation_id));
+        }
+        Ok(Self { known })
+    }
+
+    /// The live people named `name` (folded), now at `organisation` if given.
+    fn named(&self, name: &str, organisation: Option<OrganisationId>) -> Vec<RepresentativeId> {
+        self.known
+            .get(&text::fold(name.trim()))
+            .into_iter()
+            .flatten()
+            .filter(|(_, at)| organisation.is_none_or(|wanted| *at == wanted))
+            .map(|(id, _)| *id)
+            .collect()
+    }
 }
 
 /// One person named in a field: exactly one live person of the name, or an
@@ -183,10 +196,8 @@ pub async fn build(
     let mut errors = FieldErrors::default();
     let mut rows = RowsOf::default();
     let mut newcomers = Newcomers::default();
-    let mut organisations = OrganisationNames {
-        store,
-        known: HashMap::new(),
-    };
+    let mut organisations = OrganisationNames::of(store, form).await?;
+    let people = PeopleNames::of(store, form).await?;
 
     // New organisations first: the rows below may name them.
     for (row, new) in form.new_organisations.iter().enumerate() {
@@ -208,14 +219,14 @@ pub async fn build(
         let id = OrganisationId::new();
         match OrganisationDetails::parse(&input) {
             Ok(details) => {
-                if organisations.find(&new.name).await?.is_some() {
+                if organisations.find(&new.name).is_some() {
                     errors.add(
                         &format!("new_organisations-{row}-name"),
                         t.organisation_exists_use_it,
                     );
                     continue;
                 }
-                organisations.known.insert(text::fold(new.name.trim()), Some(id));
+                organisations.known.insert(text::fold(new.name.trim()), id);
                 rows.new_organisations.push(row);
                 newcomers.organisations.push((id, details));
             }
@@ -287,7 +298,7 @@ pub async fn build(
     if date.is_none() && form.date.trim().is_empty() {
         errors.add("date", t.enter_meeting_date);
     }
-    let host_organisation_id = organisations.field(&form.host, "host", &mut errors, t).await?;
+    let host_organisation_id = organisations.field(&form.host, "host", &mut errors, t);
     let mut partnership_ids = Vec::new();
     for raw in &form.partnerships {
         match Uuid::parse_str(raw.trim()) {
@@ -343,9 +354,8 @@ pub async fn build(
             t,
         )
         .unwrap_or(AttendanceStatus::Attended);
-        let organisation = organisations
-            .field(&attendee.organisation, &field("organisation"), &mut errors, t)
-            .await?;
+        let organisation =
+            organisations.field(&attendee.organisation, &field("organisation"), &mut errors, t);
         let name = attendee.person.trim();
         let who = if name.is_empty() {
             organisation.map(Attendee::Organisation)
@@ -392,10 +402,12 @@ pub async fn build(
                 });
             let id = match typed_ahead {
                 Some(id) => Some(id),
-                None => {
-                    let found = people_named(store, name, organisation).await?;
-                    one_person(&found, &field("person"), &mut errors, t)
-                }
+                None => one_person(
+                    &people.named(name, organisation),
+                    &field("person"),
+                    &mut errors,
+                    t,
+                ),
             };
             attendee.person_id = id.map(|id| id.to_string()).unwrap_or_default();
             id.map(Attendee::Representative)
@@ -481,15 +493,11 @@ pub async fn build(
         } else {
             match by_name.get(&text::fold(owner)) {
                 Some(id) => Some(*id),
-                None => {
-                    let found = people_named(store, owner, None).await?;
-                    one_person(&found, &field("owner"), &mut errors, t)
-                }
+                None => one_person(&people.named(owner, None), &field("owner"), &mut errors, t),
             }
         };
-        let organisation_id = organisations
-            .field(&follow_up.organisation, &field("organisation"), &mut errors, t)
-            .await?;
+        let organisation_id =
+            organisations.field(&follow_up.organisation, &field("organisation"), &mut errors, t);
         let due_on = match follow_up.due.trim() {
             "" => None,
             raw => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
