@@ -15,6 +15,7 @@ pub mod m20261201_000001_composed_texts;
 mod m20261202_000001_web_sign_in;
 mod m20261203_000001_privacy;
 mod m20261203_000002_data_generation;
+mod m20261204_000001_timeline_index;
 mod m20261204_000010_form_drafts;
 
 #[derive(Debug)]
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000001_web_sign_in::Migration),
             Box::new(m20261203_000001_privacy::Migration),
             Box::new(m20261203_000002_data_generation::Migration),
+            Box::new(m20261204_000001_timeline_index::Migration),
             Box::new(m20261204_000010_form_drafts::Migration),
         ]
     }

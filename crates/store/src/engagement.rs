@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use sea_orm::sea_query::{
     Alias, Asterisk, Condition, Expr, ExprTrait, Func, IntoTableRef, JoinType, Order, Query, SelectStatement,
-    WindowStatement,
+    UnionType, WindowStatement,
 };
 use sea_orm::{ConnectionTrait, DbBackend, QueryResult};
 use uuid::Uuid;
@@ -846,7 +846,7 @@ impl Store {
     }
 
     /// Every figure of the organisations `ids`, for `period` and the period
-    /// before, as rows by id: one statement per period, run side by side.
+    /// before, as rows by id, in one statement.
     async fn rows_for(
         &self,
         period: &Period,
@@ -858,21 +858,31 @@ impl Store {
         let backend = self.backend();
         let bounds = Bounds::new(period, today);
         let previous_bounds = Bounds::new(&period.previous(), today);
-        let figures_of = |bounds: Bounds| async move {
-            let mut found: HashMap<Uuid, (String, EngagementCounts)> = HashMap::with_capacity(ids.len());
-            if ids.is_empty() {
-                return Ok::<_, StoreError>(found);
-            }
-            let query = organisation_counts(backend, &bounds, filter, Only::These(ids), &ALL_GROUPS);
-            for row in self.db.query_all(&query).await? {
-                found.insert(
-                    row.try_get("", "id")?,
-                    (row.try_get("", "name")?, read_counts(&row)?),
-                );
-            }
-            Ok(found)
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut current: HashMap<Uuid, (String, EngagementCounts)> = HashMap::with_capacity(ids.len());
+        let mut previous: HashMap<Uuid, (String, EngagementCounts)> = HashMap::with_capacity(ids.len());
+        // Both periods in one statement (`UNION ALL`, each row marked with
+        // its period): the same work for the database as two statements,
+        // one round trip fewer for the server (on one core, running two
+        // side by side saved none).
+        let of_period = |bounds: &Bounds, mark: &'static str| {
+            organisation_counts(backend, bounds, filter, Only::These(ids), &ALL_GROUPS)
+                .expr_as(Expr::cust(mark), alias("period"))
+                .take()
         };
-        let (current, previous) = tokio::try_join!(figures_of(bounds), figures_of(previous_bounds))?;
+        let query = of_period(&bounds, "0")
+            .union(UnionType::All, of_period(&previous_bounds, "1"))
+            .take();
+        for row in self.db.query_all(&query).await? {
+            let period: i32 = row.try_get("", "period")?;
+            let found = if period == 0 { &mut current } else { &mut previous };
+            found.insert(
+                row.try_get("", "id")?,
+                (row.try_get("", "name")?, read_counts(&row)?),
+            );
+        }
         let mut rows = HashMap::with_capacity(current.len());
         for (id, (name, counts)) in current {
             let earlier = previous.get(&id).map(|(_, counts)| *counts).unwrap_or_default();

@@ -395,7 +395,6 @@ impl Store {
         &self,
         organisation_id: OrganisationId,
     ) -> StoreResult<Vec<(Representative, Affiliation)>> {
-        crate::organisations::find(&self.db, organisation_id).await?;
         let org = organisation_id.as_uuid();
         let current = Query::select()
             .column(affiliations::Column::RepresentativeId)
@@ -416,6 +415,13 @@ impl Store {
             .order_by_desc(affiliations::Column::Id)
             .all(&self.db)
             .await?;
+        // An affiliation refers to its organisation, so only when there is
+        // none need the organisation be looked for (a round trip saved on
+        // its page, which has just read it).
+        if ended.is_empty() {
+            crate::organisations::find(&self.db, organisation_id).await?;
+            return Ok(Vec::new());
+        }
         let people = by_id(&self.db, ended.iter().map(|row| row.representative_id)).await?;
         ended
             .into_iter()

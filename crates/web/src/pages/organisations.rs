@@ -8,8 +8,8 @@ use poem::http::StatusCode;
 use poem::web::{Data, Path, Query};
 use poem::{Response, handler};
 use samverkan_domain::{
-    Affiliation, FollowUp, FollowUpStatus, HealthThresholds, Organisation, OrganisationId, OrganisationKind,
-    Partnership, Period, Permission, Representative,
+    Affiliation, FollowUp, HealthThresholds, Organisation, OrganisationId, OrganisationKind, Partnership,
+    Period, Permission, Representative,
 };
 use samverkan_report::{Label, Translated};
 use samverkan_store::{
@@ -215,25 +215,21 @@ pub async fn show(
         (Vec::new(), None, String::new())
     };
     let partnerships = partners_of(&store, id).await?;
+    // Asked of the database (`ix_follow_ups_organisation` holds the
+    // status), not filtered here from every follow-up the organisation
+    // ever had, which cost a quarter of the page.
     let follow_ups = store
         .list_follow_ups(
             &FollowUpFilter {
                 organisation_id: Some(id),
+                unfinished: true,
                 ..FollowUpFilter::default()
             },
             &all,
         )
         .await
         .map_err(PageError::Store)?
-        .items
-        .into_iter()
-        .filter(|follow_up| {
-            matches!(
-                follow_up.details.status,
-                FollowUpStatus::Open | FollowUpStatus::InProgress
-            )
-        })
-        .collect();
+        .items;
     let timeline = store
         .organisation_timeline(id, &query.page.request()?)
         .await
