@@ -49,8 +49,6 @@
 mod load;
 
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::process::{Command, Stdio};
 
 use chrono::Datelike;
 use load::{

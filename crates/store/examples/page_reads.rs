@@ -179,11 +179,11 @@ async fn main() {
         }
     })
     .await;
-    total += time(&only, "organisation_timeline (25)", &organisations, |id| {
+    total += time(&only, "organisation_timeline", &organisations, |id| {
         let store = &store;
         async move {
             store
-                .organisation_timeline(org(id), &PageRequest::first(25))
+                .organisation_timeline(org(id), &PageRequest::first(timeline_size()))
                 .await
                 .unwrap();
         }
@@ -221,4 +221,13 @@ async fn main() {
         }
     })
     .await;
+}
+
+/// The timeline's page size (`PAGE_READS_TIMELINE`, 25 by default, as the
+/// page's lists).
+fn timeline_size() -> u64 {
+    std::env::var("PAGE_READS_TIMELINE")
+        .ok()
+        .and_then(|raw| raw.parse().ok())
+        .unwrap_or(25)
 }

@@ -15,7 +15,7 @@ use crate::api::{get, patch};
 use crate::server::{Backend, TestDatabase, TestServer};
 
 /// The value of the form field `name` on the page open now.
-async fn value_of(browser: &Browser, name: &str) -> String {
+pub(super) async fn value_of(browser: &Browser, name: &str) -> String {
     browser
         .client
         .find(Locator::Css(&format!("[name='{name}']")))

@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::axe;
 use super::browser::Browser;
+use super::editing::value_of;
 use super::tour::{sign_in_with, visit_here};
 use crate::api::{get, organisation, person};
 use crate::server::{Backend, TestDatabase, TestServer};
@@ -449,19 +450,6 @@ fn expected_day(organisations: &BTreeMap<String, String>) -> Value {
         "outcomes": outcomes,
         "follow_ups": follow_ups,
     })
-}
-
-/// The value of the meeting form's field `name` now.
-async fn value_of(browser: &Browser, name: &str) -> String {
-    browser
-        .client
-        .find(Locator::Css(&format!("form.meeting-form [name='{name}']")))
-        .await
-        .unwrap_or_else(|error| panic!("no field {name}: {error}"))
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap_or_default()
 }
 
 /// How many meetings and people the API lists.
