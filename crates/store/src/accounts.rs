@@ -193,6 +193,33 @@ impl Store {
     /// Disables (or enables again) a user: a disabled user's tokens are
     /// refused from the next request on, and their sessions end.
     pub async fn set_user_disabled(&self, id: UserId, disabled: bool) -> StoreResult<User> {
+        let action = if disabled { "disable" } else { "enable" };
+        self.revise_user(id, action, disabled, |user, now| {
+            user.disabled_at = match (disabled, user.disabled_at) {
+                (true, Some(since)) => Some(since),
+                (true, None) => Some(now),
+                (false, _) => None,
+            };
+        })
+        .await
+    }
+
+    /// Gives user `id` the role `role`, from their next request on (every
+    /// request reads the user afresh, on every server).
+    pub async fn set_user_role(&self, id: UserId, role: Role) -> StoreResult<User> {
+        self.revise_user(id, "set_role", false, |user, _| user.details.role = role)
+            .await
+    }
+
+    /// Changes a user as `change` says, audited as `action`, in one
+    /// transaction; `end_sessions` signs them out everywhere with it.
+    async fn revise_user(
+        &self,
+        id: UserId,
+        action: &'static str,
+        end_sessions: bool,
+        change: impl FnOnce(&mut User, chrono::DateTime<chrono::Utc>),
+    ) -> StoreResult<User> {
         let mut txn = self.begin_write().await?;
         let row = users::Entity::find_by_id(id.as_uuid())
             .one(&*txn)
@@ -201,19 +228,14 @@ impl Store {
         let now = time::now();
         let mut user = user_from_row(row)?;
         let before = user_snapshot(&user)?;
-        user.disabled_at = match (disabled, user.disabled_at) {
-            (true, Some(since)) => Some(since),
-            (true, None) => Some(now),
-            (false, _) => None,
-        };
+        change(&mut user, now);
         user.updated_at = now;
         users::Entity::update(user_row(&user).into_active_model().reset_all())
             .exec(&*txn)
             .await?;
-        if disabled {
+        if end_sessions {
             crate::sessions::end_sessions_of(&*txn, id).await?;
         }
-        let action = if disabled { "disable" } else { "enable" };
         txn.audit(
             USER,
             user.id.as_uuid(),

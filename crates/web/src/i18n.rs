@@ -380,6 +380,9 @@ labels! {
     user_enabled: "Användaren är aktiv igen." / "The user is active again.",
     set_password: "Sätt nytt lösenord" / "Set a new password",
     set_password_lead: "Användaren loggas ut överallt och loggar sedan in med det nya lösenordet. Lämna det till hen på ett säkert sätt." / "The user is signed out everywhere and then signs in with the new password. Hand it to them safely.",
+    change_role: "Ändra roll" / "Change role",
+    user_role_changed: "Rollen är ändrad. Den gäller från användarens nästa sidvisning." / "The role is changed. It applies from the user's next page.",
+    cannot_change_own_role: "Du kan inte ändra din egen roll. Be en annan administratör." / "You cannot change your own role. Ask another admin.",
     user_password_set: "Lösenordet är satt. Användaren är utloggad överallt." / "The password is set. The user is signed out everywhere.",
 
     // A person's data protection (admins).

@@ -163,6 +163,7 @@ pub fn pages(
         .at("/users/new", get(pages::users::new).post(pages::users::create))
         .at("/users/:id", get(pages::users::show))
         .at("/users/:id/disabled", post(pages::users::set_disabled))
+        .at("/users/:id/role", post(pages::users::set_role))
         .at("/users/:id/password", post(pages::users::set_password))
         .at(
             "/users/:id/tokens/:token/revoke",

@@ -672,6 +672,48 @@ async fn an_admin_adds_a_user_sets_a_password_revokes_a_token_and_disables_them(
         "Lösenordet är satt. Användaren är utloggad överallt."
     );
 
+    // A new role, from the user's next request on; an admin's own role is
+    // not theirs to change.
+    let role_form = format!("form[action='{user_path}/role']");
+    fill_and_submit(&browser, &role_form, &[("role", "manager")]).await;
+    assert_eq!(
+        browser.text(".notice--success").await,
+        "Rollen är ändrad. Den gäller från användarens nästa sidvisning."
+    );
+    let changed = get(&server, &format!("/api/v1/users/{user_id}"))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(changed["role"], "manager");
+    let history = get(&server, &format!("/api/v1/audit?entity_id={user_id}"))
+        .await
+        .expect(StatusCode::OK);
+    assert_eq!(history["items"][0]["action"], "set_role", "{history}");
+    let me = server.demo_credentials("admin").0;
+    let listed = get(&server, "/api/v1/users").await.expect(StatusCode::OK);
+    let my_id = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|user| user["email"] == me.as_str())
+        .and_then(|user| user["id"].as_str())
+        .unwrap()
+        .to_owned();
+    browser.goto(&server.url(&format!("/users/{my_id}"))).await;
+    assert!(
+        browser
+            .client
+            .find(Locator::Css("form[action$='/role']"))
+            .await
+            .is_err()
+    );
+    assert!(
+        browser
+            .text("main")
+            .await
+            .contains("Du kan inte ändra din egen roll.")
+    );
+    browser.goto(&server.url(&user_path)).await;
+
     // The new user signs in and makes a token; the admin sees and revokes it.
     let orjan = Visitor::new(&server);
     assert_eq!(

@@ -91,10 +91,7 @@ impl NewPage {
         Self {
             ctx: ctx.at(Section::Users),
             form,
-            roles: Role::ALL
-                .iter()
-                .map(|role| (role.as_str(), role.label(ctx.lang)))
-                .collect(),
+            roles: role_choices(ctx),
             errors,
         }
     }
@@ -181,12 +178,18 @@ pub async fn create(
 struct UserPage {
     ctx: Ctx,
     user: User,
+    roles: Vec<(&'static str, &'static str)>,
     tokens: Vec<ApiToken>,
     notice: Option<&'static str>,
     errors: FieldErrors,
 }
 
 impl UserPage {
+    /// No saved value beside a field: these forms have no edit conflict.
+    fn none(&self) -> Option<&'static str> {
+        None
+    }
+
     fn role(&self) -> &'static str {
         self.user.details.role.label(self.ctx.lang)
     }
@@ -220,12 +223,21 @@ pub struct ShowQuery {
     done: Option<String>,
 }
 
+/// The roles a user may be given, as (value, name).
+fn role_choices(ctx: &Ctx) -> Vec<(&'static str, &'static str)> {
+    Role::ALL
+        .iter()
+        .map(|role| (role.as_str(), role.label(ctx.lang)))
+        .collect()
+}
+
 async fn user_page(ctx: &Ctx, store: &Store, id: UserId, errors: FieldErrors) -> Result<UserPage, PageError> {
     let user = store.user(id).await?;
     let tokens = store.tokens_of(id).await?;
     Ok(UserPage {
         ctx: ctx.at(Section::Users),
         user,
+        roles: role_choices(ctx),
         tokens,
         notice: None,
         errors,
@@ -246,6 +258,7 @@ pub async fn show(
         Some("created") => Some(t.user_added),
         Some("disabled") => Some(t.user_disabled),
         Some("enabled") => Some(t.user_enabled),
+        Some("role") => Some(t.user_role_changed),
         Some("password") => Some(t.user_password_set),
         Some("revoked") => Some(t.token_revoked),
         _ => None,
@@ -288,6 +301,41 @@ pub async fn set_disabled(
         .map_err(PageError::Store)?;
     let done = if disabled { "disabled" } else { "enabled" };
     Ok(see_other(&format!("/users/{}?done={done}", id.as_uuid())))
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+/// `POST /users/:id/role`: another user's role (an admin's own is changed
+/// by another admin, so that no one locks the last admin out by mistake).
+#[handler]
+pub async fn set_role(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    Path(id): Path<Uuid>,
+    Form(form): Form<RoleForm>,
+) -> poem::Result<Response> {
+    ctx.require(Permission::ManageUsers)?;
+    let id = UserId::from(id);
+    let mut errors = FieldErrors::default();
+    let role = Role::parse("role", form.role.trim())
+        .map_err(|_| errors.add("role", ctx.t.choose_user_role))
+        .ok();
+    if ctx.viewer.as_ref().is_some_and(|viewer| viewer.user.id == id) {
+        errors.add("role", ctx.t.cannot_change_own_role);
+    }
+    let Some(role) = role.filter(|_| errors.is_empty()) else {
+        let page = user_page(&ctx, &store, id, errors).await?;
+        return Ok(render(&page, StatusCode::BAD_REQUEST));
+    };
+    ctx.store(&store)
+        .set_user_role(id, role)
+        .await
+        .map_err(PageError::Store)?;
+    Ok(see_other(&format!("/users/{}?done=role", id.as_uuid())))
 }
 
 #[derive(Debug, Default, Deserialize)]
