@@ -181,6 +181,12 @@ impl Ctx {
         self.viewer.as_ref().is_some_and(|viewer| viewer.may(permission))
     }
 
+    /// Whether the signed-in user is user `id` (who may not disable or
+    /// demote themselves).
+    pub fn is_user(&self, id: samverkan_domain::UserId) -> bool {
+        self.viewer.as_ref().is_some_and(|viewer| viewer.user.id == id)
+    }
+
     /// The store, writing as the signed-in user (their audit trail's
     /// author). Only a page behind the sign-in writes, so there is always
     /// one; without, the write would be recorded as the web's own.

@@ -195,10 +195,7 @@ impl UserPage {
     }
 
     fn is_me(&self) -> bool {
-        self.ctx
-            .viewer
-            .as_ref()
-            .is_some_and(|viewer| viewer.user.id == self.user.id)
+        self.ctx.is_user(self.user.id)
     }
 
     fn summary(&self) -> ErrorSummary<'_> {
@@ -289,7 +286,7 @@ pub async fn set_disabled(
     };
     // An admin who disabled themselves would be signed out mid-sentence,
     // and could leave no admin at all: another admin must do it.
-    if disabled && ctx.viewer.as_ref().is_some_and(|viewer| viewer.user.id == id) {
+    if disabled && ctx.is_user(id) {
         let mut errors = FieldErrors::default();
         errors.add("disabled", ctx.t.cannot_disable_yourself);
         let page = user_page(&ctx, &store, id, errors).await?;
@@ -324,7 +321,7 @@ pub async fn set_role(
     let role = Role::parse("role", form.role.trim())
         .map_err(|_| errors.add("role", ctx.t.choose_user_role))
         .ok();
-    if ctx.viewer.as_ref().is_some_and(|viewer| viewer.user.id == id) {
+    if ctx.is_user(id) {
         errors.add("role", ctx.t.cannot_change_own_role);
     }
     let Some(role) = role.filter(|_| errors.is_empty()) else {
