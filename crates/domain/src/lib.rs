@@ -54,7 +54,7 @@ pub use meeting::{
     Meeting, MeetingDetails, MeetingFollowUpInput, MeetingInput, MeetingLog, MeetingLogInput, MeetingRecords,
     Outcome, OutcomeInput, ReferencedIds, limits,
 };
-pub use meeting_edit::MeetingEditError;
+pub use meeting_edit::{MeetingEditError, RevisedParts};
 pub use organisation::{Organisation, OrganisationDetails, OrganisationInput, OrganisationName};
 pub use partnership::{Partnership, PartnershipDetails, PartnershipInput};
 pub use password::{HashingFailed, Password, PasswordHash};

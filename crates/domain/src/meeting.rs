@@ -86,6 +86,26 @@ impl MeetingDetails {
         }
     }
 
+    /// [`Self::check_references`] for the references `previous` does not
+    /// have: a host or partnership archived since it was chosen may stay.
+    pub fn check_new_references(
+        &self,
+        previous: &MeetingDetails,
+        known: &KnownRecords,
+        errors: &mut ValidationErrors,
+    ) {
+        if let Some(host) = self.host_organisation_id
+            && previous.host_organisation_id != Some(host)
+        {
+            errors.collect(known.live_organisation("host_organisation_id", host));
+        }
+        for (i, id) in self.partnership_ids.iter().enumerate() {
+            if !previous.partnership_ids.contains(id) {
+                errors.collect(known.live_partnership(&format!("partnership_ids[{i}]"), *id));
+            }
+        }
+    }
+
     pub const TITLE_MAX: usize = 300;
     pub const LOCATION_MAX: usize = 300;
     pub const SUMMARY_MAX: usize = 20_000;
@@ -546,23 +566,60 @@ impl MeetingLog {
         known: &KnownRecords,
         now: DateTime<Utc>,
     ) -> Result<MeetingRecords, ValidationErrors> {
+        self.build_records(known, now, None)
+    }
+
+    /// Builds the records, as a new meeting or (`previous`) as the next
+    /// state of a logged one. What `previous` already holds is not checked
+    /// again: a person who attended and has since been archived or
+    /// restricted stays an attendee under the attendance's id, and an
+    /// unchanged host or partnership stays though archived since. Only what
+    /// the revision adds must be live.
+    pub(crate) fn build_records(
+        self,
+        known: &KnownRecords,
+        now: DateTime<Utc>,
+        previous: Option<&MeetingRecords>,
+    ) -> Result<MeetingRecords, ValidationErrors> {
         let mut errors = ValidationErrors::new();
-        self.details.check_references(known, &mut errors);
-        let meeting_id = MeetingId::new();
+        match previous {
+            None => self.details.check_references(known, &mut errors),
+            Some(previous) => {
+                self.details
+                    .check_new_references(&previous.meeting.details, known, &mut errors)
+            }
+        }
+        let meeting_id = previous.map_or_else(MeetingId::new, |previous| previous.meeting.id);
         let date = self.details.date();
         let mut attendances = Vec::with_capacity(self.attendees.len());
         for (i, attendee) in self.attendees.iter().enumerate() {
-            let organisation_id = match attendee.attendee {
-                Attendee::Organisation(id) => errors
+            let earlier = previous.and_then(|previous| {
+                previous
+                    .attendances
+                    .iter()
+                    .find(|attendance| attendance.attendee == attendee.attendee)
+            });
+            let organisation_id = match (attendee.attendee, earlier) {
+                // Already there: the organisation follows the date, where
+                // the person's affiliations are known.
+                (Attendee::Representative(id), Some(earlier)) => Some(
+                    known
+                        .representatives
+                        .get(&id)
+                        .and_then(|representative| representative.organisation_on(date))
+                        .unwrap_or(earlier.organisation_id),
+                ),
+                (Attendee::Organisation(id), Some(_)) => Some(id),
+                (Attendee::Organisation(id), None) => errors
                     .collect(known.live_organisation(&format!("attendees[{i}].organisation_id"), id))
                     .map(|()| id),
-                Attendee::Representative(id) => errors
+                (Attendee::Representative(id), None) => errors
                     .collect(known.live_representative(&format!("attendees[{i}].representative_id"), id))
                     .and_then(|representative| representative.organisation_on(date)),
             };
             if let Some(organisation_id) = organisation_id {
                 attendances.push(Attendance {
-                    id: AttendanceId::new(),
+                    id: earlier.map_or_else(AttendanceId::new, |earlier| earlier.id),
                     meeting_id,
                     attendee: attendee.attendee,
                     organisation_id,
@@ -621,7 +678,7 @@ impl MeetingLog {
             meeting: Meeting {
                 id: meeting_id,
                 details: self.details,
-                meta: RecordMeta::new(now),
+                meta: previous.map_or_else(|| RecordMeta::new(now), |previous| previous.meeting.meta.clone()),
             },
             attendances,
             agenda,

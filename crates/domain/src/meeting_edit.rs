@@ -3,7 +3,9 @@
 //! 1..n, outcomes point at existing agenda items) and names what it could
 //! not find.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
 
 use uuid::Uuid;
 
@@ -321,6 +323,86 @@ impl MeetingRecords {
         }
         self.renumber_outcomes();
         Ok(())
+    }
+}
+
+/// Which of a logged meeting's agenda items and outcomes the rows of a
+/// revision are (`None`: added by it), index by index of the revision's
+/// agenda and outcomes. Attendances need no ids: an attendee is one person
+/// or organisation once per meeting, and keeps its attendance.
+#[derive(Debug, Clone, Default)]
+pub struct RevisedParts {
+    pub agenda: Vec<Option<AgendaItemId>>,
+    pub outcomes: Vec<Option<OutcomeId>>,
+}
+
+impl MeetingRecords {
+    /// The meeting as `log` describes it whole (its fields, attendees,
+    /// agenda and outcomes), each part that `parts` names keeping its id;
+    /// the follow-ups `log` holds are added to the meeting's own, which
+    /// stay (they are records of their own, changed on their pages). An id
+    /// that is not this meeting's, or named twice, is a part added.
+    /// The version is left to the caller, who writes it.
+    pub fn revised(
+        &self,
+        log: MeetingLog,
+        parts: &RevisedParts,
+        known: &KnownRecords,
+        now: DateTime<Utc>,
+    ) -> Result<MeetingRecords, MeetingEditError> {
+        let mut next = log.build_records(known, now, Some(self))?;
+        let mut agenda_ids = HashMap::new();
+        let mut taken = HashSet::new();
+        for (item, kept) in next.agenda.iter_mut().zip(&parts.agenda) {
+            if let Some(kept) = kept
+                && self.agenda.iter().any(|old| old.id == *kept)
+                && taken.insert(kept.as_uuid())
+            {
+                agenda_ids.insert(item.id, *kept);
+                item.id = *kept;
+            }
+        }
+        let mut outcome_ids = HashMap::new();
+        for (outcome, kept) in next.outcomes.iter_mut().zip(&parts.outcomes) {
+            if let Some(item) = outcome.agenda_item_id
+                && let Some(kept_item) = agenda_ids.get(&item)
+            {
+                outcome.agenda_item_id = Some(*kept_item);
+            }
+            if let Some(kept) = kept
+                && self.outcomes.iter().any(|old| old.id == *kept)
+                && taken.insert(kept.as_uuid())
+            {
+                outcome_ids.insert(outcome.id, *kept);
+                outcome.id = *kept;
+            }
+        }
+        let added = std::mem::take(&mut next.follow_ups);
+        // The meeting's follow-ups stay; one whose outcome is gone is no
+        // longer linked to it (as the database's foreign key does).
+        next.follow_ups = self
+            .follow_ups
+            .iter()
+            .cloned()
+            .map(|mut follow_up| {
+                if follow_up
+                    .outcome_id
+                    .is_some_and(|outcome| !next.outcomes.iter().any(|o| o.id == outcome))
+                {
+                    follow_up.outcome_id = None;
+                }
+                follow_up
+            })
+            .collect();
+        for mut follow_up in added {
+            if let Some(outcome) = follow_up.outcome_id
+                && let Some(kept) = outcome_ids.get(&outcome)
+            {
+                follow_up.outcome_id = Some(*kept);
+            }
+            next.follow_ups.push(follow_up);
+        }
+        Ok(next)
     }
 }
 

@@ -11,19 +11,20 @@ use uuid::Uuid;
 
 use samverkan_domain::{
     AgendaItemId, AgendaItemInput, AttendanceId, AttendanceRole, AttendanceStatus, Attendee, AttendeeInput,
-    KnownRecords, MeetingEditError, MeetingId, MeetingRecords, OutcomeId, OutcomeKind, ReferencedIds, time,
+    FollowUp, KnownRecords, MeetingEditError, MeetingId, MeetingLog, MeetingLogInput, MeetingRecords,
+    OutcomeId, OutcomeKind, ReferencedIds, RevisedParts, ValidationErrors, time,
 };
 
 use crate::entity::{
     agenda_item_presenters, agenda_item_tags, agenda_items, attendances, meetings, outcomes,
 };
 use crate::error::{StoreError, StoreResult};
-use crate::meetings::records_snapshot;
 use crate::meetings::{
-    agenda_row, attendance_row, insert_item_links, known_records, load_records, outcome_row,
+    Newcomers, agenda_row, attendance_row, create_newcomers, insert_item_links, known_records, load_records,
+    meeting_row, outcome_row, records_snapshot, replace_meeting_links,
 };
 use crate::support::{Db, guarded_update};
-use crate::{Store, engagement_facts};
+use crate::{Store, engagement_facts, follow_ups as follow_up_rows};
 
 impl From<MeetingEditError> for StoreError {
     fn from(error: MeetingEditError) -> Self {
@@ -202,6 +203,77 @@ impl Store {
         Ok((result, after))
     }
 
+    /// Revises a logged meeting whole, as the web's edit form sends it: its
+    /// own fields, attendees, agenda and outcomes become those of `input`
+    /// (the parts `parts` names keeping their ids, so their history and
+    /// the follow-ups tied to them stay), the follow-ups `input` holds are
+    /// added, and `newcomers` are created first — all in one transaction,
+    /// under `expected_version`, as one audited `revise` of the meeting.
+    /// The rules are those of logging a meeting, except that what the
+    /// meeting already holds may stay though archived since.
+    pub async fn revise_meeting_with(
+        &self,
+        id: MeetingId,
+        expected_version: i32,
+        newcomers: Newcomers,
+        input: MeetingLogInput,
+        parts: RevisedParts,
+    ) -> StoreResult<MeetingRecords> {
+        let now = time::now();
+        // The shape is checked before any lock is taken.
+        let parsed = MeetingLog::parse(input, now)?;
+        let mut txn = self.begin_write().await?;
+        let before = load_records(&*txn, id).await?;
+        crate::support::check_version("meeting", id.as_uuid(), expected_version, &before.meeting.meta)?;
+        crate::support::refuse_archived("meeting", id.as_uuid(), &before.meeting.meta)?;
+        create_newcomers(&mut txn, newcomers).await?;
+        let known = known_records(&*txn, &parsed.referenced_ids()).await?;
+        let mut after = before.revised(parsed, &parts, &known, now)?;
+        after.meeting.meta.version += 1;
+        after.meeting.meta.updated_at = now;
+        guarded_update(
+            &txn,
+            "meeting",
+            meetings::Column::Id,
+            meetings::Column::Version,
+            id.as_uuid(),
+            expected_version,
+            meeting_row(&after.meeting).into_active_model().reset_all(),
+        )
+        .await?;
+        replace_meeting_links(&*txn, &after.meeting, true).await?;
+        write_changes(&*txn, &before, &after).await?;
+        let added: Vec<FollowUp> = after
+            .follow_ups
+            .iter()
+            .filter(|follow_up| !before.follow_ups.iter().any(|old| old.id == follow_up.id))
+            .cloned()
+            .collect();
+        follow_up_rows::insert_many(&*txn, &added).await?;
+        engagement_facts::refresh(&*txn, id).await?;
+        txn.audit(
+            "meeting",
+            id.as_uuid(),
+            "revise",
+            Some(records_snapshot(&before)?),
+            Some(records_snapshot(&after)?),
+        )
+        .await?;
+        for follow_up in &added {
+            let snapshot = follow_up_rows::snapshot(follow_up)?;
+            txn.audit(
+                "follow-up",
+                follow_up.id.as_uuid(),
+                "create",
+                None,
+                Some(snapshot),
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        Ok(after)
+    }
+
     /// Adds an attendee to a logged meeting.
     pub async fn add_attendee(
         &self,
@@ -222,6 +294,43 @@ impl Store {
             |records, known| records.add_attendee(&input, known),
         )
         .await
+    }
+
+    /// Records attendance in one go (the page for after the day): each
+    /// attendance named gets its status, in one edit under the meeting's
+    /// version. A refusal names its place as `attendees[i].status`, `i`
+    /// being the index in `statuses`.
+    pub async fn record_attendance(
+        &self,
+        meeting_id: MeetingId,
+        expected_version: i32,
+        statuses: Vec<(AttendanceId, AttendanceStatus)>,
+    ) -> StoreResult<MeetingRecords> {
+        let edit = |records: &mut MeetingRecords, _: &KnownRecords| {
+            for (i, (id, status)) in statuses.iter().enumerate() {
+                records
+                    .update_attendee(*id, None, Some(*status))
+                    .map_err(|error| match error {
+                        MeetingEditError::Invalid(errors) => {
+                            let mut under = ValidationErrors::new();
+                            under.extend_under(&format!("attendees[{i}]"), errors);
+                            MeetingEditError::Invalid(under)
+                        }
+                        other => other,
+                    })?;
+            }
+            Ok(())
+        };
+        Ok(self
+            .edit_meeting(
+                "record_attendance",
+                meeting_id,
+                Some(expected_version),
+                ReferencedIds::default(),
+                edit,
+            )
+            .await?
+            .1)
     }
 
     pub async fn update_attendee(

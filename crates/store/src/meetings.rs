@@ -76,7 +76,7 @@ impl Default for MeetingFilter {
     }
 }
 
-fn meeting_row(meeting: &Meeting) -> meetings::Model {
+pub(crate) fn meeting_row(meeting: &Meeting) -> meetings::Model {
     let details = &meeting.details;
     meetings::Model {
         id: meeting.id.as_uuid(),
@@ -213,7 +213,11 @@ async fn insert_meeting(db: &impl Db, meeting: &Meeting) -> StoreResult<()> {
 
 /// Replaces the meeting's tags and partnership links (`existing` tells
 /// whether there are old ones to remove first).
-async fn replace_meeting_links(db: &impl Db, meeting: &Meeting, existing: bool) -> StoreResult<()> {
+pub(crate) async fn replace_meeting_links(
+    db: &impl Db,
+    meeting: &Meeting,
+    existing: bool,
+) -> StoreResult<()> {
     let id = meeting.id.as_uuid();
     if existing {
         meeting_tags::Entity::delete_many()
@@ -691,6 +695,23 @@ pub struct Newcomers {
     pub people: Vec<(RepresentativeId, RepresentativeDraft)>,
 }
 
+/// Creates the newcomers a meeting form names, within its transaction; a
+/// refusal names its field under `newcomers.organisations[i]` or
+/// `newcomers.people[i]`.
+pub(crate) async fn create_newcomers(txn: &mut Write, newcomers: Newcomers) -> StoreResult<()> {
+    for (i, (id, details)) in newcomers.organisations.into_iter().enumerate() {
+        organisation_rows::create(txn, id, details)
+            .await
+            .map_err(|error| error.under(&format!("newcomers.organisations[{i}]")))?;
+    }
+    for (i, (id, draft)) in newcomers.people.into_iter().enumerate() {
+        representative_rows::create(txn, id, draft)
+            .await
+            .map_err(|error| error.under(&format!("newcomers.people[{i}]")))?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Logs a whole meeting (attendees, agenda, outcomes, follow-ups) in one
     /// transaction: it lands whole or not at all.
@@ -712,16 +733,7 @@ impl Store {
         // The shape is checked before any lock is taken.
         let parsed = MeetingLog::parse(input, now)?;
         let mut txn = self.begin_write().await?;
-        for (i, (id, details)) in newcomers.organisations.into_iter().enumerate() {
-            organisation_rows::create(&mut txn, id, details)
-                .await
-                .map_err(|error| error.under(&format!("newcomers.organisations[{i}]")))?;
-        }
-        for (i, (id, draft)) in newcomers.people.into_iter().enumerate() {
-            representative_rows::create(&mut txn, id, draft)
-                .await
-                .map_err(|error| error.under(&format!("newcomers.people[{i}]")))?;
-        }
+        create_newcomers(&mut txn, newcomers).await?;
         let records = log(&*txn, parsed, now).await?;
         audit_log(&mut txn, &records).await?;
         txn.commit().await?;

@@ -110,6 +110,14 @@ pub fn pages(
         )
         .at("/meetings/:id", get(pages::meetings::show))
         .at(
+            "/meetings/:id/edit",
+            get(pages::meeting_form::edit).post(pages::meeting_form::update),
+        )
+        .at(
+            "/meetings/:id/attendance",
+            get(pages::attendance::form).post(pages::attendance::save),
+        )
+        .at(
             "/meetings/:id/minutes.:format",
             get(pages::meetings::minutes_download),
         )

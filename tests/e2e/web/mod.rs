@@ -5,6 +5,7 @@
 mod axe;
 pub mod browser;
 mod editing;
+mod meeting_edit;
 mod meeting_form;
 mod pages;
 mod records;

@@ -230,6 +230,11 @@ impl MeetingPage {
         follow_up.is_overdue(samverkan_domain::time::today())
     }
 
+    /// Whether the reader may change the meeting (a live one).
+    fn may_edit(&self) -> bool {
+        self.ctx.may(Permission::WriteRecords) && self.records.meeting.meta.archived_at.is_none()
+    }
+
     fn minutes_href(&self, format: &str) -> String {
         format!("/meetings/{}/minutes.{format}", self.records.meeting.id)
     }
@@ -284,7 +289,12 @@ pub async fn show(
     Query(query): Query<ShowQuery>,
 ) -> poem::Result<Response> {
     ctx.require(Permission::ReadRecords)?;
-    let notice = (query.done.as_deref() == Some("logged")).then_some(ctx.t.meeting_logged);
+    let notice = match query.done.as_deref() {
+        Some("logged") => Some(ctx.t.meeting_logged),
+        Some("saved") => Some(ctx.t.changes_saved),
+        Some("attendance") => Some(ctx.t.attendance_saved),
+        _ => None,
+    };
     let (records, names) = store
         .meeting_with_names(MeetingId::from(id))
         .await

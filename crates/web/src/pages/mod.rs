@@ -3,6 +3,7 @@
 
 pub mod accessibility;
 pub mod account;
+pub mod attendance;
 pub mod engagement;
 pub mod follow_ups;
 pub mod meeting_form;

@@ -45,10 +45,15 @@ const MAX_ROWS: Sections = Sections {
 /// an organisation attending without named people (no name, only the
 /// organisation).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AttendeeRow {
     pub person: String,
     pub person_id: String,
     pub organisation: String,
+    /// The organisation's id, where the form knows it (a logged meeting's
+    /// row): the name is then checked against it, not searched, so that an
+    /// organisation archived since the meeting stays.
+    pub organisation_id: String,
     pub role: String,
     pub status: String,
     pub new_person: bool,
@@ -62,6 +67,7 @@ impl AttendeeRow {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct NewOrganisationRow {
     pub name: String,
     pub kind: String,
@@ -74,12 +80,17 @@ impl NewOrganisationRow {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AgendaRow {
+    /// The logged item this row is (the edit form), or empty for a new one.
+    pub id: String,
     pub title: String,
     /// Attendees' names, separated by commas.
     pub presenters: String,
     pub duration: String,
     pub description: String,
+    /// The item's tags, carried unchanged (the form does not show them).
+    pub tags: String,
 }
 
 impl AgendaRow {
@@ -91,7 +102,10 @@ impl AgendaRow {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct OutcomeRow {
+    /// The logged outcome this row is (the edit form), or empty.
+    pub id: String,
     pub kind: String,
     pub text: String,
     /// The agenda row's number (1-based), or empty.
@@ -105,6 +119,7 @@ impl OutcomeRow {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FollowUpRow {
     pub title: String,
     pub details: String,
@@ -134,6 +149,7 @@ impl FollowUpRow {
 
 /// Everything the meeting form holds, exactly as typed (drafts keep this).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct MeetingForm {
     pub title: String,
     pub kind: String,
@@ -143,6 +159,8 @@ pub struct MeetingForm {
     pub location: String,
     /// The host organisation's name.
     pub host: String,
+    /// The host's id, where the form knows it (see `AttendeeRow`).
+    pub host_id: String,
     /// Chosen partnerships' ids.
     pub partnerships: Vec<String>,
     pub summary: String,
@@ -153,6 +171,8 @@ pub struct MeetingForm {
     pub agenda: Vec<AgendaRow>,
     pub outcomes: Vec<OutcomeRow>,
     pub follow_ups: Vec<FollowUpRow>,
+    /// The version of the logged meeting the edit form was read at.
+    pub version: String,
 }
 
 /// What the pressed button asks for. Pressing Enter in a field sends the
@@ -306,6 +326,8 @@ impl MeetingForm {
                 "ends" => form.ends = value,
                 "location" => form.location = value,
                 "host" => form.host = value,
+                "host_id" => form.host_id = value,
+                "version" => form.version = value,
                 "partnerships" => form.partnerships.push(value),
                 "summary" => form.summary = value,
                 "tags" => form.tags = value,
@@ -330,6 +352,7 @@ impl MeetingForm {
                     "person" => row.person = value,
                     "person_id" => row.person_id = value,
                     "organisation" => row.organisation = value,
+                    "organisation_id" => row.organisation_id = value,
                     "role" => row.role = value,
                     "status" => row.status = value,
                     "new_person" => row.new_person = ticked,
@@ -352,10 +375,12 @@ impl MeetingForm {
                     return;
                 };
                 match field {
+                    "id" => row.id = value,
                     "title" => row.title = value,
                     "presenters" => row.presenters = value,
                     "duration" => row.duration = value,
                     "description" => row.description = value,
+                    "tags" => row.tags = value,
                     _ => {}
                 }
             }
@@ -364,6 +389,7 @@ impl MeetingForm {
                     return;
                 };
                 match field {
+                    "id" => row.id = value,
                     "kind" => row.kind = value,
                     "text" => row.text = value,
                     "agenda" => row.agenda = value,

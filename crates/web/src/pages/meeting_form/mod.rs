@@ -10,8 +10,11 @@
 //! the form is sent. The project's script (`app.js`) only makes this
 //! quicker: suggestions as one types, rows added at once. See docs/web.md.
 
+mod editing;
 mod fields;
 mod resolve;
+
+pub use editing::{edit, update};
 
 use askama::Template;
 use poem::http::StatusCode;
@@ -31,7 +34,7 @@ use fields::{Action, FIRST_ROWS};
 
 use crate::WebConfig;
 use crate::cookies::{self, Lifetime};
-use crate::forms::{ErrorSummary, FieldErrors};
+use crate::forms::{Conflict, ErrorSummary, FieldErrors};
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::session::see_other;
 
@@ -45,6 +48,21 @@ const SUGGESTIONS: u64 = 10;
 
 type Options = Vec<(&'static str, &'static str)>;
 
+/// A logged meeting the form edits.
+struct Editing {
+    id: String,
+    /// Its follow-ups, which the edit form lists (each is changed on its
+    /// own page; the form's rows add new ones).
+    follow_ups: Vec<ListedFollowUp>,
+}
+
+struct ListedFollowUp {
+    id: String,
+    title: String,
+    owner: String,
+    status: &'static str,
+}
+
 #[derive(Template)]
 #[template(path = "meetings/form.html")]
 struct FormPage {
@@ -52,6 +70,10 @@ struct FormPage {
     form: MeetingForm,
     errors: FieldErrors,
     notice: Option<&'static str>,
+    /// `None` for a new meeting.
+    editing: Option<Editing>,
+    /// Someone else saved the meeting while this form was open.
+    conflict: Option<Conflict>,
     /// The draft this form continues, if any.
     draft: Option<String>,
     kinds: Options,
@@ -114,6 +136,8 @@ impl FormPage {
             form,
             errors: FieldErrors::default(),
             notice: None,
+            editing: None,
+            conflict: None,
             draft: None,
             kinds: options(MeetingKind::ALL, MeetingKind::as_str, ctx),
             statuses: options(MeetingStatus::ALL, MeetingStatus::as_str, ctx),
@@ -127,11 +151,44 @@ impl FormPage {
         })
     }
 
+    /// The form of a logged meeting.
+    async fn editing(
+        ctx: &Ctx,
+        store: &Store,
+        form: MeetingForm,
+        records: &samverkan_domain::MeetingRecords,
+        names: &samverkan_domain::Names,
+    ) -> Result<Self, PageError> {
+        let mut page = Self::new(ctx, store, form).await?;
+        page.editing = Some(Editing::of(records, names, ctx));
+        Ok(page)
+    }
+
+    /// Where the form is sent.
+    fn action(&self) -> String {
+        match &self.editing {
+            Some(editing) => format!("/meetings/{}/edit", editing.id),
+            None => PATH.to_owned(),
+        }
+    }
+
+    fn heading(&self) -> &'static str {
+        if self.editing.is_some() {
+            self.ctx.t.edit_meeting
+        } else {
+            self.ctx.t.log_meeting
+        }
+    }
+
     /// The summary in the order of the form, each row's problem led by
-    /// the row's name ("Deltagare 3: …").
+    /// the row's name ("Deltagare 3: …"); an edit conflict first.
     fn summary(&self) -> ErrorSummary<'_> {
         let t = self.ctx.t;
-        ErrorSummary::new(&self.errors, None).of_rows(fields::rank, |id| {
+        let conflict = self
+            .conflict
+            .as_ref()
+            .map(|conflict| (conflict.first_field("title"), t.saved_by_someone_else));
+        ErrorSummary::new(&self.errors, conflict).of_rows(fields::rank, |id| {
             let (section, row, _) = fields::split_id(id)?;
             let name = match section {
                 "attendees" => t.attendee,
@@ -145,9 +202,10 @@ impl FormPage {
         })
     }
 
-    /// No saved value: a new meeting has no edit conflict.
-    fn none(&self) -> Option<&'static str> {
-        None
+    /// What is saved now in one of the meeting's own fields, beside it,
+    /// after an edit conflict.
+    fn saved(&self, field: &str) -> Option<&str> {
+        self.conflict.as_ref().and_then(|conflict| conflict.saved(field))
     }
 
     /// The id (and name) of a row's field.

@@ -7,10 +7,11 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDate, NaiveTime};
 use samverkan_domain::{
-    AgendaItemInput, AttendanceRole, AttendanceStatus, Attendee, AttendeeInput, FollowUpInput,
+    AgendaItemId, AgendaItemInput, AttendanceRole, AttendanceStatus, Attendee, AttendeeInput, FollowUpInput,
     FollowUpStatus, MeetingFollowUpInput, MeetingInput, MeetingKind, MeetingLogInput, MeetingStatus,
-    OrganisationDetails, OrganisationId, OrganisationInput, OrganisationKind, OutcomeInput, OutcomeKind,
-    PartnershipId, RepresentativeDraft, RepresentativeId, RepresentativeInput, text, time,
+    OrganisationDetails, OrganisationId, OrganisationInput, OrganisationKind, OutcomeId, OutcomeInput,
+    OutcomeKind, PartnershipId, RepresentativeDraft, RepresentativeId, RepresentativeInput, RevisedParts,
+    text, time,
 };
 use samverkan_store::{Newcomers, Store, StoreError};
 use uuid::Uuid;
@@ -25,6 +26,8 @@ use crate::i18n::Labels;
 pub struct Built {
     pub newcomers: Newcomers,
     pub input: MeetingLogInput,
+    /// Which logged agenda items and outcomes the rows are (the edit form).
+    pub parts: RevisedParts,
     pub rows: RowsOf,
 }
 
@@ -63,6 +66,30 @@ impl OrganisationNames {
 
     fn find(&self, name: &str) -> Option<OrganisationId> {
         self.known.get(&text::fold(name.trim())).copied()
+    }
+
+    /// [`Self::field`], but first the id the form carries (`kept`), when
+    /// the name shown is still that organisation's: a logged meeting's host
+    /// or attendee stays though archived since.
+    fn kept_or_field(
+        &self,
+        name: &str,
+        kept: &str,
+        known: &samverkan_domain::Names,
+        field: &str,
+        errors: &mut FieldErrors,
+        t: &'static Labels,
+    ) -> Option<OrganisationId> {
+        let kept = Uuid::parse_str(kept.trim())
+            .ok()
+            .map(OrganisationId::from)
+            .filter(|id| {
+                known
+                    .organisations
+                    .get(id)
+                    .is_some_and(|known| text::fold(known) == text::fold(name.trim()))
+            });
+        kept.or_else(|| self.field(name, field, errors, t))
     }
 
     /// The organisation named in `field`: none when empty, an error beside
@@ -298,7 +325,23 @@ pub async fn build(
     if date.is_none() && form.date.trim().is_empty() {
         errors.add("date", t.enter_meeting_date);
     }
-    let host_organisation_id = organisations.field(&form.host, "host", &mut errors, t);
+    // The ids the form carries (picked with the type-ahead, or a logged
+    // meeting's), read in one go to check them against the names shown.
+    let picked: Vec<RepresentativeId> = form
+        .attendees
+        .iter()
+        .filter(|row| !row.new_person)
+        .filter_map(|row| Uuid::parse_str(row.person_id.trim()).ok())
+        .map(RepresentativeId::from)
+        .collect();
+    let kept_organisations: Vec<OrganisationId> = std::iter::once(form.host_id.as_str())
+        .chain(form.attendees.iter().map(|row| row.organisation_id.as_str()))
+        .filter_map(|id| Uuid::parse_str(id.trim()).ok())
+        .map(OrganisationId::from)
+        .collect();
+    let picked_names = store.names(&kept_organisations, &picked).await?;
+    let host_organisation_id =
+        organisations.kept_or_field(&form.host, &form.host_id, &picked_names, "host", &mut errors, t);
     let mut partnership_ids = Vec::new();
     for raw in &form.partnerships {
         match Uuid::parse_str(raw.trim()) {
@@ -322,14 +365,6 @@ pub async fn build(
     };
 
     // Attendees: the ids typed-ahead are checked against the names shown.
-    let picked: Vec<RepresentativeId> = form
-        .attendees
-        .iter()
-        .filter(|row| !row.new_person)
-        .filter_map(|row| Uuid::parse_str(row.person_id.trim()).ok())
-        .map(RepresentativeId::from)
-        .collect();
-    let picked_names = store.names(&[], &picked).await?;
     let mut attendees = Vec::new();
     // Each named attendee's folded name and id, for presenters and owners.
     let mut by_name: HashMap<String, RepresentativeId> = HashMap::new();
@@ -354,9 +389,31 @@ pub async fn build(
             t,
         )
         .unwrap_or(AttendanceStatus::Attended);
-        let organisation =
-            organisations.field(&attendee.organisation, &field("organisation"), &mut errors, t);
         let name = attendee.person.trim();
+        let typed_ahead = Uuid::parse_str(attendee.person_id.trim())
+            .ok()
+            .map(RepresentativeId::from)
+            .filter(|id| {
+                !attendee.new_person
+                    && picked_names
+                        .representatives
+                        .get(id)
+                        .is_some_and(|known| text::fold(known) == text::fold(name))
+            });
+        // A person picked by id needs no organisation to be found by; the
+        // field then only shows whom they represent.
+        let organisation = if typed_ahead.is_some() {
+            None
+        } else {
+            organisations.kept_or_field(
+                &attendee.organisation,
+                &attendee.organisation_id,
+                &picked_names,
+                &field("organisation"),
+                &mut errors,
+                t,
+            )
+        };
         let who = if name.is_empty() {
             organisation.map(Attendee::Organisation)
         } else if attendee.new_person {
@@ -391,15 +448,6 @@ pub async fn build(
                 }
             }
         } else {
-            let typed_ahead = Uuid::parse_str(attendee.person_id.trim())
-                .ok()
-                .map(RepresentativeId::from)
-                .filter(|id| {
-                    picked_names
-                        .representatives
-                        .get(id)
-                        .is_some_and(|known| text::fold(known) == text::fold(name))
-                });
             let id = match typed_ahead {
                 Some(id) => Some(id),
                 None => one_person(
@@ -425,6 +473,7 @@ pub async fn build(
         }
     }
 
+    let mut parts = RevisedParts::default();
     let mut agenda = Vec::new();
     for (row, item) in form.agenda.iter().enumerate() {
         if item.is_blank() {
@@ -453,12 +502,15 @@ pub async fn build(
             },
         };
         rows.agenda.push(row);
+        parts
+            .agenda
+            .push(Uuid::parse_str(item.id.trim()).ok().map(AgendaItemId::from));
         agenda.push(AgendaItemInput {
             title: item.title.clone(),
             description: optional(&item.description),
             presenter_ids,
             duration_minutes,
-            tags: Vec::new(),
+            tags: split_list(&item.tags),
         });
     }
 
@@ -474,6 +526,9 @@ pub async fn build(
         }
         let agenda_index = row_number(&outcome.agenda, &rows.agenda, &field("agenda"), &mut errors, t);
         rows.outcomes.push(row);
+        parts
+            .outcomes
+            .push(Uuid::parse_str(outcome.id.trim()).ok().map(OutcomeId::from));
         outcomes.push(OutcomeInput {
             kind: kind.unwrap_or(OutcomeKind::Insight),
             text: outcome.text.clone(),
@@ -544,6 +599,7 @@ pub async fn build(
         Built {
             newcomers,
             input,
+            parts,
             rows,
         },
         errors,
