@@ -271,6 +271,48 @@ pub fn explain(lang: Lang, message: &str) -> Cow<'static, str> {
             "Is not in Samverkan."
         }
         .into()
+    } else if message == "a partnership is between two different organisations" {
+        if sv {
+            "Ett partnerskap är mellan två olika organisationer: välj en annan."
+        } else {
+            "A partnership is between two different organisations: choose another."
+        }
+        .into()
+    } else if message == "must not be before started_on" {
+        if sv {
+            "Slutdatumet får inte vara före startdatumet."
+        } else {
+            "The end date must not be before the start date."
+        }
+        .into()
+    } else if message == "only an ended partnership has an end date" {
+        if sv {
+            "Bara ett avslutat partnerskap har ett slutdatum: välj status ”Avslutat” eller lämna fältet tomt."
+        } else {
+            "Only an ended partnership has an end date: choose the status \"Ended\" or leave the field empty."
+        }
+        .into()
+    } else if message == "only a follow-up that is done has a completion day" {
+        if sv {
+            "Bara en uppföljning som är klar har en dag då den blev klar: välj status ”Klar” eller lämna fältet tomt."
+        } else {
+            "Only a follow-up that is done has a day it was done: choose the status \"Done\" or leave the field empty."
+        }
+        .into()
+    } else if message.contains(" is in the future (today is ") {
+        if sv {
+            "Dagen får inte vara senare än i dag."
+        } else {
+            "The day must not be later than today."
+        }
+        .into()
+    } else if message.contains(" is before the follow-up's meeting (") {
+        if sv {
+            "Dagen får inte vara före mötet som uppföljningen kom från."
+        } else {
+            "The day must not be before the meeting the follow-up came from."
+        }
+        .into()
     } else if message.starts_with("an organisation named") {
         if sv {
             "Det finns redan en organisation med det namnet."

@@ -29,7 +29,7 @@ pub(super) async fn value_of(browser: &Browser, name: &str) -> String {
 
 /// Fills in the form `css` with `fields` (selects by their option's value)
 /// and submits it.
-async fn fill_and_submit(browser: &Browser, css: &str, fields: &[(&str, &str)]) {
+pub(super) async fn fill_and_submit(browser: &Browser, css: &str, fields: &[(&str, &str)]) {
     let form = browser.client.form(Locator::Css(css)).await.unwrap();
     for (name, value) in fields {
         let field = browser
@@ -309,7 +309,7 @@ async fn roles_that_may_not_write_get_no_form_and_their_posts_change_nothing() {
 }
 
 /// A follow-up of the demo data the API lists as `status`.
-async fn follow_up_with_status(server: &TestServer, status: &str) -> serde_json::Value {
+pub(super) async fn follow_up_with_status(server: &TestServer, status: &str) -> serde_json::Value {
     let found = get(server, &format!("/api/v1/follow-ups?status={status}"))
         .await
         .expect(StatusCode::OK);

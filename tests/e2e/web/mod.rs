@@ -8,6 +8,7 @@ mod editing;
 mod meeting_edit;
 mod meeting_form;
 mod pages;
+mod record_forms;
 mod records;
 mod sign_in;
 mod tour;

@@ -369,7 +369,12 @@ pub async fn show(
 
 /// The notice after the status form's redirect.
 pub(crate) fn notice(ctx: &Ctx, done: Option<&str>) -> Option<&'static str> {
-    (done == Some("status")).then_some(ctx.t.status_changed)
+    match done {
+        Some("status") => Some(ctx.t.status_changed),
+        Some("saved") => Some(ctx.t.changes_saved),
+        Some("archived") => Some(ctx.t.follow_up_archived),
+        _ => None,
+    }
 }
 
 /// Every status, with its name in the page's language, for the forms.

@@ -5,11 +5,13 @@ pub mod accessibility;
 pub mod account;
 pub mod attendance;
 pub mod engagement;
+pub mod follow_up_forms;
 pub mod follow_ups;
 pub mod meeting_form;
 pub mod meetings;
 pub mod organisation_forms;
 pub mod organisations;
+pub mod partnership_forms;
 pub mod partnerships;
 pub mod people;
 pub mod person_forms;
@@ -18,12 +20,13 @@ pub mod search;
 pub mod start;
 pub mod users;
 
-use samverkan_domain::OrganisationId;
+use samverkan_domain::{OrganisationId, RepresentativeId, text};
 use samverkan_store::{OrganisationFilter, PageRequest, Store};
 use uuid::Uuid;
 
 use crate::forms::FieldErrors;
 use crate::frame::PageError;
+use crate::i18n::Labels;
 
 /// How many organisations a filter's drop-down offers, by name. Enough for
 /// a region's partners; a longer list would weigh down every list page (a
@@ -70,6 +73,41 @@ pub(crate) fn id_filter(
             None
         }
     }
+}
+
+/// The one live person a form's field names (Swedish letters and case
+/// folded, as the people list finds them): `None` for an empty field, or
+/// with an error beside `field` when nobody or several have the name.
+pub(crate) async fn person_named(
+    store: &Store,
+    name: &str,
+    field: &str,
+    errors: &mut FieldErrors,
+    t: &'static Labels,
+) -> Result<Option<RepresentativeId>, PageError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Ok(None);
+    }
+    let folded = text::fold(name);
+    let found: Vec<RepresentativeId> = store
+        .people_named(&[name])
+        .await?
+        .into_iter()
+        .filter(|person| person.details.full_name.folded() == folded)
+        .map(|person| person.id)
+        .collect();
+    Ok(match found.as_slice() {
+        [one] => Some(*one),
+        [] => {
+            errors.add(field, t.no_person_of_that_name);
+            None
+        }
+        _ => {
+            errors.add(field, t.several_people_of_that_name);
+            None
+        }
+    })
 }
 
 /// The organisations a filter's drop-down offers, as (id, name), by name;

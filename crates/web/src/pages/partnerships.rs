@@ -148,6 +148,14 @@ struct PartnershipPage {
     partnership: Partnership,
     names: Names,
     history: Vec<HistoryEntry>,
+    /// What was just done to it (after a form's redirect).
+    notice: Option<&'static str>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ShowQuery {
+    #[serde(default)]
+    done: Option<String>,
 }
 
 impl PartnershipPage {
@@ -175,8 +183,19 @@ impl PartnershipPage {
 }
 
 #[handler]
-pub async fn show(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) -> poem::Result<Response> {
+pub async fn show(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    Path(id): Path<Uuid>,
+    Query(query): Query<ShowQuery>,
+) -> poem::Result<Response> {
     ctx.require(Permission::ReadRecords)?;
+    let notice = match query.done.as_deref() {
+        Some("created") => Some(ctx.t.partnership_added),
+        Some("saved") => Some(ctx.t.changes_saved),
+        Some("archived") => Some(ctx.t.partnership_archived),
+        _ => None,
+    };
     let partnership = store
         .partnership(PartnershipId::from(id))
         .await
@@ -199,6 +218,7 @@ pub async fn show(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) ->
             partnership,
             names,
             history,
+            notice,
         },
         StatusCode::OK,
     ))
