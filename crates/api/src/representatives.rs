@@ -201,6 +201,11 @@ pub struct RepresentativePatch {
     #[oai(nullable)]
     pub notes: MaybeUndefined<String>,
     pub is_minor: Option<bool>,
+    /// The Stockholm day a new `organisation_id` or `title` applies from
+    /// ("moves to Vattenfall from 2024-09-01"): the current affiliation
+    /// ends and the new one begins that day. Not after today, and not
+    /// before the current affiliation began. Left out: today.
+    pub moves_on: Option<NaiveDate>,
 }
 
 list_of!(
@@ -318,12 +323,16 @@ impl RepresentativesApi {
             input.is_minor = is_minor;
         }
         let draft = RepresentativeDraft::parse(&input)?;
-        Ok(Json(
-            auth.store(&self.store)
-                .update_representative(id, body.version, draft)
-                .await?
-                .into(),
-        ))
+        let store = auth.store(&self.store);
+        let updated = match body.moves_on {
+            Some(moves_on) => {
+                store
+                    .update_representative_from(id, body.version, draft, moves_on)
+                    .await?
+            }
+            None => store.update_representative(id, body.version, draft).await?,
+        };
+        Ok(Json(updated.into()))
     }
 
     /// Archive a representative

@@ -193,6 +193,35 @@ impl Affiliation {
         self.started_on.is_none_or(|start| start <= date) && self.ended_on.is_none_or(|end| date < end)
     }
 
+    /// [`Self::change_to`] on the day `on` a person moved (a new
+    /// organisation or title "from date D"), checked: not after `today`,
+    /// and not before the current period began (that would rewrite the
+    /// period before it, which past meetings keep).
+    pub fn move_on(
+        &self,
+        organisation_id: OrganisationId,
+        title: Option<String>,
+        on: NaiveDate,
+        today: NaiveDate,
+    ) -> Result<AffiliationChange, FieldError> {
+        const FIELD: &str = "moves_on";
+        if on > today {
+            return Err(FieldError::new(
+                FIELD,
+                format!("{on} is in the future (today is {today})"),
+            ));
+        }
+        if let Some(start) = self.started_on
+            && on < start
+        {
+            return Err(FieldError::new(
+                FIELD,
+                format!("must not be before the current affiliation began ({start})"),
+            ));
+        }
+        Ok(self.change_to(organisation_id, title, on))
+    }
+
     /// The change that moving this (current) affiliation to `organisation_id`
     /// and `title` on `today` makes, so that the earlier period keeps its dates.
     pub fn change_to(
@@ -330,6 +359,30 @@ mod tests {
         current.started_on = Some(date(2025, 1, 15));
         let change = current.change_to(current.organisation_id, Some("Rektor".into()), date(2025, 1, 15));
         assert!(matches!(change, AffiliationChange::Corrected(ref a) if a.id == current.id));
+    }
+
+    #[test]
+    fn a_move_from_a_past_day_is_checked_against_today_and_the_current_period() {
+        let mut current = Affiliation::first(RepresentativeId::new(), OrganisationId::new(), None);
+        current.started_on = Some(date(2024, 1, 1));
+        let elsewhere = OrganisationId::new();
+        let today = date(2025, 3, 1);
+        let Ok(AffiliationChange::Succeeded { ended, started }) =
+            current.move_on(elsewhere, None, date(2024, 9, 1), today)
+        else {
+            panic!("a move from a past day succeeds the current period");
+        };
+        assert_eq!(ended.ended_on, Some(date(2024, 9, 1)));
+        assert_eq!(started.started_on, Some(date(2024, 9, 1)));
+        assert!(ended.covers(date(2024, 4, 26)) && started.covers(date(2024, 10, 1)));
+        let future = current
+            .move_on(elsewhere, None, date(2025, 3, 2), today)
+            .unwrap_err();
+        assert_eq!(future.field, "moves_on");
+        let before = current
+            .move_on(elsewhere, None, date(2023, 12, 31), today)
+            .unwrap_err();
+        assert!(before.message.contains("2024-01-01"), "{before:?}");
     }
 
     #[test]

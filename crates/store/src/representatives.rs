@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, Order, QueryFilter, QueryOrder, QuerySelect,
@@ -208,15 +208,17 @@ async fn ensure_live_organisation(db: &impl Db, field: &str, id: OrganisationId)
 /// Creates a representative, and their first affiliation, within the
 impl Versioned for Representative {
     versioned_record!(representatives, RepresentativeId, find: find, snapshot: snapshot, row: row);
-    type Change = RepresentativeDraft;
+    /// The fields, and the day a new organisation or title applies from
+    /// (`None`: the day of the change).
+    type Change = (RepresentativeDraft, Option<NaiveDate>);
     const ENTITY: &'static str = ENTITY;
 
     /// A new organisation or title ends the current affiliation on the day
-    /// of the change (Stockholm) and starts another, so past meetings keep
-    /// the old one.
+    /// it applies from (Stockholm; the day of the change unless another is
+    /// named) and starts another, so past meetings keep the old one.
     async fn apply(
         &mut self,
-        draft: RepresentativeDraft,
+        (draft, moves_on): (RepresentativeDraft, Option<NaiveDate>),
         now: DateTime<Utc>,
         db: &impl Db,
     ) -> StoreResult<()> {
@@ -224,10 +226,17 @@ impl Versioned for Representative {
         if draft.organisation_id != self.affiliation.organisation_id {
             ensure_live_organisation(db, "organisation_id", draft.organisation_id).await?;
         }
-        match self
+        let today = time::local_date(now);
+        let change = self
             .affiliation
-            .change_to(draft.organisation_id, draft.title, time::local_date(now))
-        {
+            .move_on(
+                draft.organisation_id,
+                draft.title,
+                moves_on.unwrap_or(today),
+                today,
+            )
+            .map_err(ValidationErrors::from)?;
+        match change {
             AffiliationChange::Unchanged => {}
             AffiliationChange::Corrected(corrected) => {
                 affiliations::Entity::update(affiliation_row(&corrected).into_active_model().reset_all())
@@ -443,7 +452,22 @@ impl Store {
         expected_version: i32,
         draft: RepresentativeDraft,
     ) -> StoreResult<Representative> {
-        self.revise(id, expected_version, draft).await
+        self.revise(id, expected_version, (draft, None)).await
+    }
+
+    /// [`Self::update_representative`], a new organisation or title
+    /// applying from `moves_on` (a Stockholm day, not after today and not
+    /// before the current affiliation began): "moves to Vattenfall from 1
+    /// September". Meetings already logged keep the organisation they
+    /// recorded.
+    pub async fn update_representative_from(
+        &self,
+        id: RepresentativeId,
+        expected_version: i32,
+        draft: RepresentativeDraft,
+        moves_on: NaiveDate,
+    ) -> StoreResult<Representative> {
+        self.revise(id, expected_version, (draft, Some(moves_on))).await
     }
 
     /// Archives a representative: past meetings keep them; new ones cannot

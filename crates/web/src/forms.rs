@@ -313,6 +313,15 @@ pub fn explain(lang: Lang, message: &str) -> Cow<'static, str> {
             "The day must not be before the meeting the follow-up came from."
         }
         .into()
+    } else if let Some(start) = message
+        .strip_prefix("must not be before the current affiliation began (")
+        .and_then(|rest| rest.strip_suffix(')'))
+    {
+        if sv {
+            format!("Dagen får inte vara före den dag då den nuvarande anknytningen började ({start}).")
+        } else {
+            format!("The day must not be before the current affiliation began ({start}).")
+        }
     } else if message.starts_with("an organisation named") {
         if sv {
             "Det finns redan en organisation med det namnet."

@@ -542,8 +542,9 @@ async fn a_strategist_adds_a_pupil_and_moves_a_person_to_a_new_organisation() {
         assert_eq!(pupil["items"][0]["is_minor"], true);
         assert!(pupil["items"][0]["email"].is_null());
 
-        // A person moves to another organisation with a new title: the
-        // earlier affiliation stays, ended today.
+        // A person moves to another organisation with a new title, from a
+        // day in the past: the earlier affiliation stays, ended that day. A
+        // day in the future is refused first, beside its field.
         let adult = get(&server, "/api/v1/representatives?q=Lisa%20Th%C3%B6rn")
             .await
             .expect(StatusCode::OK)["items"][0]
@@ -558,15 +559,24 @@ async fn a_strategist_adds_a_pupil_and_moves_a_person_to_a_new_organisation() {
             .to_owned();
         browser.goto(&server.url(&format!("/people/{id}/edit"))).await;
         visit_here(&browser, axe, "person-edit").await;
+        let edit = format!("form[action='/people/{id}/edit']");
         fill_and_submit(
             &browser,
-            &format!("form[action='/people/{id}/edit']"),
+            &edit,
             &[
                 ("organisation_id", vattenfall.as_str()),
                 ("title", "Hållbarhetschef"),
+                ("moves_on", "2999-01-01"),
             ],
         )
         .await;
+        let moves_on_error = browser.text("#moves_on-error").await;
+        assert!(
+            moves_on_error.ends_with("Dagen får inte vara senare än i dag."),
+            "{backend:?}: {moves_on_error}"
+        );
+        assert_eq!(value_of(&browser, "title").await, "Hållbarhetschef");
+        fill_and_submit(&browser, &edit, &[("moves_on", "2024-09-01")]).await;
         assert_eq!(browser.text(".notice--success").await, "Ändringarna har sparats.");
         let moved = get(&server, &format!("/api/v1/representatives/{id}"))
             .await
@@ -582,6 +592,15 @@ async fn a_strategist_adds_a_pupil_and_moves_a_person_to_a_new_organisation() {
         assert!(
             rows.iter().any(|row| row.contains("Utvecklingschef")),
             "the earlier affiliation stays: {rows:?}"
+        );
+        let affiliations = get(&server, &format!("/api/v1/representatives/{id}/affiliations"))
+            .await
+            .expect(StatusCode::OK);
+        let periods = affiliations.as_array().unwrap();
+        assert!(
+            periods.iter().any(|period| period["ended_on"] == "2024-09-01")
+                && periods.iter().any(|period| period["started_on"] == "2024-09-01"),
+            "{affiliations}"
         );
         assert_ne!(before, vattenfall);
         browser.close().await;

@@ -9,7 +9,67 @@ store_tests!(
     a_new_title_keeps_the_old_one_for_past_meetings,
     a_person_must_represent_a_live_organisation,
     listing_by_organisation_follows_current_affiliations,
+    a_move_from_a_past_day_places_later_meetings_at_the_new_organisation,
 );
+
+/// "Moves to Trollhättans stad from 1 September 2024": a meeting logged
+/// afterwards for October finds her there, one of April at her old
+/// organisation; a day in the future, or before her current affiliation
+/// began, is refused and changes nothing.
+async fn a_move_from_a_past_day_places_later_meetings_at_the_new_organisation(store: Store) {
+    use crate::fixtures::date;
+    let host = organisation(&store, "Kunskapsförbundet Väst").await;
+    let city = organisation(&store, "Trollhättans stad").await;
+    let lisa = person(&store, &host, "Lisa Thörn", "Utvecklingschef").await;
+    let mut input = lisa.to_input();
+    input.organisation_id = Some(city.id);
+    let draft = RepresentativeDraft::parse(&input).unwrap();
+
+    let tomorrow = time::today().succ_opt().unwrap();
+    let future = store
+        .update_representative_from(lisa.id, 1, draft.clone(), tomorrow)
+        .await
+        .unwrap_err();
+    let StoreError::Validation(errors) = &future else {
+        panic!("{future:?}");
+    };
+    assert_eq!(errors.errors()[0].field, "moves_on");
+
+    let moved = store
+        .update_representative_from(lisa.id, 1, draft.clone(), date(2024, 9, 1))
+        .await
+        .unwrap();
+    assert_eq!(moved.affiliation.organisation_id, city.id);
+    assert_eq!(moved.affiliation.started_on, Some(date(2024, 9, 1)));
+    let history = store.affiliations(lisa.id).await.unwrap();
+    assert_eq!(history[0].ended_on, Some(date(2024, 9, 1)));
+
+    // Before the current period (from 1 September) began: refused.
+    let mut back = moved.to_input();
+    back.organisation_id = Some(host.id);
+    let before = store
+        .update_representative_from(
+            lisa.id,
+            2,
+            RepresentativeDraft::parse(&back).unwrap(),
+            date(2024, 8, 1),
+        )
+        .await
+        .unwrap_err();
+    assert!(matches!(before, StoreError::Validation(_)), "{before:?}");
+    assert_eq!(store.affiliations(lisa.id).await.unwrap().len(), 2);
+
+    let april = store
+        .log_meeting(workshop(&host, &lisa, date(2024, 4, 26)))
+        .await
+        .unwrap();
+    let october = store
+        .log_meeting(workshop(&host, &lisa, date(2024, 10, 3)))
+        .await
+        .unwrap();
+    assert_eq!(april.attendances[0].organisation_id, host.id);
+    assert_eq!(october.attendances[0].organisation_id, city.id);
+}
 
 async fn a_person_is_found_by_name_title_or_email_in_any_case(store: Store) {
     let university = organisation(&store, "Högskolan Väst").await;

@@ -10,6 +10,7 @@
 //! the domain refuses contact details or notes for one.
 
 use askama::Template;
+use chrono::NaiveDate;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Query};
 use poem::{Response, handler};
@@ -44,6 +45,10 @@ pub struct PersonForm {
     /// A checkbox: present when ticked.
     #[serde(default)]
     is_minor: Option<String>,
+    /// The day a new organisation or title applies from (the edit form;
+    /// empty: today).
+    #[serde(default)]
+    moves_on: String,
     #[serde(default)]
     version: String,
 }
@@ -67,6 +72,7 @@ impl PersonForm {
                 .unwrap_or_default(),
             notes: details.notes.clone().unwrap_or_default(),
             is_minor: details.is_minor.then(|| "1".to_owned()),
+            moves_on: String::new(),
             version: person.meta.version.to_string(),
         }
     }
@@ -308,11 +314,32 @@ pub async fn update(
         Err(again) => return Ok(again),
     };
     let person_id = RepresentativeId::from(id);
-    match ctx
-        .store(&store)
-        .update_representative(person_id, read_at, draft)
-        .await
-    {
+    let moves_on = match form.moves_on.trim() {
+        "" => None,
+        raw => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+            Ok(day) => Some(day),
+            Err(_) => {
+                let mut errors = FieldErrors::default();
+                errors.add("moves_on", ctx.t.enter_a_date);
+                let mut page = FormPage::new(&ctx, &store, saved, form).await?;
+                page.errors = errors;
+                return Ok(render(&page, StatusCode::BAD_REQUEST));
+            }
+        },
+    };
+    let written = match moves_on {
+        Some(day) => {
+            ctx.store(&store)
+                .update_representative_from(person_id, read_at, draft, day)
+                .await
+        }
+        None => {
+            ctx.store(&store)
+                .update_representative(person_id, read_at, draft)
+                .await
+        }
+    };
+    match written {
         Ok(person) => Ok(see_other(&format!("/people/{}?done=saved", person.id))),
         Err(StoreError::VersionConflict { .. }) => {
             let now = store.representative(person_id).await.map_err(PageError::Store)?;
