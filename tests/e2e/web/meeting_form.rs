@@ -718,3 +718,108 @@ async fn a_meeting_is_logged_by_keyboard_alone() {
     );
     browser.close().await;
 }
+
+/// "Or first choose organisations and tick their people": the people of
+/// Högskolan Väst listed (its name typed in any case), two ticked and
+/// added as attendees, the rest of the form kept; then saved. With the
+/// script on SQLite (and axe), without it on PostgreSQL: the buttons send
+/// the form either way.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attendees_are_ticked_among_an_organisations_people() {
+    for (backend, javascript) in [(Backend::Sqlite, true), (Backend::Postgres, false)] {
+        let Some(database) = TestDatabase::new(backend).await else {
+            continue;
+        };
+        let Some(axe) = axe::source() else {
+            return;
+        };
+        let Some(browser) = Browser::start(javascript).await else {
+            return;
+        };
+        let server = TestServer::start(&database.url, &["--demo"]);
+        let university = get(&server, "/api/v1/organisations?q=H%C3%B6gskolan%20V%C3%A4st")
+            .await
+            .expect(StatusCode::OK)["items"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let people = get(
+            &server,
+            &format!("/api/v1/representatives?organisation_id={university}"),
+        )
+        .await
+        .expect(StatusCode::OK);
+        let people: Vec<(String, String)> = people["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["id"].as_str().unwrap().to_owned(),
+                    p["full_name"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert!(people.len() >= 2, "{people:?}");
+        super::tour::sign_in(&browser, &server, "strategist").await;
+        browser.goto(&server.url("/meetings/new")).await;
+        put(&browser, "title", "Styrgrupp för kompetensförsörjning").await;
+        put(&browser, "pick_organisation", "HÖGSKOLAN VÄST").await;
+        browser
+            .click("form.meeting-form button[value='show-people']")
+            .await;
+        assert_eq!(
+            value_of(&browser, "title").await,
+            "Styrgrupp för kompetensförsörjning"
+        );
+        if javascript {
+            visit_here(&browser, axe, "meeting-new-pick-people").await;
+        }
+        for (id, _) in &people[..2] {
+            browser
+                .client
+                .find(Locator::Id(&format!("picked-{id}")))
+                .await
+                .unwrap()
+                .click()
+                .await
+                .unwrap();
+        }
+        browser
+            .click("form.meeting-form button[value='add-picked']")
+            .await;
+        assert_eq!(
+            value_of(&browser, "attendees-0-person").await,
+            people[0].1,
+            "{backend:?}"
+        );
+        assert_eq!(value_of(&browser, "attendees-1-person").await, people[1].1);
+        assert_eq!(value_of(&browser, "attendees-0-person_id").await, people[0].0);
+        assert_eq!(
+            value_of(&browser, "attendees-1-organisation").await,
+            "Högskolan Väst"
+        );
+        put(&browser, "kind", "steering_group").await;
+        put(&browser, "date", "2024-05-14").await;
+        press(&browser, "save", true).await;
+        let url = browser.client.current_url().await.unwrap();
+        let id = url.path().strip_prefix("/meetings/").unwrap().to_owned();
+        let meeting = get(&server, &format!("/api/v1/meetings/{id}"))
+            .await
+            .expect(StatusCode::OK);
+        let attendees: BTreeSet<&str> = meeting["attendees"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["representative_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            attendees,
+            people[..2]
+                .iter()
+                .map(|(id, _)| id.as_str())
+                .collect::<BTreeSet<_>>()
+        );
+        browser.close().await;
+    }
+}

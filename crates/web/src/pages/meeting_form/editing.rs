@@ -120,6 +120,8 @@ impl MeetingForm {
             outcomes,
             follow_ups: Vec::new(),
             version: records.meeting.meta.version.to_string(),
+            pick_organisation: String::new(),
+            picked: Vec::new(),
         };
         // Blank rows after the logged ones, to add to each section.
         let logged = form.rows();
@@ -209,7 +211,7 @@ pub async fn update(
             Ok(render(&page, status))
         }
         _ => {
-            form.apply(action);
+            super::change_rows(&store, &mut form, action).await?;
             let page = FormPage::editing(&ctx, &store, form, &records, &names).await?;
             Ok(render(&page, StatusCode::OK))
         }

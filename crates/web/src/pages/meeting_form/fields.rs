@@ -173,6 +173,11 @@ pub struct MeetingForm {
     pub follow_ups: Vec<FollowUpRow>,
     /// The version of the logged meeting the edit form was read at.
     pub version: String,
+    /// The organisation whose people to tick as attendees ("or first
+    /// choose organisations and tick their people"), by name.
+    pub pick_organisation: String,
+    /// The ids of the people ticked in that list.
+    pub picked: Vec<String>,
 }
 
 /// What the pressed button asks for. Pressing Enter in a field sends the
@@ -187,6 +192,10 @@ pub enum Action {
     MoreRows,
     /// Every attendee who is invited or confirmed is marked attended.
     AllAttended,
+    /// Show the people of the organisation named in `pick_organisation`.
+    ShowPeople,
+    /// Add the people ticked in that list as attendee rows.
+    AddPicked,
     Remove(Section, usize),
     Up(usize),
     Down(usize),
@@ -223,6 +232,8 @@ impl Action {
             ("draft", _) => Self::SaveDraft,
             ("more", _) => Self::MoreRows,
             ("all-attended", _) => Self::AllAttended,
+            ("show-people", _) => Self::ShowPeople,
+            ("add-picked", _) => Self::AddPicked,
             ("up", Some(row)) => Self::Up(row),
             ("down", Some(row)) => Self::Down(row),
             ("remove", Some(row)) => rest
@@ -327,6 +338,8 @@ impl MeetingForm {
                 "location" => form.location = value,
                 "host" => form.host = value,
                 "host_id" => form.host_id = value,
+                "pick_organisation" => form.pick_organisation = value,
+                "picked" => form.picked.push(value),
                 "version" => form.version = value,
                 "partnerships" => form.partnerships.push(value),
                 "summary" => form.summary = value,
@@ -526,6 +539,34 @@ impl MeetingForm {
         }
     }
 
+    /// Adds the people picked (id, name, organisation's name) as attendee
+    /// rows, in the first blank rows and then after them, leaving out those
+    /// already listed; the list of the organisation's people is closed.
+    pub fn add_picked(&mut self, people: Vec<(String, String, String)>) {
+        for (id, name, organisation) in people {
+            if self.attendees.iter().any(|row| row.person_id == id) {
+                continue;
+            }
+            let row = AttendeeRow {
+                person: name,
+                person_id: id,
+                organisation,
+                role: "participant".to_owned(),
+                status: "attended".to_owned(),
+                ..AttendeeRow::default()
+            };
+            if let Some(blank) = self.attendees.iter_mut().find(|row| row.is_blank()) {
+                *blank = row;
+            } else if self.attendees.len() < MAX_ROWS.attendees {
+                self.attendees.push(row);
+            } else {
+                break;
+            }
+        }
+        self.pick_organisation.clear();
+        self.picked.clear();
+    }
+
     /// Swaps agenda rows `first` and `first + 1`.
     fn swap_agenda(&mut self, first: usize) {
         self.agenda.swap(first, first + 1);
@@ -620,6 +661,33 @@ mod tests {
         // Out of range: nothing moves.
         form.apply(Action::Down(7));
         assert_eq!(form.agenda.len(), 1);
+    }
+
+    #[test]
+    fn picked_people_fill_the_blank_rows_once() {
+        let mut form = MeetingForm {
+            attendees: vec![
+                AttendeeRow {
+                    person: "Lena Lindhé".into(),
+                    person_id: "a".into(),
+                    ..AttendeeRow::default()
+                },
+                AttendeeRow::default(),
+            ],
+            pick_organisation: "Högskolan Väst".into(),
+            picked: vec!["a".into(), "b".into()],
+            ..MeetingForm::default()
+        };
+        let person = |id: &str, name: &str| (id.to_owned(), name.to_owned(), "Högskolan Väst".to_owned());
+        form.add_picked(vec![
+            person("a", "Lena Lindhé"),
+            person("b", "Jan Theliander"),
+            person("c", "Maria Derner"),
+        ]);
+        let names: Vec<&str> = form.attendees.iter().map(|row| row.person.as_str()).collect();
+        assert_eq!(names, ["Lena Lindhé", "Jan Theliander", "Maria Derner"]);
+        assert_eq!(form.attendees[1].status, "attended");
+        assert!(form.pick_organisation.is_empty() && form.picked.is_empty());
     }
 
     #[test]

@@ -56,6 +56,100 @@ struct Editing {
     follow_ups: Vec<ListedFollowUp>,
 }
 
+/// The people of one organisation, to tick as attendees.
+struct Picking {
+    /// The field's problem: no organisation of that name.
+    error: Option<&'static str>,
+    /// (id, name and title) of its people not yet among the attendees.
+    people: Vec<(String, String)>,
+}
+
+/// How many of an organisation's people the list to tick offers.
+const PICKABLE_PEOPLE: u64 = 200;
+
+/// The organisation named (folded), with its live people by name.
+async fn people_of(
+    store: &Store,
+    name: &str,
+) -> Result<Option<(String, Vec<samverkan_domain::Representative>)>, PageError> {
+    let name = name.trim();
+    let Some(organisation) = store
+        .organisations_named(&[name])
+        .await?
+        .get(&samverkan_domain::text::fold(name))
+        .copied()
+    else {
+        return Ok(None);
+    };
+    let filter = RepresentativeFilter {
+        organisation_id: Some(organisation),
+        ..RepresentativeFilter::default()
+    };
+    let people = store
+        .list_representatives(&filter, &PageRequest::first(PICKABLE_PEOPLE))
+        .await?
+        .items;
+    let found = store
+        .names(&[organisation], &[])
+        .await?
+        .organisation(organisation);
+    Ok(Some((found, people)))
+}
+
+impl Picking {
+    async fn of(ctx: &Ctx, store: &Store, form: &MeetingForm) -> Result<Option<Self>, PageError> {
+        if form.pick_organisation.trim().is_empty() {
+            return Ok(None);
+        }
+        let Some((_, people)) = people_of(store, &form.pick_organisation).await? else {
+            return Ok(Some(Self {
+                error: Some(ctx.t.no_such_organisation),
+                people: Vec::new(),
+            }));
+        };
+        let people = people
+            .into_iter()
+            .filter(|person| {
+                let id = person.id.to_string();
+                !form.attendees.iter().any(|row| row.person_id == id)
+            })
+            .map(|person| {
+                let label = match &person.affiliation.title {
+                    Some(title) => format!("{}, {title}", person.details.full_name),
+                    None => person.details.full_name.to_string(),
+                };
+                (person.id.to_string(), label)
+            })
+            .collect();
+        Ok(Some(Self { error: None, people }))
+    }
+}
+
+/// Carries out a button that changes only the form's rows (the ticked
+/// people are read first: those of the organisation chosen, ticked).
+async fn change_rows(store: &Store, form: &mut MeetingForm, action: Action) -> Result<(), PageError> {
+    if action != Action::AddPicked {
+        form.apply(action);
+        return Ok(());
+    }
+    let people = match people_of(store, &form.pick_organisation).await? {
+        Some((organisation, people)) => people
+            .into_iter()
+            .filter(|person| form.picked.contains(&person.id.to_string()))
+            .map(|person| {
+                (
+                    person.id.to_string(),
+                    person.details.full_name.to_string(),
+                    organisation.clone(),
+                )
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    form.add_picked(people);
+    Ok(())
+}
+
 struct ListedFollowUp {
     id: String,
     title: String,
@@ -74,6 +168,8 @@ struct FormPage {
     editing: Option<Editing>,
     /// Someone else saved the meeting while this form was open.
     conflict: Option<Conflict>,
+    /// The people of the organisation chosen to tick, when one is.
+    picking: Option<Picking>,
     /// The draft this form continues, if any.
     draft: Option<String>,
     kinds: Options,
@@ -96,6 +192,7 @@ fn options<T: Copy + Translated>(all: &[T], value: impl Fn(T) -> &'static str, c
 impl FormPage {
     async fn new(ctx: &Ctx, store: &Store, mut form: MeetingForm) -> Result<Self, PageError> {
         form.pad(FIRST_ROWS);
+        let picking = Picking::of(ctx, store, &form).await?;
         let organisation_names = store
             .list_organisations(
                 &OrganisationFilter::default(),
@@ -138,6 +235,7 @@ impl FormPage {
             notice: None,
             editing: None,
             conflict: None,
+            picking,
             draft: None,
             kinds: options(MeetingKind::ALL, MeetingKind::as_str, ctx),
             statuses: options(MeetingStatus::ALL, MeetingStatus::as_str, ctx),
@@ -162,6 +260,11 @@ impl FormPage {
         let mut page = Self::new(ctx, store, form).await?;
         page.editing = Some(Editing::of(records, names, ctx));
         Ok(page)
+    }
+
+    /// The organisation to pick people from, when none has that name.
+    fn pick_error(&self) -> Option<&'static str> {
+        self.picking.as_ref().and_then(|picking| picking.error)
     }
 
     /// Where the form is sent.
@@ -424,7 +527,7 @@ pub async fn submit(
             Ok(render(&page, status))
         }
         _ => {
-            form.apply(action);
+            change_rows(&store, &mut form, action).await?;
             let mut page = FormPage::new(&ctx, &store, form).await?;
             page.draft = draft.map(|id| id.to_string());
             Ok(render(&page, StatusCode::OK))
