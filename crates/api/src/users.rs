@@ -69,12 +69,17 @@ pub struct NewUser {
     pub representative_id: Option<Uuid>,
 }
 
-/// Enables or disables a user.
+/// Enables or disables a user, or changes their role; at least one.
 #[derive(Debug, Clone, Object)]
 #[oai(deny_unknown_fields)]
 pub struct UserPatch {
-    /// `true` refuses the user's tokens from the next request on.
-    pub disabled: bool,
+    /// `true` refuses the user's tokens from the next request on, and ends
+    /// their sessions.
+    pub disabled: Option<bool>,
+    /// The user's new role, from their next request on. An admin cannot
+    /// change their own (another admin can), so that no one takes the last
+    /// admin's rights away by mistake.
+    pub role: Option<Role>,
 }
 
 /// A user's new password for signing in to the web interface.
@@ -215,7 +220,10 @@ impl UsersApi {
         ))
     }
 
-    /// Disable or enable a user
+    /// Disable or enable a user, or change their role
+    ///
+    /// Both in one request are one change. Disabling ends the user's
+    /// sessions; a new role applies from their next request.
     #[oai(path = "/users/:id", method = "patch", operation_id = "update_user")]
     async fn update(
         &self,
@@ -223,10 +231,26 @@ impl UsersApi {
         id: Path<Uuid>,
         body: Body<UserPatch>,
     ) -> Result<Json<User>, ApiError> {
-        let user = auth
-            .store(&self.store)
-            .set_user_disabled(UserId::from(id.0), body.0.disabled)
-            .await?;
+        let id = UserId::from(id.0);
+        let UserPatch { disabled, role } = body.0;
+        let role: Option<domain::Role> = role.map(Into::into);
+        let mut errors = domain::ValidationErrors::new();
+        if disabled.is_none() && role.is_none() {
+            errors.add("role", "give `disabled`, `role` or both");
+        }
+        if let Some(role) = role
+            && id == auth.0.user.id
+            && role != auth.0.user.details.role
+        {
+            errors.add(
+                "role",
+                "an admin cannot change their own role (another admin can)",
+            );
+        }
+        if !errors.is_empty() {
+            return Err(errors.into());
+        }
+        let user = auth.store(&self.store).change_user(id, role, disabled).await?;
         Ok(Json(user.into()))
     }
 

@@ -193,22 +193,43 @@ impl Store {
     /// Disables (or enables again) a user: a disabled user's tokens are
     /// refused from the next request on, and their sessions end.
     pub async fn set_user_disabled(&self, id: UserId, disabled: bool) -> StoreResult<User> {
-        let action = if disabled { "disable" } else { "enable" };
-        self.revise_user(id, action, disabled, |user, now| {
-            user.disabled_at = match (disabled, user.disabled_at) {
-                (true, Some(since)) => Some(since),
-                (true, None) => Some(now),
-                (false, _) => None,
-            };
-        })
-        .await
+        self.change_user(id, None, Some(disabled)).await
     }
 
     /// Gives user `id` the role `role`, from their next request on (every
     /// request reads the user afresh, on every server).
     pub async fn set_user_role(&self, id: UserId, role: Role) -> StoreResult<User> {
-        self.revise_user(id, "set_role", false, |user, _| user.details.role = role)
-            .await
+        self.change_user(id, Some(role), None).await
+    }
+
+    /// Changes a user's role, or disables or enables them, or both, in one
+    /// transaction, audited as `set_role`, `disable`, `enable` or (both)
+    /// `update`. Disabling signs them out everywhere.
+    pub async fn change_user(
+        &self,
+        id: UserId,
+        role: Option<Role>,
+        disabled: Option<bool>,
+    ) -> StoreResult<User> {
+        let action = match (role, disabled) {
+            (Some(_), None) => "set_role",
+            (None, Some(true)) => "disable",
+            (None, Some(false)) => "enable",
+            _ => "update",
+        };
+        self.revise_user(id, action, disabled == Some(true), |user, now| {
+            if let Some(role) = role {
+                user.details.role = role;
+            }
+            if let Some(disabled) = disabled {
+                user.disabled_at = match (disabled, user.disabled_at) {
+                    (true, Some(since)) => Some(since),
+                    (true, None) => Some(now),
+                    (false, _) => None,
+                };
+            }
+        })
+        .await
     }
 
     /// Changes a user as `change` says, audited as `action`, in one

@@ -388,6 +388,62 @@ async fn admins_manage_users_and_tokens(server: &TestServer) {
     .await
     .expect(StatusCode::OK);
     assert!(!listed.to_string().contains(secret));
+
+    // A role changed over the API applies from the next request: the
+    // viewer, now a strategist, reads organisations. A patch that changes
+    // nothing, or an admin's own role, is refused.
+    let promoted = send_with(
+        &server.client,
+        Method::PATCH,
+        &server.url(&location),
+        Some(&json!({ "role": "strategist" })),
+    )
+    .await
+    .expect(StatusCode::OK);
+    assert_eq!(promoted["role"], "strategist");
+    send_with(&viewer, Method::GET, &server.url("/api/v1/organisations"), None)
+        .await
+        .expect(StatusCode::OK);
+    send_with(
+        &server.client,
+        Method::PATCH,
+        &server.url(&location),
+        Some(&json!({})),
+    )
+    .await
+    .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("role"));
+    let users = send_with(&server.client, Method::GET, &server.url("/api/v1/users"), None)
+        .await
+        .expect(StatusCode::OK);
+    let me = users["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|user| user["email"] == "admin@e2e.example")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    send_with(
+        &server.client,
+        Method::PATCH,
+        &server.url(&format!("/api/v1/users/{me}")),
+        Some(&json!({ "role": "viewer" })),
+    )
+    .await
+    .expect_problem(StatusCode::UNPROCESSABLE_ENTITY, Some("role"));
+    let trail = send_with(
+        &server.client,
+        Method::GET,
+        &server.url(&format!(
+            "/api/v1/audit?entity_id={}",
+            promoted["id"].as_str().unwrap()
+        )),
+        None,
+    )
+    .await
+    .expect(StatusCode::OK);
+    assert_eq!(trail["items"][0]["action"], "set_role");
 }
 
 async fn managers_move_follow_ups_but_change_nothing_else(server: &TestServer) {
