@@ -24,16 +24,10 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
-// The meeting form (/meetings/new). Without this script a name is found on
-// the server when the form is sent, and "More rows" sends the form to be
-// shown again with more blank rows; with it, suggestions come as one types
-// and rows are added at once.
+// Type-ahead, wherever a field has `data-suggest` (the meeting form's
+// names, the lists' organisation filters): without this script the name is
+// found on the server when the form is sent.
 document.addEventListener("DOMContentLoaded", function () {
-  var form = document.querySelector("form.meeting-form");
-  if (!form) {
-    return;
-  }
-
   // Type-ahead: each field with `data-suggest` fills its datalist from the
   // server's suggestions (the browser shows them, and keyboard arrows and
   // Enter pick one). Picking a person fills the row's hidden id, so the
@@ -72,7 +66,7 @@ document.addEventListener("DOMContentLoaded", function () {
       organisation.value = suggestion.organisation;
     }
   }
-  form.addEventListener("input", function (event) {
+  document.addEventListener("input", function (event) {
     var input = event.target;
     var list = input.getAttribute && input.getAttribute("data-suggest");
     if (!list || !sources[list]) {
@@ -94,6 +88,18 @@ document.addEventListener("DOMContentLoaded", function () {
         .catch(function () {});
     }, 150));
   });
+
+});
+
+// The meeting form (/meetings/new). Without this script a name is found on
+// the server when the form is sent, and "More rows" sends the form to be
+// shown again with more blank rows; with it, suggestions come as one types
+// and rows are added at once.
+document.addEventListener("DOMContentLoaded", function () {
+  var form = document.querySelector("form.meeting-form");
+  if (!form) {
+    return;
+  }
 
   // "More rows": a blank copy of each section's last row, numbered on.
   var more = form.querySelector("[data-more-rows]");

@@ -471,6 +471,8 @@ labels! {
     mark_all_attended: "Markera alla inbjudna och anmälda som närvarande" / "Mark everyone invited or confirmed as attended",
     no_such_person: "Ingen person med det namnet finns i Samverkan (arkiverade och begränsade räknas inte). Kontrollera stavningen och organisationen, eller kryssa i ”Ny person”." / "No person of that name is in Samverkan (archived and restricted ones do not count). Check the spelling and the organisation, or tick \"New person\".",
     several_people_of_that_name: "Flera personer heter så. Ange organisationen för att välja rätt." / "Several people have that name. Give the organisation to choose the right one.",
+    no_organisation_of_that_name: "Ingen organisation med det namnet finns i Samverkan. Kontrollera stavningen." / "No organisation of that name is in Samverkan. Check the spelling.",
+    organisation_filter_hint: "Skriv organisationens namn. Lämna tomt för alla." / "Type the organisation's name. Leave it empty for all.",
     no_such_organisation: "Ingen organisation med det namnet finns i Samverkan. Kontrollera stavningen, eller lägg till den under ”Nya organisationer”." / "No organisation of that name is in Samverkan. Check the spelling, or add it under \"New organisations\".",
     new_organisations: "Nya organisationer" / "New organisations",
     new_organisations_hint: "Organisationer som ännu inte finns i Samverkan. De läggs till när mötet sparas, och raderna ovan och nedan kan ange dem med namn." / "Organisations not in Samverkan yet. They are added when the meeting is saved, and the rows above and below can name them.",

@@ -87,6 +87,15 @@ async fn people_are_found_ignoring_case_and_accents_and_a_minor_shows_name_and_o
         let bad = visitor.get("/people?organisation=nope").await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST);
         assert!(bad.body.contains("id=\"organisation-error\""), "{}", bad.body);
+        // An organisation typed by name (any case) filters as its id does,
+        // and the field shows its name.
+        let typed = visitor
+            .get("/people?organisation=H%C3%96GSKOLAN%20v%C3%A4st")
+            .await;
+        assert_eq!(typed.status, StatusCode::OK, "{}", typed.body);
+        assert!(typed.body.contains("Lena Lindhé"), "{}", typed.body);
+        assert!(!typed.body.contains("Lisa Thörn"), "{}", typed.body);
+        assert!(typed.body.contains("value=\"HÖGSKOLAN väst\""), "kept as typed");
 
         // Search marks what matched, escaped, in its group.
         let search = visitor.get("/search?q=LINDH%C3%89").await;
@@ -168,7 +177,10 @@ async fn follow_ups_say_overdue_in_words_and_partnerships_name_their_parties() {
 
     let partnerships = visitor.get("/partnerships?status=active").await;
     assert_eq!(partnerships.status, StatusCode::OK);
-    let partnership = visitor.get(&first_href(&partnerships, "/partnerships/")).await;
+    // One of those listed (the page's first link of all is "add a
+    // partnership").
+    let listed = link_after(&partnerships, "</tbody>", "/partnerships/");
+    let partnership = visitor.get(&listed).await;
     assert_eq!(partnership.status, StatusCode::OK, "{}", partnership.body);
     assert!(partnership.body.contains("Strategiskt") && partnership.body.contains("Aktivt"));
     assert!(partnership.body.contains("<h2>Mål</h2>"));

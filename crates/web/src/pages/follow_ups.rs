@@ -26,7 +26,7 @@ use uuid::Uuid;
 use crate::forms::FieldErrors;
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::history::{self, HistoryEntry};
-use crate::pages::{check_chosen, id_filter, organisation_choices};
+use crate::pages::{id_filter, organisation_filter, organisation_names};
 use crate::paging::{ListAddress, PageQuery, Pager};
 use crate::session::see_other;
 
@@ -76,7 +76,8 @@ struct ListPage {
     organisation: String,
     overdue: bool,
     statuses: Vec<(&'static str, &'static str)>,
-    organisations: Vec<(String, String)>,
+    /// The organisation filter's suggestions without the script.
+    organisation_names: Vec<String>,
     chosen: Vec<Chosen>,
     errors: FieldErrors,
     follow_ups: Vec<FollowUp>,
@@ -127,21 +128,15 @@ pub async fn list(
         },
         None => None,
     };
-    let organisation_id = id_filter(
+    let (organisation_id, organisation) = organisation_filter(
+        &store,
         query.organisation.as_deref(),
         "organisation",
         &mut errors,
-        t.choose_from_list,
+        ctx.t,
     )
-    .map(OrganisationId::from);
-    let organisations = organisation_choices(&store, organisation_id).await?;
-    check_chosen(
-        organisation_id,
-        &organisations,
-        "organisation",
-        &mut errors,
-        t.unknown_choice,
-    );
+    .await?;
+    let organisation_names = organisation_names(&store).await?;
     let owner_id =
         id_filter(query.owner.as_deref(), "owner", &mut errors, t.unknown_choice).map(RepresentativeId::from);
     let meeting_id =
@@ -254,10 +249,10 @@ pub async fn list(
             q: query.q.unwrap_or_default(),
             mine,
             status: query.status.unwrap_or_default(),
-            organisation: query.organisation.unwrap_or_default(),
+            organisation,
             overdue,
             statuses: status_choices(&ctx),
-            organisations,
+            organisation_names,
             chosen,
             errors,
             follow_ups,

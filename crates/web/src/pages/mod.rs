@@ -138,18 +138,56 @@ pub(crate) async fn organisation_choices(
     Ok(choices)
 }
 
-/// Whether an organisation filter names one that exists; one that does not
-/// (a hand-edited or stale address) is an error beside the field.
-pub(crate) fn check_chosen(
-    chosen: Option<OrganisationId>,
-    choices: &[(String, String)],
+/// An organisation filter (`?organisation=`), as a list's field holds it:
+/// the organisation's name, typed (suggested as one types, with the
+/// script; any organisation, however many there are), or its id, as the
+/// links from an organisation's page send it. Returns the organisation and
+/// the name the field shows; a value that names none is an error beside
+/// the field.
+pub(crate) async fn organisation_filter(
+    store: &Store,
+    raw: Option<&str>,
     field: &str,
     errors: &mut FieldErrors,
-    message: &'static str,
-) {
-    if let Some(chosen) = chosen
-        && !choices.iter().any(|(id, _)| *id == chosen.to_string())
-    {
-        errors.add(field, message);
+    t: &'static Labels,
+) -> Result<(Option<OrganisationId>, String), PageError> {
+    let raw = raw.map(str::trim).unwrap_or_default();
+    if raw.is_empty() {
+        return Ok((None, String::new()));
     }
+    if let Ok(id) = Uuid::parse_str(raw) {
+        let id = OrganisationId::from(id);
+        let names = store.names(&[id], &[]).await?;
+        return Ok(match names.organisations.get(&id) {
+            Some(name) => (Some(id), name.clone()),
+            None => {
+                errors.add(field, t.unknown_choice);
+                (None, raw.to_owned())
+            }
+        });
+    }
+    let found = store
+        .organisations_named(&[raw])
+        .await?
+        .get(&text::fold(raw))
+        .copied();
+    if found.is_none() {
+        errors.add(field, t.no_organisation_of_that_name);
+    }
+    Ok((found, raw.to_owned()))
+}
+
+/// The names the organisation field suggests without the script: the
+/// first [`ORGANISATION_CHOICES`] by name (with it, any, as one types).
+pub(crate) async fn organisation_names(store: &Store) -> Result<Vec<String>, PageError> {
+    Ok(store
+        .list_organisations(
+            &OrganisationFilter::default(),
+            &PageRequest::first(ORGANISATION_CHOICES),
+        )
+        .await?
+        .items
+        .into_iter()
+        .map(|organisation| organisation.details.name.to_string())
+        .collect())
 }

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use crate::forms::FieldErrors;
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::history::{self, HistoryEntry};
-use crate::pages::{check_chosen, id_filter, organisation_choices};
+use crate::pages::{organisation_filter, organisation_names};
 use crate::paging::{ListAddress, PageQuery, Pager, page_unless};
 
 #[derive(Debug, Default, Deserialize)]
@@ -40,7 +40,8 @@ struct ListPage {
     organisation: String,
     archived: bool,
     statuses: Vec<(&'static str, &'static str)>,
-    organisations: Vec<(String, String)>,
+    /// The organisation filter's suggestions without the script.
+    organisation_names: Vec<String>,
     errors: FieldErrors,
     partnerships: Vec<Partnership>,
     names: Names,
@@ -80,21 +81,15 @@ pub async fn list(
         },
         None => None,
     };
-    let organisation_id = id_filter(
+    let (organisation_id, organisation) = organisation_filter(
+        &store,
         query.organisation.as_deref(),
         "organisation",
         &mut errors,
-        t.choose_from_list,
+        ctx.t,
     )
-    .map(OrganisationId::from);
-    let organisations = organisation_choices(&store, organisation_id).await?;
-    check_chosen(
-        organisation_id,
-        &organisations,
-        "organisation",
-        &mut errors,
-        t.unknown_choice,
-    );
+    .await?;
+    let organisation_names = organisation_names(&store).await?;
     let archived = query.archived.is_some();
     let filter = PartnershipFilter {
         organisation_id,
@@ -125,13 +120,13 @@ pub async fn list(
         &ListPage {
             ctx: ctx.at(Section::Partnerships),
             status: query.status.unwrap_or_default(),
-            organisation: query.organisation.unwrap_or_default(),
+            organisation,
             archived,
             statuses: PartnershipStatus::ALL
                 .iter()
                 .map(|status| (status.as_str(), status.label(ctx.lang)))
                 .collect(),
-            organisations,
+            organisation_names,
             errors,
             partnerships,
             names,

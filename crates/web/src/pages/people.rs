@@ -19,7 +19,7 @@ use uuid::Uuid;
 use crate::forms::FieldErrors;
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::history::{self, HistoryEntry};
-use crate::pages::{check_chosen, id_filter, organisation_choices};
+use crate::pages::{organisation_filter, organisation_names};
 use crate::paging::{ListAddress, PageQuery, Pager, page_unless};
 
 #[derive(Debug, Default, Deserialize)]
@@ -41,7 +41,8 @@ struct ListPage {
     q: String,
     organisation: String,
     archived: bool,
-    organisations: Vec<(String, String)>,
+    /// The organisation filter's suggestions without the script.
+    organisation_names: Vec<String>,
     errors: FieldErrors,
     people: Vec<Representative>,
     names: Names,
@@ -62,21 +63,15 @@ pub async fn list(
 ) -> poem::Result<Response> {
     ctx.require(Permission::ReadRecords)?;
     let mut errors = FieldErrors::default();
-    let organisation_id = id_filter(
+    let (organisation_id, organisation) = organisation_filter(
+        &store,
         query.organisation.as_deref(),
         "organisation",
         &mut errors,
-        ctx.t.choose_from_list,
+        ctx.t,
     )
-    .map(OrganisationId::from);
-    let organisations = organisation_choices(&store, organisation_id).await?;
-    check_chosen(
-        organisation_id,
-        &organisations,
-        "organisation",
-        &mut errors,
-        ctx.t.unknown_choice,
-    );
+    .await?;
+    let organisation_names = organisation_names(&store).await?;
     let archived = query.archived.is_some();
     let filter = RepresentativeFilter {
         q: query.q.clone().filter(|q| !q.trim().is_empty()),
@@ -109,9 +104,9 @@ pub async fn list(
         &ListPage {
             ctx: ctx.at(Section::People),
             q: query.q.unwrap_or_default(),
-            organisation: query.organisation.unwrap_or_default(),
+            organisation,
             archived,
-            organisations,
+            organisation_names,
             errors,
             people,
             names,
