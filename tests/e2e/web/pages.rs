@@ -358,18 +358,6 @@ async fn the_account_changes_language_and_password_and_makes_and_revokes_tokens(
     assert!(listed.body.contains("Nyckeln är återkallad.") && listed.body.contains("Återkallad"));
 }
 
-/// The first `href` on the page that starts with `prefix`.
-fn first_href(answer: &Answer, prefix: &str) -> String {
-    let marker = format!("href=\"{prefix}");
-    let start = answer
-        .body
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no link to {prefix} in {}", answer.body))
-        + "href=\"".len();
-    let end = answer.body[start..].find('"').unwrap() + start;
-    answer.body[start..end].to_owned()
-}
-
 /// The first form action on the page that starts with `prefix`.
 fn link_action(answer: &Answer, prefix: &str) -> String {
     let marker = format!("action=\"{prefix}");
