@@ -10,9 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use samverkan_domain::{
-    AgendaItemId, MeetingId, MeetingStatus, OrganisationId, Representative, RepresentativeId, text,
-};
+use samverkan_domain::{AgendaItemId, MeetingId, MeetingStatus, OrganisationId, RepresentativeId, text};
 
 use crate::Store;
 use crate::entity::{
@@ -61,15 +59,8 @@ pub struct Presentation {
     pub agenda_item_title: String,
 }
 
-/// One of an organisation's people, and how often they attended for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TopAttendee {
-    pub representative: Representative,
-    /// Counted meetings (live, not cancelled) attended for the organisation.
-    pub attended: i64,
-    /// The start of the last of them.
-    pub last_attended_at: DateTime<Utc>,
-}
+/// Where the partner brief reads it; named here too, as before it moved.
+pub use samverkan_domain::TopAttendee;
 
 /// What a search hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
