@@ -801,6 +801,28 @@ async fn the_partner_brief_holds_the_organisation_in_every_format(server: &TestS
                 "{expected} printed: {printed_text}"
             );
         }
+        for column in [
+            "Partner",
+            "Kind",
+            "Status",
+            "Goals",
+            "Name",
+            "Title",
+            "Meetings",
+            "Last meeting",
+            "Date",
+            "Meeting",
+            "Outcomes",
+            "Task",
+            "Owner",
+            "Due",
+        ] {
+            assert!(printed_text.contains(column), "the column {column} printed");
+        }
+        assert!(
+            printed_text.contains("Högskolan Väst · Partner brief – "),
+            "the footer: {printed_text}"
+        );
     }
 }
 
