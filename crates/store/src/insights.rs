@@ -308,7 +308,7 @@ impl Store {
     /// meetings only (live, not cancelled, attendance `attended`), as in
     /// the engagement figures: read from the engagement read model
     /// (`engagement_people`), which holds exactly those rows, indexed by
-    /// organisation.
+    /// organisation. Restricted people (Art. 18) are left out.
     pub async fn top_attendees(
         &self,
         organisation_id: OrganisationId,
@@ -328,6 +328,16 @@ impl Store {
             .expr_as(Expr::val(1).count(), Alias::new("attended"))
             .expr_as(last.clone(), Alias::new("last_attended_at"))
             .from(engagement_people::Entity)
+            // A restricted person (Art. 18) is in no list or report; the
+            // brief, which prints this list, names no one in their place.
+            .inner_join(
+                representatives::Entity,
+                Expr::col((representatives::Entity, representatives::Column::Id)).equals((
+                    engagement_people::Entity,
+                    engagement_people::Column::RepresentativeId,
+                )),
+            )
+            .and_where(Expr::col((representatives::Entity, representatives::Column::RestrictedAt)).is_null())
             .and_where(
                 Expr::col((
                     engagement_people::Entity,

@@ -349,6 +349,16 @@ async fn the_partner_brief_reads_the_organisation_s_records(store: Store) {
         .map(|t| (t.representative.details.full_name.as_str(), t.attended))
         .collect();
     assert_eq!(people, [("Lena Lindhé", 6)]);
+    // A restricted person (Art. 18) is in no report: not among its people,
+    // and a placeholder as a follow-up's owner.
+    store.set_restricted(lena.id, true).await.unwrap();
+    let restricted = store.partner_brief(city.id, date(2025, 7, 1)).await.unwrap();
+    assert!(restricted.top_attendees.is_empty());
+    assert_eq!(
+        restricted.names.representative(lena.id),
+        samverkan_domain::privacy::RESTRICTED_PERSON_NAME
+    );
+    store.set_restricted(lena.id, false).await.unwrap();
     let meetings: Vec<_> = brief.meetings.iter().map(|r| r.meeting.details.date()).collect();
     let expected: Vec<_> = (2..=6).rev().map(|month| date(2025, month, 10)).collect();
     assert_eq!(meetings, expected, "the {BRIEF_MEETINGS} latest, newest first");
