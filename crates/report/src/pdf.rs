@@ -1275,18 +1275,14 @@ pub(crate) mod tests {
             .join(" ")
     }
 
-    /// The whole sample comes back from the file: the PDF opens with a
-    /// parser of its own, is A4 (a landscape page for the wide table),
-    /// embeds its fonts, is tagged with its language and title, and its
-    /// text holds every figure, heading, name and cell, Swedish letters
-    /// intact.
-    #[test]
-    fn the_pdf_holds_every_text_of_the_document_on_a4() {
-        let mut document = sample();
-        document.sections[1].blocks.push(Block::Paragraph {
-            text: "Café Ångström och Émile".into(),
-        });
-        let back = read_back(&render(&document).unwrap());
+    /// `document` as PDF, read back and checked as every report's must be:
+    /// it opens with a parser of its own, every page is A4 (upright or
+    /// lying), its fonts are embedded and subset, it is tagged with the
+    /// document's language and title, and its text holds every figure,
+    /// heading, name and cell, Swedish letters intact. The text comes back
+    /// squeezed, for a report's own checks.
+    pub(crate) fn assert_whole(document: &Document) -> String {
+        let back = read_back(&render(document).unwrap());
         assert!(!back.sizes.is_empty());
         for (w, h) in &back.sizes {
             let (w, h) = (w.min(*h), w.max(*h));
@@ -1302,13 +1298,25 @@ pub(crate) mod tests {
             back.fonts
         );
         assert!(back.tagged);
-        assert_eq!(back.lang.as_deref(), Some("sv"));
-        assert_eq!(back.title.as_deref(), Some("Engagemangsrapport"));
+        assert_eq!(back.lang.as_deref(), Some(document.lang.as_str()));
+        assert_eq!(back.title.as_deref(), Some(document.title.as_str()));
         let text = squeeze(&back.text);
-        for expected in texts_of(&document) {
+        for expected in texts_of(document) {
             let expected = squeeze(&expected);
             assert!(text.contains(&expected), "{expected:?} missing from {text}");
         }
+        text
+    }
+
+    /// The whole sample comes back from the file, a landscape page for the
+    /// wide table.
+    #[test]
+    fn the_pdf_holds_every_text_of_the_document_on_a4() {
+        let mut document = sample();
+        document.sections[1].blocks.push(Block::Paragraph {
+            text: "Café Ångström och Émile".into(),
+        });
+        let text = assert_whole(&document);
         assert!(text.contains("Café Ångström och Émile"));
         assert!(text.contains("Sida 1 av"), "page numbers: {text}");
     }
