@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::Subcommand;
 use futures_util::StreamExt as _;
-use samverkan_domain::{HealthThresholds, MeetingId, Period, time};
+use samverkan_domain::{HealthThresholds, MeetingId, OrganisationId, Period, time};
 use samverkan_report::export::ExportFormat;
 use samverkan_report::{Format, Lang};
 use samverkan_store::{DEFAULT_EXPORT_BATCH, Store};
@@ -22,15 +22,18 @@ pub enum ReportCommand {
         /// The meeting's id.
         #[arg(long)]
         meeting: Uuid,
-        /// `html` (a page that prints on A4), `md` or `pdf` (A4, tagged).
-        #[arg(long, default_value = "html", value_parser = minutes_format)]
-        format: Format,
-        /// `sv` or `en`: the language of every label and month name.
-        #[arg(long, default_value = "sv", value_parser = lang)]
-        lang: Lang,
-        /// Write here instead of to standard output.
+        #[command(flatten)]
+        document: DocumentArgs,
+    },
+    /// The partner brief of one organisation, as of today: who they are,
+    /// our partnerships with them, the people who attended most, the last
+    /// meetings and their outcomes, the open follow-ups.
+    Brief {
+        /// The organisation's id.
         #[arg(long)]
-        output: Option<PathBuf>,
+        organisation: Uuid,
+        #[command(flatten)]
+        document: DocumentArgs,
     },
     /// Every attendance of the meetings beginning on the Stockholm days
     /// `--from` to `--to` (inclusive), streamed: one row per attendance.
@@ -75,10 +78,32 @@ pub enum ReportCommand {
     },
 }
 
+/// How a document of a few pages (the minutes, the brief) is written.
+#[derive(Debug, clap::Args)]
+pub struct DocumentArgs {
+    /// `html` (a page that prints on A4), `md` or `pdf` (A4, tagged).
+    #[arg(long, default_value = "html", value_parser = minutes_format)]
+    format: Format,
+    /// `sv` or `en`: the language of every label and month name.
+    #[arg(long, default_value = "sv", value_parser = lang)]
+    lang: Lang,
+    /// Write here instead of to standard output.
+    #[arg(long)]
+    output: Option<PathBuf>,
+}
+
+impl DocumentArgs {
+    fn write(&self, document: &samverkan_report::Document) -> anyhow::Result<()> {
+        let bytes = samverkan_report::render(document, self.format)?;
+        write_whole(&bytes, self.output.as_deref())
+    }
+}
+
 pub(crate) fn lang(raw: &str) -> Result<Lang, String> {
     Lang::parse(raw).ok_or_else(|| "must be sv or en".to_owned())
 }
 
+/// The formats of a document of a few pages (the minutes, the brief).
 fn minutes_format(raw: &str) -> Result<Format, String> {
     match Format::parse(raw) {
         Some(format @ (Format::Html | Format::Md | Format::Pdf)) => Ok(format),
@@ -96,16 +121,22 @@ fn export_format(raw: &str) -> Result<ExportFormat, String> {
 
 pub async fn run(store: &Store, command: ReportCommand) -> anyhow::Result<()> {
     match command {
-        ReportCommand::Minutes {
-            meeting,
-            format,
-            lang,
-            output,
-        } => {
+        ReportCommand::Minutes { meeting, document } => {
             let (records, names) = store.meeting_with_names(MeetingId::from(meeting)).await?;
-            let document = samverkan_report::minutes::minutes(&records, &names, lang);
-            let bytes = samverkan_report::render(&document, format)?;
-            write_whole(&bytes, output.as_deref())
+            document.write(&samverkan_report::minutes::minutes(
+                &records,
+                &names,
+                document.lang,
+            ))
+        }
+        ReportCommand::Brief {
+            organisation,
+            document,
+        } => {
+            let data = store
+                .partner_brief(OrganisationId::from(organisation), time::today())
+                .await?;
+            document.write(&samverkan_report::brief::brief(&data, document.lang))
         }
         ReportCommand::Attendances {
             from,

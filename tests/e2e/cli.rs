@@ -178,6 +178,72 @@ fn reports_write_to_standard_output_or_a_file() {
             .contains("<h2>Deltagare</h2>")
     );
 
+    // The partner brief of an organisation of the seed day, as PDF and
+    // Markdown; a spreadsheet is refused, as for the minutes.
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let university = rows
+        .iter()
+        .find(|row| &row[column("organisation_name")] == "Högskolan Väst")
+        .map(|row| row[column("organisation_id")].to_owned())
+        .expect("Högskolan Väst attended");
+    let brief_pdf = dir.path().join("partnerbrief.pdf");
+    stdout(&samverkan(
+        &url,
+        &[
+            "report",
+            "brief",
+            "--organisation",
+            &university,
+            "--format",
+            "pdf",
+            "--output",
+            brief_pdf.to_str().unwrap(),
+        ],
+    ));
+    let document = lopdf::Document::load_mem(&std::fs::read(&brief_pdf).unwrap()).expect("a PDF");
+    let pages: Vec<u32> = document.get_pages().keys().copied().collect();
+    let text = document.extract_text(&pages).unwrap();
+    assert!(
+        text.contains("Högskolan Väst")
+            && text.contains("Partnerbrief")
+            && text.contains("Öppna uppföljningar"),
+        "{text}"
+    );
+    let brief = stdout(&samverkan(
+        &url,
+        &[
+            "report",
+            "brief",
+            "--organisation",
+            &university,
+            "--format",
+            "md",
+            "--lang",
+            "en",
+        ],
+    ));
+    assert!(
+        brief.starts_with("# Högskolan Väst\n\nPartner brief – "),
+        "{brief}"
+    );
+    assert!(
+        brief.contains("## Attended most") && brief.contains("Strategisk partnerträff"),
+        "{brief}"
+    );
+    let refused = samverkan(
+        &url,
+        &[
+            "report",
+            "brief",
+            "--organisation",
+            &university,
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(!refused.status.success());
+
     let refused = samverkan(
         &url,
         &["report", "minutes", "--meeting", &meeting, "--format", "xlsx"],

@@ -1,5 +1,6 @@
-//! `/api/v1/reports`: documents for people (the minutes of a meeting) and
-//! exports for programs (every attendance in a period, streamed).
+//! `/api/v1/reports`: documents for people (the minutes of a meeting, the
+//! engagement report, an organisation's partner brief) and exports for
+//! programs (every attendance in a period, streamed).
 //!
 //! Reports are built by `samverkan-report` as a document and written in the
 //! format asked for; this module only parses the request, reads the store
@@ -19,7 +20,7 @@ use poem_openapi::registry::{
 };
 use poem_openapi::types::Type;
 use poem_openapi::{ApiResponse, Enum, OpenApi};
-use samverkan_domain::{HealthThresholds, MeetingId, Period, time};
+use samverkan_domain::{HealthThresholds, MeetingId, OrganisationId, Period, time};
 use samverkan_report::export::{ExportFormat, ExportStart};
 use samverkan_report::{Document, Format, Lang};
 use samverkan_store::{DEFAULT_EXPORT_BATCH, Store};
@@ -63,6 +64,39 @@ pub enum MinutesFormat {
     Pdf,
 }
 
+impl From<MinutesFormat> for Format {
+    fn from(format: MinutesFormat) -> Self {
+        match format {
+            MinutesFormat::Html => Self::Html,
+            MinutesFormat::Md => Self::Md,
+            MinutesFormat::Pdf => Self::Pdf,
+        }
+    }
+}
+
+/// The formats of a partner brief.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
+#[oai(rename_all = "lowercase")]
+pub enum BriefFormat {
+    /// One self-contained page that prints on A4.
+    #[default]
+    Html,
+    /// GitHub-flavoured Markdown.
+    Md,
+    /// A4 PDF, tagged (PDF/UA-1), with its font embedded.
+    Pdf,
+}
+
+impl From<BriefFormat> for Format {
+    fn from(format: BriefFormat) -> Self {
+        match format {
+            BriefFormat::Html => Self::Html,
+            BriefFormat::Md => Self::Md,
+            BriefFormat::Pdf => Self::Pdf,
+        }
+    }
+}
+
 /// The formats of the attendance export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Enum)]
 #[oai(rename_all = "lowercase")]
@@ -101,6 +135,15 @@ impl FileKind for MinutesKind {
         Format::Md.content_type(),
         Format::Pdf.content_type(),
     ];
+}
+
+/// An organisation's partner brief.
+#[derive(Debug)]
+pub struct BriefKind;
+
+impl FileKind for BriefKind {
+    const DESCRIPTION: &'static str = "The partner brief, as an HTML page, Markdown or PDF.";
+    const CONTENT_TYPES: &'static [&'static str] = MinutesKind::CONTENT_TYPES;
 }
 
 /// The formats of the engagement report.
@@ -307,7 +350,7 @@ impl ReportsApi {
         &self,
         _auth: auth::ReadReports,
         id: Path<Uuid>,
-        /// `html` (default) or `md`.
+        /// `html` (default), `md` or `pdf`.
         format: Query<Option<MinutesFormat>>,
         /// `sv` (default) or `en`.
         lang: Query<Option<ReportLang>>,
@@ -315,16 +358,48 @@ impl ReportsApi {
         let lang = Lang::from(lang.0.unwrap_or_default());
         let (records, names) = self.store.meeting_with_names(MeetingId::from(id.0)).await?;
         let stem = samverkan_report::minutes::file_stem(&records, lang);
-        let format = match format.0.unwrap_or_default() {
-            MinutesFormat::Html => Format::Html,
-            MinutesFormat::Md => Format::Md,
-            MinutesFormat::Pdf => Format::Pdf,
-        };
+        let format = Format::from(format.0.unwrap_or_default());
         let bytes = render_off_workers(
             move || samverkan_report::minutes::minutes(&records, &names, lang),
             format,
         )
         .await?;
+        Ok(File::document(format, &stem, bytes))
+    }
+
+    /// An organisation's partner brief
+    ///
+    /// What to read before meeting a partner: the organisation (kind,
+    /// city, website, description), its partnerships with the other
+    /// party's name, kind, status and goals, the five of its people who
+    /// attended most for it, its last five meetings with their outcomes,
+    /// and its unfinished follow-ups (owner, due date, overdue ones marked
+    /// in words), as of today. The same read as the web page
+    /// `/organisations/{id}/brief`, under the same permission (reading
+    /// records: it names people). As an HTML page (printable on A4),
+    /// Markdown or PDF, with every label in Swedish (default) or English.
+    #[oai(
+        path = "/organisations/:id/brief",
+        method = "get",
+        operation_id = "partner_brief"
+    )]
+    async fn brief(
+        &self,
+        _auth: auth::ReadRecords,
+        id: Path<Uuid>,
+        /// `html` (default), `md` or `pdf`.
+        format: Query<Option<BriefFormat>>,
+        /// `sv` (default) or `en`.
+        lang: Query<Option<ReportLang>>,
+    ) -> Result<File<BriefKind>, ApiError> {
+        let lang = Lang::from(lang.0.unwrap_or_default());
+        let format = Format::from(format.0.unwrap_or_default());
+        let data = self
+            .store
+            .partner_brief(OrganisationId::from(id.0), time::today())
+            .await?;
+        let stem = samverkan_report::brief::file_stem(&data, lang);
+        let bytes = render_off_workers(move || samverkan_report::brief::brief(&data, lang), format).await?;
         Ok(File::document(format, &stem, bytes))
     }
 
@@ -347,7 +422,7 @@ impl ReportsApi {
         from: Query<Option<NaiveDate>>,
         /// The last Stockholm day (included).
         to: Query<Option<NaiveDate>>,
-        /// `html` (default), `csv`, `xlsx`, `md` or `json`.
+        /// `html` (default), `csv`, `xlsx`, `md`, `json` or `pdf`.
         format: Query<Option<EngagementFormat>>,
         /// `sv` (default) or `en`.
         lang: Query<Option<ReportLang>>,

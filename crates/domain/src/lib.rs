@@ -58,7 +58,7 @@ pub use meeting_edit::{MeetingEditError, RevisedParts};
 pub use organisation::{Organisation, OrganisationDetails, OrganisationInput, OrganisationName};
 pub use partnership::{Partnership, PartnershipDetails, PartnershipInput};
 pub use password::{HashingFailed, Password, PasswordHash};
-pub use read_models::{AttendanceExportRow, EngagementReportData, Names};
+pub use read_models::{AttendanceExportRow, EngagementReportData, Names, PartnerBrief, TopAttendee};
 pub use record::RecordMeta;
 pub use representative::{
     Affiliation, AffiliationChange, PersonName, Representative, RepresentativeDetails, RepresentativeDraft,

@@ -8,8 +8,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{
-    AttendanceId, AttendanceRole, AttendanceStatus, EngagementRow, EngagementSummary, FollowUpSummary,
-    MeetingId, MeetingKind, MeetingRecords, MeetingStatus, OrganisationId, RepresentativeId,
+    AttendanceId, AttendanceRole, AttendanceStatus, EngagementRow, EngagementSummary, FollowUp,
+    FollowUpSummary, MeetingId, MeetingKind, MeetingRecords, MeetingStatus, Organisation, OrganisationId,
+    Partnership, Representative, RepresentativeId,
 };
 
 /// The names of the organisations and representatives some records refer
@@ -47,6 +48,35 @@ pub struct EngagementReportData {
     pub summary: EngagementSummary,
     /// Follow-ups as they stand on the summary's as-of day.
     pub follow_ups: FollowUpSummary,
+}
+
+/// One of an organisation's people, and how often they attended for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopAttendee {
+    pub representative: Representative,
+    /// Counted meetings (live, not cancelled) attended for the organisation.
+    pub attended: i64,
+    /// The start of the last of them.
+    pub last_attended_at: DateTime<Utc>,
+}
+
+/// What the partner brief of an organisation is made of: the one read that
+/// both its web page and its report document (HTML, Markdown, PDF) print.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PartnerBrief {
+    pub organisation: Organisation,
+    /// The day the brief was read on: what "overdue" is judged against.
+    pub as_of: NaiveDate,
+    /// The partnerships it is a party to, each with the other party's name.
+    pub partnerships: Vec<(Partnership, String)>,
+    /// Its people who attended most, most meetings first.
+    pub top_attendees: Vec<TopAttendee>,
+    /// Its last meetings, newest first, whole (for their outcomes).
+    pub meetings: Vec<MeetingRecords>,
+    /// Its unfinished follow-ups, earliest due first.
+    pub follow_ups: Vec<FollowUp>,
+    /// The names of the follow-ups' owners.
+    pub names: Names,
 }
 
 /// Every organisation and representative a meeting's records name: the

@@ -148,6 +148,16 @@ labels! {
     Owner => "Ansvarig", "Owner";
     Due => "Senast", "Due";
     AllDay => "heldag", "all day";
+    // The partner brief of an organisation.
+    PartnerBrief => "Partnerbrief", "Partner brief";
+    City => "Ort", "City";
+    Website => "Webbplats", "Website";
+    OurPartnerships => "Våra partnerskap", "Our partnerships";
+    Goals => "Mål", "Goals";
+    AttendedMost => "Har deltagit mest", "Attended most";
+    LastMeetings => "Senaste mötena och vad de gav", "The last meetings and what came of them";
+    NoOutcomes => "Inga utfall registrerade.", "No outcomes recorded.";
+    IsOverdue => "försenad", "overdue";
     // The export of a person's data (GDPR Art. 15).
     PersonalData => "Personuppgifter", "Personal data";
     PersonalDataMade => "Utdrag ur Samverkan", "Extract from Samverkan";

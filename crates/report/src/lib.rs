@@ -1,11 +1,12 @@
 //! Samverkan's reports: a small document model ([`model`]) and one renderer
 //! per format — CSV, XLSX, HTML, Markdown, JSON, PDF — plus the reports built
-//! from it ([`minutes`], [`engagement`]) and the streaming attendance export ([`export`]).
+//! from it ([`minutes`], [`engagement`], [`brief`]) and the streaming attendance export ([`export`]).
 //!
 //! A report is built once, as a [`Document`] in one [`Lang`], and written in
 //! any [`Format`]. The crate depends on the domain only: no SQL, HTTP or
 //! async; the store gathers the data and the API or CLI writes the bytes.
 
+pub mod brief;
 pub mod csv;
 pub mod display;
 pub mod engagement;

@@ -480,6 +480,17 @@ mod tests {
         );
     }
 
+    /// The minutes as PDF: A4, the font embedded and subset, tagged with
+    /// title and language, and every figure, heading, name and cell of the
+    /// document in its text, Swedish letters intact.
+    #[test]
+    fn the_minutes_pdf_holds_every_text_on_a4() {
+        let world = world();
+        let document = minutes(&world.records, &world.names, Lang::Sv);
+        let text = crate::pdf::tests::assert_whole(&document);
+        assert!(text.contains("Kunskapsförbundet Väst") && text.contains("Lena Lindhé (gäst)"));
+    }
+
     #[test]
     fn empty_parts_say_so() {
         let mut world = world();

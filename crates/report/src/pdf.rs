@@ -14,8 +14,9 @@
 //! cells, figures with their text alternative; footers, rules and repeated
 //! headers are artifacts. The document's title and language are set.
 //!
-//! Layout runs twice over the document: once to count the pages (measuring
-//! only), then to draw, so that each footer can say "page 2 of 5".
+//! Layout runs once: the pages' drawing is kept until the last page is
+//! laid out, and each footer's "page 2 of 5" is set when the file is
+//! written, the number of pages known.
 
 use std::num::NonZeroU16;
 use std::sync::LazyLock;
@@ -73,13 +74,7 @@ const DOWN: (u8, u8, u8) = (0xa3, 0x26, 0x2a);
 
 /// The report as a PDF file.
 pub fn render(document: &Document) -> Result<Vec<u8>, ReportError> {
-    let pages = {
-        let mut layout = Layout::new(Counter::default(), document, None);
-        layout.document(document);
-        layout.canvas.pages
-    };
-    let canvas = Krilla::new(document)?;
-    let mut layout = Layout::new(canvas, document, Some(pages));
+    let mut layout = Layout::new(Krilla::new(document)?, document);
     layout.document(document);
     layout.canvas.finish(document)
 }
@@ -299,23 +294,9 @@ trait Canvas {
     fn close(&mut self);
     /// An entry of the document outline (bookmarks), to a place on a page.
     fn bookmark(&mut self, page: usize, y: f32, title: &str);
-}
-
-/// Counts the pages and draws nothing.
-#[derive(Debug, Default)]
-struct Counter {
-    pages: usize,
-}
-
-impl Canvas for Counter {
-    fn begin_page(&mut self, _: (f32, f32)) {
-        self.pages += 1;
-    }
-    fn text(&mut self, _: (f32, f32), _: Style, _: &str, _: Content) {}
-    fn rect(&mut self, _: (f32, f32, f32, f32), _: (u8, u8, u8), _: Content) {}
-    fn open(&mut self, _: Structure) {}
-    fn close(&mut self) {}
-    fn bookmark(&mut self, _: usize, _: f32, _: &str) {}
+    /// "Sida 2 av 5" on this page's `baseline`, ending at the right margin:
+    /// set once the number of pages is known.
+    fn page_number(&mut self, page: usize, baseline: f32, style: Style);
 }
 
 /// One drawing command of the current page, kept until the page is
@@ -331,6 +312,12 @@ enum Command {
         rect: (f32, f32, f32, f32),
         colour: (u8, u8, u8),
         group: Option<usize>,
+    },
+    /// An artifact, written when the number of pages is known.
+    PageNumber {
+        page: usize,
+        baseline: f32,
+        style: Style,
     },
 }
 
@@ -348,9 +335,12 @@ enum Child {
 
 struct Krilla {
     pdf: PdfDocument,
+    lang: Lang,
     regular: Font,
     bold: Font,
-    page: Option<((f32, f32), Vec<Command>)>,
+    /// Every page's size and drawing, kept until the last page is laid out
+    /// (a krilla surface borrows its page, and the footers need the count).
+    pages: Vec<((f32, f32), Vec<Command>)>,
     groups: Vec<Group>,
     /// The open groups, innermost last; the root's children are `top`.
     open: Vec<usize>,
@@ -383,9 +373,10 @@ impl Krilla {
             |data: &'static [u8]| Font::new(data.into(), 0).ok_or_else(|| pdf_error("the embedded font"));
         Ok(Self {
             pdf,
+            lang: document.lang,
             regular: font(REGULAR)?,
             bold: font(BOLD)?,
-            page: None,
+            pages: Vec::new(),
             groups: Vec::new(),
             open: Vec::new(),
             top: Vec::new(),
@@ -393,10 +384,15 @@ impl Krilla {
         })
     }
 
-    fn flush(&mut self) -> Result<(), ReportError> {
-        let Some((size, commands)) = self.page.take() else {
-            return Ok(());
-        };
+    /// Writes one page of `total`; `glyphs` is a buffer reused across
+    /// texts (a large report draws tens of thousands).
+    fn write_page(
+        &mut self,
+        size: (f32, f32),
+        commands: Vec<Command>,
+        total: usize,
+        glyphs: &mut Vec<KrillaGlyph>,
+    ) -> Result<(), ReportError> {
         let settings = PageSettings::from_wh(size.0, size.1).ok_or_else(|| pdf_error("a page size"))?;
         let mut page = self.pdf.start_page_with(settings);
         let mut surface = page.surface();
@@ -409,42 +405,32 @@ impl Krilla {
                     group,
                 } => {
                     let id = start(&mut surface, group, ContentTag::Span(SpanTag::empty()));
-                    surface.set_fill(Some(fill(style.colour)));
-                    let font = if style.bold {
-                        self.bold.clone()
-                    } else {
-                        self.regular.clone()
-                    };
-                    let widths = if style.bold {
-                        &MEASURE.bold
-                    } else {
-                        &MEASURE.regular
-                    };
-                    let glyphs: Vec<KrillaGlyph> = text
-                        .char_indices()
-                        .map(|(i, c)| {
-                            let (glyph, advance) = widths.glyph(c);
-                            KrillaGlyph::new(
-                                GlyphId::new(glyph),
-                                advance,
-                                0.0,
-                                0.0,
-                                0.0,
-                                i..i + c.len_utf8(),
-                                None,
-                            )
-                        })
-                        .collect();
-                    surface.draw_glyphs(
-                        Point::from_xy(at.0, at.1),
-                        &glyphs,
-                        font,
-                        &text,
-                        style.size,
-                        false,
-                    );
+                    draw_text(&mut surface, &self.regular, &self.bold, glyphs, at, style, &text);
                     surface.end_tagged();
                     attach(&mut self.groups, group, id);
+                }
+                Command::PageNumber {
+                    page,
+                    baseline,
+                    style,
+                } => {
+                    let number = format!(
+                        "{} {page} {} {total}",
+                        Label::Page.text(self.lang),
+                        Label::Of.text(self.lang)
+                    );
+                    let x = size.0 - MARGIN_X - style.width(&number);
+                    start(&mut surface, None, ContentTag::Other);
+                    draw_text(
+                        &mut surface,
+                        &self.regular,
+                        &self.bold,
+                        glyphs,
+                        (x, baseline),
+                        style,
+                        &number,
+                    );
+                    surface.end_tagged();
                 }
                 Command::Rect {
                     rect: (x, y, w, h),
@@ -472,7 +458,12 @@ impl Krilla {
     }
 
     fn finish(mut self, document: &Document) -> Result<Vec<u8>, ReportError> {
-        self.flush()?;
+        let pages = std::mem::take(&mut self.pages);
+        let total = pages.len();
+        let mut glyphs = Vec::new();
+        for (size, commands) in pages {
+            self.write_page(size, commands, total, &mut glyphs)?;
+        }
         while !self.open.is_empty() {
             self.close();
         }
@@ -487,6 +478,46 @@ impl Krilla {
         self.pdf.set_outline(self.outline);
         self.pdf.finish().map_err(|error| pdf_error(format!("{error:?}")))
     }
+}
+
+/// Sets `text` glyph by glyph from the font's character map (see
+/// [`Measure`]) at `at`.
+fn draw_text(
+    surface: &mut Surface<'_>,
+    regular: &Font,
+    bold: &Font,
+    glyphs: &mut Vec<KrillaGlyph>,
+    at: (f32, f32),
+    style: Style,
+    text: &str,
+) {
+    surface.set_fill(Some(fill(style.colour)));
+    let (font, widths) = if style.bold {
+        (bold, &MEASURE.bold)
+    } else {
+        (regular, &MEASURE.regular)
+    };
+    glyphs.clear();
+    glyphs.extend(text.char_indices().map(|(i, c)| {
+        let (glyph, advance) = widths.glyph(c);
+        KrillaGlyph::new(
+            GlyphId::new(glyph),
+            advance,
+            0.0,
+            0.0,
+            0.0,
+            i..i + c.len_utf8(),
+            None,
+        )
+    }));
+    surface.draw_glyphs(
+        Point::from_xy(at.0, at.1),
+        glyphs,
+        font.clone(),
+        text,
+        style.size,
+        false,
+    );
 }
 
 fn start(surface: &mut Surface<'_>, group: Option<usize>, tag: ContentTag<'_>) -> Option<Identifier> {
@@ -554,15 +585,12 @@ fn fill(colour: (u8, u8, u8)) -> Fill {
 
 impl Canvas for Krilla {
     fn begin_page(&mut self, size: (f32, f32)) {
-        // A page that cannot be written ends the file early; `finish`
-        // reports krilla's own error for the document.
-        let _ = self.flush();
-        self.page = Some((size, Vec::new()));
+        self.pages.push((size, Vec::new()));
     }
 
     fn text(&mut self, at: (f32, f32), style: Style, text: &str, content: Content) {
         let group = self.current(content);
-        if let Some((_, commands)) = &mut self.page {
+        if let Some((_, commands)) = self.pages.last_mut() {
             commands.push(Command::Text {
                 at,
                 style,
@@ -574,7 +602,7 @@ impl Canvas for Krilla {
 
     fn rect(&mut self, rect: (f32, f32, f32, f32), colour: (u8, u8, u8), content: Content) {
         let group = self.current(content);
-        if let Some((_, commands)) = &mut self.page {
+        if let Some((_, commands)) = self.pages.last_mut() {
             commands.push(Command::Rect { rect, colour, group });
         }
     }
@@ -602,6 +630,16 @@ impl Canvas for Krilla {
             XyzDestination::new(page, Point::from_xy(0.0, y)),
         ));
     }
+
+    fn page_number(&mut self, page: usize, baseline: f32, style: Style) {
+        if let Some((_, commands)) = self.pages.last_mut() {
+            commands.push(Command::PageNumber {
+                page,
+                baseline,
+                style,
+            });
+        }
+    }
 }
 
 impl Krilla {
@@ -624,14 +662,13 @@ struct Layout<C: Canvas> {
     canvas: C,
     lang: Lang,
     footer: String,
-    total: Option<usize>,
     page: usize,
     size: (f32, f32),
     y: f32,
 }
 
 impl<C: Canvas> Layout<C> {
-    fn new(canvas: C, document: &Document, total: Option<usize>) -> Self {
+    fn new(canvas: C, document: &Document) -> Self {
         let mut footer = document.title.clone();
         if let Some(subtitle) = &document.subtitle {
             footer.push_str(" · ");
@@ -641,7 +678,6 @@ impl<C: Canvas> Layout<C> {
             canvas,
             lang: document.lang,
             footer,
-            total,
             page: 0,
             size: A4,
             y: MARGIN_TOP,
@@ -665,17 +701,7 @@ impl<C: Canvas> Layout<C> {
         let baseline = self.size.1 - FOOTER_BASELINE;
         self.canvas
             .text((MARGIN_X, baseline), style, &self.footer, Content::Artifact);
-        let number = match self.total {
-            Some(total) => format!(
-                "{} {} {} {total}",
-                Label::Page.text(self.lang),
-                self.page,
-                Label::Of.text(self.lang)
-            ),
-            None => format!("{} {}", Label::Page.text(self.lang), self.page),
-        };
-        let x = self.size.0 - MARGIN_X - style.width(&number);
-        self.canvas.text((x, baseline), style, &number, Content::Artifact);
+        self.canvas.page_number(self.page, baseline, style);
     }
 
     /// Makes room for `height` points, on a new page of the same shape if
@@ -1249,18 +1275,14 @@ pub(crate) mod tests {
             .join(" ")
     }
 
-    /// The whole sample comes back from the file: the PDF opens with a
-    /// parser of its own, is A4 (a landscape page for the wide table),
-    /// embeds its fonts, is tagged with its language and title, and its
-    /// text holds every figure, heading, name and cell, Swedish letters
-    /// intact.
-    #[test]
-    fn the_pdf_holds_every_text_of_the_document_on_a4() {
-        let mut document = sample();
-        document.sections[1].blocks.push(Block::Paragraph {
-            text: "Café Ångström och Émile".into(),
-        });
-        let back = read_back(&render(&document).unwrap());
+    /// `document` as PDF, read back and checked as every report's must be:
+    /// it opens with a parser of its own, every page is A4 (upright or
+    /// lying), its fonts are embedded and subset, it is tagged with the
+    /// document's language and title, and its text holds every figure,
+    /// heading, name and cell, Swedish letters intact. The text comes back
+    /// squeezed, for a report's own checks.
+    pub(crate) fn assert_whole(document: &Document) -> String {
+        let back = read_back(&render(document).unwrap());
         assert!(!back.sizes.is_empty());
         for (w, h) in &back.sizes {
             let (w, h) = (w.min(*h), w.max(*h));
@@ -1276,13 +1298,25 @@ pub(crate) mod tests {
             back.fonts
         );
         assert!(back.tagged);
-        assert_eq!(back.lang.as_deref(), Some("sv"));
-        assert_eq!(back.title.as_deref(), Some("Engagemangsrapport"));
+        assert_eq!(back.lang.as_deref(), Some(document.lang.as_str()));
+        assert_eq!(back.title.as_deref(), Some(document.title.as_str()));
         let text = squeeze(&back.text);
-        for expected in texts_of(&document) {
+        for expected in texts_of(document) {
             let expected = squeeze(&expected);
             assert!(text.contains(&expected), "{expected:?} missing from {text}");
         }
+        text
+    }
+
+    /// The whole sample comes back from the file, a landscape page for the
+    /// wide table.
+    #[test]
+    fn the_pdf_holds_every_text_of_the_document_on_a4() {
+        let mut document = sample();
+        document.sections[1].blocks.push(Block::Paragraph {
+            text: "Café Ångström och Émile".into(),
+        });
+        let text = assert_whole(&document);
         assert!(text.contains("Café Ångström och Émile"));
         assert!(text.contains("Sida 1 av"), "page numbers: {text}");
     }
@@ -1388,6 +1422,7 @@ pub(crate) mod tests {
         fn open(&mut self, _: Structure) {}
         fn close(&mut self) {}
         fn bookmark(&mut self, _: usize, _: f32, _: &str) {}
+        fn page_number(&mut self, _: usize, _: f32, _: Style) {}
     }
 
     /// Nothing is drawn past the right margin: long names in cells and
@@ -1399,7 +1434,7 @@ pub(crate) mod tests {
             "Plats",
             Value::text("Drömfabriken, Kunskapsförbundet Västs förbundskontor, Trollhättan"),
         ));
-        let mut layout = Layout::new(Recorder::default(), &document, None);
+        let mut layout = Layout::new(Recorder::default(), &document);
         layout.document(&document);
         let texts = layout.canvas.texts;
         assert!(texts.iter().any(|(_, _, t)| t.contains("Drömfabriken")));

@@ -1,6 +1,6 @@
 //! What reports and exports read: the names a meeting's minutes print, what
-//! the engagement report is made of, and the attendance export as a stream
-//! of bounded batches.
+//! the engagement report and the partner brief are made of, and the
+//! attendance export as a stream of bounded batches.
 //!
 //! The export pages through the period's meetings by `(starts_at, id)` (the
 //! `ix_meetings_starts_at` order) and reads each page's attendances by
@@ -35,15 +35,18 @@ use uuid::Uuid;
 
 use samverkan_domain::{
     AttendanceExportRow, AttendanceRole, AttendanceStatus, EngagementReportData, HealthThresholds, MeetingId,
-    MeetingKind, MeetingRecords, MeetingStatus, Names, OrganisationId, Period, RepresentativeId, read_models,
-    time,
+    MeetingKind, MeetingRecords, MeetingStatus, Names, OrganisationId, PartnerBrief, Partnership, Period,
+    RepresentativeId, read_models, time,
 };
 
 use crate::entity::{attendances, meetings, organisations, representatives};
 use crate::error::{StoreError, StoreResult};
 use crate::meetings::attendance_role_and_status;
 use crate::support::{Db, keyset_after, stored};
-use crate::{MAX_CONCURRENT_EXPORTS, MAX_PAGE_SIZE, Store};
+use crate::{
+    FollowUpFilter, FollowUpOrder, MAX_CONCURRENT_EXPORTS, MAX_PAGE_SIZE, MeetingFilter, PageRequest,
+    PartnershipFilter, Store,
+};
 
 /// How many rows an export batch aims at, unless the caller says otherwise.
 pub const DEFAULT_EXPORT_BATCH: usize = 5_000;
@@ -547,4 +550,97 @@ impl Store {
             follow_ups,
         })
     }
+
+    /// The partnerships organisation `id` is a party to (live ones, at most
+    /// [`MAX_PAGE_SIZE`]), each with the other party's name.
+    pub async fn partnerships_of(&self, id: OrganisationId) -> StoreResult<Vec<(Partnership, String)>> {
+        let partnerships = self
+            .list_partnerships(
+                &PartnershipFilter {
+                    organisation_id: Some(id),
+                    ..PartnershipFilter::default()
+                },
+                &PageRequest::first(MAX_PAGE_SIZE),
+            )
+            .await?
+            .items;
+        let others: Vec<OrganisationId> = partnerships
+            .iter()
+            .flat_map(|partnership| partnership.details.organisation_ids)
+            .filter(|other| *other != id)
+            .collect();
+        let names = self.names(&others, &[]).await?;
+        Ok(partnerships
+            .into_iter()
+            .map(|partnership| {
+                let other = partnership
+                    .details
+                    .organisation_ids
+                    .into_iter()
+                    .find(|other| *other != id)
+                    .map(|other| names.organisation(other))
+                    .unwrap_or_default();
+                (partnership, other)
+            })
+            .collect())
+    }
+
+    /// What the partner brief of organisation `id` prints, read on `today`:
+    /// the organisation, its partnerships, the [`BRIEF_PEOPLE`] people who
+    /// attended most for it, its last [`BRIEF_MEETINGS`] meetings whole
+    /// and its unfinished follow-ups (at most [`MAX_PAGE_SIZE`], earliest
+    /// due first) with their owners' names. The web page and the report
+    /// read it here, so that both show the same.
+    pub async fn partner_brief(&self, id: OrganisationId, today: NaiveDate) -> StoreResult<PartnerBrief> {
+        let organisation = self.organisation(id).await?;
+        let partnerships = self.partnerships_of(id).await?;
+        let top_attendees = self.top_attendees(id, BRIEF_PEOPLE).await?;
+        let listed = self
+            .list_meetings(
+                &MeetingFilter {
+                    organisation_id: Some(id),
+                    ..MeetingFilter::default()
+                },
+                &PageRequest::first(BRIEF_MEETINGS),
+            )
+            .await?
+            .items;
+        let mut meetings = Vec::with_capacity(listed.len());
+        for meeting in listed {
+            meetings.push(self.meeting_records(meeting.id).await?);
+        }
+        let follow_ups = self
+            .list_follow_ups(
+                &FollowUpFilter {
+                    organisation_id: Some(id),
+                    unfinished: true,
+                    order: FollowUpOrder::DueOn,
+                    ..FollowUpFilter::default()
+                },
+                &PageRequest::first(MAX_PAGE_SIZE),
+            )
+            .await?
+            .items;
+        let mut owners: Vec<RepresentativeId> =
+            follow_ups.iter().filter_map(|f| f.details.owner_id).collect();
+        owners.sort_unstable();
+        owners.dedup();
+        let names = self.names(&[], &owners).await?;
+        Ok(PartnerBrief {
+            organisation,
+            as_of: today,
+            partnerships,
+            top_attendees,
+            meetings,
+            follow_ups,
+            names,
+        })
+    }
 }
+
+/// How many of an organisation's last meetings its brief recalls.
+pub const BRIEF_MEETINGS: u64 = 5;
+
+/// How many of an organisation's people its brief names: those who
+/// attended most.
+pub const BRIEF_PEOPLE: u64 = 5;

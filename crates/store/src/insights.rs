@@ -10,9 +10,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use samverkan_domain::{
-    AgendaItemId, MeetingId, MeetingStatus, OrganisationId, Representative, RepresentativeId, text,
-};
+use samverkan_domain::{AgendaItemId, MeetingId, MeetingStatus, OrganisationId, RepresentativeId, text};
 
 use crate::Store;
 use crate::entity::{
@@ -61,15 +59,8 @@ pub struct Presentation {
     pub agenda_item_title: String,
 }
 
-/// One of an organisation's people, and how often they attended for it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TopAttendee {
-    pub representative: Representative,
-    /// Counted meetings (live, not cancelled) attended for the organisation.
-    pub attended: i64,
-    /// The start of the last of them.
-    pub last_attended_at: DateTime<Utc>,
-}
+/// Where the partner brief reads it; named here too, as before it moved.
+pub use samverkan_domain::TopAttendee;
 
 /// What a search hit is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -317,7 +308,7 @@ impl Store {
     /// meetings only (live, not cancelled, attendance `attended`), as in
     /// the engagement figures: read from the engagement read model
     /// (`engagement_people`), which holds exactly those rows, indexed by
-    /// organisation.
+    /// organisation. Restricted people (Art. 18) are left out.
     pub async fn top_attendees(
         &self,
         organisation_id: OrganisationId,
@@ -337,6 +328,16 @@ impl Store {
             .expr_as(Expr::val(1).count(), Alias::new("attended"))
             .expr_as(last.clone(), Alias::new("last_attended_at"))
             .from(engagement_people::Entity)
+            // A restricted person (Art. 18) is in no list or report; the
+            // brief, which prints this list, names no one in their place.
+            .inner_join(
+                representatives::Entity,
+                Expr::col((representatives::Entity, representatives::Column::Id)).equals((
+                    engagement_people::Entity,
+                    engagement_people::Column::RepresentativeId,
+                )),
+            )
+            .and_where(Expr::col((representatives::Entity, representatives::Column::RestrictedAt)).is_null())
             .and_where(
                 Expr::col((
                     engagement_people::Entity,

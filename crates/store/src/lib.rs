@@ -36,7 +36,7 @@ pub use connect::{DEFAULT_DATABASE_URL, MAX_CONCURRENT_EXPORTS, Store, StoreOpti
 pub use drafts::{DRAFTS_PER_AUTHOR, KEPT_FORM_LIFETIME, MeetingDraft};
 pub use engagement::EngagementFilter;
 pub use error::{StoreError, StoreResult};
-pub use exports::DEFAULT_EXPORT_BATCH;
+pub use exports::{BRIEF_MEETINGS, BRIEF_PEOPLE, DEFAULT_EXPORT_BATCH};
 pub use follow_up_summary::DONE_LATELY_DAYS;
 pub use follow_ups::{FollowUpFilter, FollowUpOrder};
 pub use insights::{HitKind, Presentation, SearchHit, TimelineEntry, TimelineKind, TopAttendee};

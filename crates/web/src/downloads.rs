@@ -8,6 +8,15 @@ use samverkan_report::{Document, Format};
 
 use crate::frame::PageError;
 
+/// The format of a page document's download (the minutes, the brief) from
+/// its address's extension: `html`, `md` or `pdf`.
+pub fn page_format(extension: &str) -> Option<Format> {
+    match Format::parse(extension)? {
+        format @ (Format::Html | Format::Md | Format::Pdf) => Some(format),
+        _ => None,
+    }
+}
+
 /// `build` rendered as `format`, answered as the file `stem.ext`.
 pub async fn document(
     build: impl FnOnce() -> Document + Send + 'static,

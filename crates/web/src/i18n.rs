@@ -185,6 +185,7 @@ labels! {
     until: "Till" / "Until",
     partner_brief: "Partnerbrief för utskrift" / "Partner brief to print",
     partner_brief_title: "Partnerbrief" / "Partner brief",
+    brief_pdf: "Ladda ner som PDF" / "Download as PDF",
     our_partnerships: "Våra partnerskap" / "Our partnerships",
     attended_most: "Har deltagit mest" / "Attended most",
     meetings_word: "möten" / "meetings",

@@ -140,6 +140,10 @@ pub fn pages(
             get(pages::organisation_forms::confirm_archive).post(pages::organisation_forms::archive),
         )
         .at("/organisations/:id/brief", get(pages::organisations::brief))
+        .at(
+            "/organisations/:id/brief.:format",
+            get(pages::organisations::brief_download),
+        )
         .at("/people", get(pages::people::list))
         .at("/people/suggest", get(pages::meeting_form::suggest_people))
         .at(

@@ -41,7 +41,9 @@ fn rule(operation_id: &str) -> Option<Option<&'static str>> {
         | "representative_history"
         | "partnership_history"
         | "meeting_history"
-        | "follow_up_history" => "read_records",
+        | "follow_up_history"
+        // The brief names people: it is read as records are, not as figures.
+        | "partner_brief" => "read_records",
         "create_organisation"
         | "update_organisation"
         | "archive_organisation"

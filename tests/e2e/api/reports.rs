@@ -14,6 +14,8 @@ api_tests!(
     the_attendance_export_refuses_bad_parameters,
     the_engagement_report_holds_the_period_in_every_format,
     the_engagement_report_refuses_bad_parameters,
+    the_partner_brief_holds_the_organisation_in_every_format,
+    the_partner_brief_refuses_what_it_cannot_answer,
 );
 
 /// A response read as bytes.
@@ -667,4 +669,184 @@ async fn the_engagement_report_refuses_bad_parameters(server: &TestServer) {
     get(server, &format!("{path}?{APRIL}&lang=de"))
         .await
         .expect_problem(StatusCode::BAD_REQUEST, Some("lang"));
+}
+
+/// Högskolan Väst after the seed day, with a partnership: the brief as
+/// Markdown, HTML (and printed from Chromium) and PDF names the
+/// organisation, its partner, its people who attended, the meeting and
+/// its outcomes, and its open follow-up with owner and overdue mark.
+async fn the_partner_brief_holds_the_organisation_in_every_format(server: &TestServer) {
+    let (seed, _) = log_seed_day(server).await;
+    post(
+        server,
+        "/api/v1/partnerships",
+        &json!({ "kind": "strategic", "status": "active", "organisation_ids": [seed.university, seed.host],
+                 "goals": "Fler vägar från gymnasiet till högskolan." }),
+    )
+    .await
+    .expect(StatusCode::CREATED);
+    let id = &seed.university;
+    let people = ["Maria Derner", "Jan Theliander", "Lena Lindhé"];
+    let today = samverkan_domain::time::today();
+
+    let md = raw(
+        server,
+        &format!("/api/v1/reports/organisations/{id}/brief?format=md"),
+    )
+    .await;
+    assert_eq!(md.status, StatusCode::OK);
+    assert_eq!(md.content_type, "text/markdown; charset=utf-8");
+    assert_eq!(
+        md.disposition,
+        format!("attachment; filename=\"partnerbrief-hogskolan-vast-{today}.md\"")
+    );
+    let text = String::from_utf8(md.body).unwrap();
+    assert!(text.starts_with("# Högskolan Väst\n\nPartnerbrief – "), "{text}");
+    assert_eq!(
+        md_table(&text, "Våra partnerskap"),
+        [[
+            "Kunskapsförbundet Väst",
+            "Strategiskt",
+            "Aktivt",
+            "Fler vägar från gymnasiet till högskolan."
+        ]]
+    );
+    let mut listed: Vec<String> = md_table(&text, "Har deltagit mest")
+        .into_iter()
+        .map(|row| {
+            assert_eq!(row[2], "1", "{row:?}");
+            assert_eq!(row[3], "2024-04-26", "{row:?}");
+            row[0].clone()
+        })
+        .collect();
+    listed.sort_unstable();
+    let mut expected = people.map(str::to_owned).to_vec();
+    expected.sort_unstable();
+    assert_eq!(listed, expected);
+    assert_eq!(
+        md_table(&text, "Senaste mötena"),
+        [[
+            "2024-04-26",
+            "Strategisk partnerträff",
+            "Insikt: Att mötas bygger broar mellan utbildning och arbetsliv.<br>Överenskommelse: Partnerskapen bygger på ömsesidighet och gemensam samhällsnytta."
+        ]]
+    );
+    assert_eq!(
+        md_table(&text, "Öppna uppföljningar"),
+        [[
+            "Exempel: dela ungdomsbarometerns resultat",
+            "Maria Derner",
+            "2024-06-14",
+            "Öppen, försenad"
+        ]]
+    );
+
+    // The PDF: A4, its font embedded, and all of it in its text.
+    let pdf = raw(
+        server,
+        &format!("/api/v1/reports/organisations/{id}/brief?format=pdf"),
+    )
+    .await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.content_type, "application/pdf");
+    assert_eq!(
+        pdf.disposition,
+        format!("attachment; filename=\"partnerbrief-hogskolan-vast-{today}.pdf\"")
+    );
+    let document = lopdf::Document::load_mem(&pdf.body).expect("the PDF opens");
+    let embedded = document.objects.values().any(|object| {
+        object.as_dict().is_ok_and(|dict| {
+            dict.get(b"Type").and_then(lopdf::Object::as_name).ok() == Some(b"FontDescriptor")
+                && dict.has(b"FontFile2")
+        })
+    });
+    assert!(embedded, "the font is embedded");
+    let (sizes, text) = pdf_pages_and_text(&pdf.body);
+    assert_a4(&sizes);
+    let expected = [
+        "Högskolan Väst",
+        "Partnerbrief",
+        "Kunskapsförbundet Väst",
+        "Fler vägar från gymnasiet till högskolan.",
+        "Strategisk partnerträff",
+        "Att mötas bygger broar mellan utbildning och arbetsliv.",
+        "Exempel: dela ungdomsbarometerns resultat",
+        "Öppen, försenad",
+    ];
+    for expected in expected.iter().chain(&people) {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+
+    // The HTML page in English, printed from Chromium on A4 with the same.
+    let html = raw(
+        server,
+        &format!("/api/v1/reports/organisations/{id}/brief?lang=en"),
+    )
+    .await;
+    assert_eq!(html.content_type, "text/html; charset=utf-8");
+    let page = String::from_utf8(html.body.clone()).unwrap();
+    assert!(page.contains("<html lang=\"en\">") && page.contains("<h2>Attended most</h2>"));
+    if let Some((printed, printed_text)) = crate::web::browser::print(&html.body).await {
+        let (sizes, _) = pdf_pages_and_text(&printed);
+        assert_a4(&sizes);
+        let printed_text = squeeze(&printed_text);
+        for expected in expected
+            .iter()
+            .filter(|e| !matches!(**e, "Partnerbrief" | "Öppen, försenad"))
+            .chain(&people)
+            .chain(&["Partner brief", "Open, overdue", "Page 1 of"])
+        {
+            assert!(
+                printed_text.contains(expected),
+                "{expected} printed: {printed_text}"
+            );
+        }
+        for column in [
+            "Partner",
+            "Kind",
+            "Status",
+            "Goals",
+            "Name",
+            "Title",
+            "Meetings",
+            "Last meeting",
+            "Date",
+            "Meeting",
+            "Outcomes",
+            "Task",
+            "Owner",
+            "Due",
+        ] {
+            assert!(printed_text.contains(column), "the column {column} printed");
+        }
+        assert!(
+            printed_text.contains("Högskolan Väst · Partner brief – "),
+            "the footer: {printed_text}"
+        );
+    }
+}
+
+async fn the_partner_brief_refuses_what_it_cannot_answer(server: &TestServer) {
+    let university = organisation(server, "Högskolan Väst", "university").await;
+    let path = format!("/api/v1/reports/organisations/{university}/brief");
+    get(server, &format!("{path}?format=xlsx"))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("format"));
+    get(server, &format!("{path}?lang=de"))
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("lang"));
+    get(
+        server,
+        "/api/v1/reports/organisations/01900000-0000-7000-8000-000000000000/brief",
+    )
+    .await
+    .expect_problem(StatusCode::NOT_FOUND, None);
+    get(server, "/api/v1/reports/organisations/not-an-id/brief")
+        .await
+        .expect_problem(StatusCode::BAD_REQUEST, Some("id"));
+    // An organisation with nothing recorded has a brief that says so.
+    let empty = raw(server, &format!("{path}?format=md&lang=en")).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    let text = String::from_utf8(empty.body).unwrap();
+    assert_eq!(text.matches("Nothing recorded.").count(), 4, "{text}");
 }

@@ -163,6 +163,17 @@ async fn a_name_that_looks_like_code_is_shown_as_text() {
     browser.close().await;
 }
 
+/// The demo's partner day as the API answers it, and its host's id.
+async fn demo_partner_day(server: &TestServer) -> (serde_json::Value, String) {
+    let meetings = get(server, "/api/v1/meetings").await.expect(StatusCode::OK);
+    let meeting_id = meetings["items"][0]["id"].as_str().unwrap();
+    let meeting = get(server, &format!("/api/v1/meetings/{meeting_id}"))
+        .await
+        .expect(StatusCode::OK);
+    let host = meeting["host_organisation_id"].as_str().unwrap().to_owned();
+    (meeting, host)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_organisation_s_page_and_its_partner_brief() {
     let Some(database) = TestDatabase::new(Backend::Sqlite).await else {
@@ -175,12 +186,8 @@ async fn an_organisation_s_page_and_its_partner_brief() {
         return;
     };
     let server = TestServer::start(&database.url, &["--demo"]);
-    let meetings = get(&server, "/api/v1/meetings").await.expect(StatusCode::OK);
-    let meeting_id = meetings["items"][0]["id"].as_str().unwrap();
-    let meeting = get(&server, &format!("/api/v1/meetings/{meeting_id}"))
-        .await
-        .expect(StatusCode::OK);
-    let host = meeting["host_organisation_id"].as_str().unwrap().to_owned();
+    let (meeting, host) = demo_partner_day(&server).await;
+    let meeting_id = meeting["id"].as_str().unwrap();
     // Who attended for the host: the brief's "attended most".
     let attended: BTreeSet<String> = meeting["attendees"]
         .as_array()
@@ -228,6 +235,16 @@ async fn an_organisation_s_page_and_its_partner_brief() {
         .map(|line| line.split([',', '–']).next().unwrap().trim().to_owned())
         .collect();
     assert_eq!(listed, names, "the host's people who attended");
+    let pdf_links = linked_ids(&browser, "article.brief a[download]", "/organisations/").await;
+    assert_eq!(
+        pdf_links,
+        [format!("{host}/brief.pdf")],
+        "the brief links its PDF"
+    );
+    assert_eq!(
+        browser.text("article.brief a[download]").await,
+        "Ladda ner som PDF"
+    );
     let recalled = browser.texts(".brief__meeting h3").await;
     assert_eq!(recalled.len(), 1);
     assert!(
@@ -257,6 +274,65 @@ async fn an_organisation_s_page_and_its_partner_brief() {
         }
     }
     browser.close().await;
+}
+
+/// The brief's PDF from the page's link: the same document as the API's,
+/// for whoever reads records; a viewer (reports only) is refused it, as the
+/// page.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_partner_brief_downloads_as_pdf() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(database) = TestDatabase::new(backend).await else {
+            continue;
+        };
+        let server = TestServer::start(&database.url, &["--demo"]);
+        let (meeting, host) = demo_partner_day(&server).await;
+        let name = get(&server, &format!("/api/v1/organisations/{host}"))
+            .await
+            .expect(StatusCode::OK)["name"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let path = format!("/organisations/{host}/brief.pdf");
+        for (role, allowed) in [("manager", true), ("viewer", false)] {
+            let (email, password) = server.demo_credentials(role);
+            let visitor = super::visitor::Visitor::new(&server);
+            assert_eq!(
+                visitor.sign_in(&email, &password).await.status,
+                StatusCode::SEE_OTHER
+            );
+            let response = visitor.client.get(server.url(&path)).send().await.unwrap();
+            if !allowed {
+                assert_eq!(response.status(), StatusCode::FORBIDDEN, "{role}");
+                continue;
+            }
+            assert_eq!(response.status(), StatusCode::OK);
+            assert_eq!(response.headers()["content-type"], "application/pdf");
+            let disposition = response.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            assert!(
+                disposition.starts_with("attachment; filename=\"partnerbrief-"),
+                "{disposition}"
+            );
+            let bytes = response.bytes().await.unwrap();
+            let pdf = lopdf::Document::load_mem(&bytes).expect("a PDF");
+            let pages: Vec<u32> = pdf.get_pages().keys().copied().collect();
+            let text = pdf.extract_text(&pages).unwrap();
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(text.contains(&name), "{name} in {text}");
+            assert!(text.contains(meeting["title"].as_str().unwrap()), "{text}");
+            assert!(text.contains("Har deltagit mest"), "{text}");
+            assert_eq!(
+                visitor
+                    .get(&format!("/organisations/{host}/brief.docx"))
+                    .await
+                    .status,
+                StatusCode::NOT_FOUND
+            );
+        }
+    }
 }
 
 /// The engagement page's downloads, for a viewer (who reads reports only):

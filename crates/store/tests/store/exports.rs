@@ -2,10 +2,11 @@ use std::collections::HashSet;
 
 use futures_util::StreamExt;
 use samverkan_domain::{
-    AttendanceRole, AttendanceStatus, Attendee, AttendeeInput, MeetingInput, MeetingKind, MeetingLogInput,
-    Organisation, Representative,
+    AttendanceRole, AttendanceStatus, Attendee, AttendeeInput, FollowUpDetails, FollowUpInput,
+    FollowUpStatus, MeetingInput, MeetingKind, MeetingLogInput, Organisation, PartnershipDetails,
+    PartnershipInput, PartnershipKind, Representative,
 };
-use samverkan_store::Store;
+use samverkan_store::{BRIEF_MEETINGS, Store, StoreError};
 
 use crate::fixtures::{at, date, organisation, person, workshop};
 use crate::store_tests;
@@ -14,7 +15,8 @@ store_tests!(
     the_attendance_export_streams_every_attendance_once_in_order,
     only_a_few_exports_run_at_once,
     the_export_reads_as_it_is_polled,
-    a_meeting_comes_with_the_names_it_refers_to
+    a_meeting_comes_with_the_names_it_refers_to,
+    the_partner_brief_reads_the_organisation_s_records
 );
 
 /// A meeting at `starts_at` attended by `people` and by `company` without
@@ -214,7 +216,7 @@ async fn only_a_few_exports_run_at_once(store: Store) {
     }
     let mut refused = export();
     let error = refused.next().await.unwrap().unwrap_err();
-    assert!(matches!(error, samverkan_store::StoreError::Busy(_)), "{error:?}");
+    assert!(matches!(error, StoreError::Busy(_)), "{error:?}");
     assert!(refused.next().await.is_none());
 
     let finished: Vec<_> = running.pop().unwrap().map(Result::unwrap).collect().await;
@@ -255,10 +257,7 @@ async fn an_export_nobody_reads_from_is_ended() {
         stalled.push(stream);
     }
     let mut refused = export();
-    assert!(matches!(
-        refused.next().await.unwrap(),
-        Err(samverkan_store::StoreError::Busy(_))
-    ));
+    assert!(matches!(refused.next().await.unwrap(), Err(StoreError::Busy(_))));
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     let mut next = export();
     assert!(
@@ -269,9 +268,113 @@ async fn an_export_nobody_reads_from_is_ended() {
         // The batch read ahead before the limit, then the error.
         let rest: Vec<_> = (&mut stream).collect().await;
         assert!(
-            matches!(rest.last(), Some(Err(samverkan_store::StoreError::TimedOut(_)))),
+            matches!(rest.last(), Some(Err(StoreError::TimedOut(_)))),
             "{rest:?}"
         );
     }
     store.close().await.unwrap();
+}
+
+/// The brief of a city that took part in six workshops: its live
+/// partnership (not the archived one) with the other party's name, its
+/// person who attended, its five latest meetings newest first, and its
+/// unfinished follow-ups only (not a done one, nor another organisation's),
+/// earliest due first, with the owners' names.
+async fn the_partner_brief_reads_the_organisation_s_records(store: Store) {
+    let host = organisation(&store, "Högskolan Väst").await;
+    let city = organisation(&store, "Trollhättans stad").await;
+    let company = organisation(&store, "GKN Aerospace").await;
+    let lena = person(&store, &city, "Lena Lindhé", "Samverkansstrateg").await;
+    let partnership = |other: &Organisation| {
+        PartnershipDetails::parse(&PartnershipInput {
+            organisation_ids: [Some(city.id), Some(other.id)],
+            kind: Some(PartnershipKind::Strategic),
+            ..PartnershipInput::default()
+        })
+        .unwrap()
+    };
+    store.create_partnership(partnership(&host)).await.unwrap();
+    let ended = store.create_partnership(partnership(&company)).await.unwrap();
+    store.archive_partnership(ended.id, None).await.unwrap();
+    let mut logged = Vec::new();
+    for month in 1..=6 {
+        logged.push(
+            store
+                .log_meeting(workshop(&host, &lena, date(2025, month, 10)))
+                .await
+                .unwrap(),
+        );
+    }
+    let follow_up = |title: &str, organisation: &Organisation, due, status| {
+        FollowUpDetails::parse(&FollowUpInput {
+            title: title.into(),
+            owner_id: Some(lena.id),
+            organisation_id: Some(organisation.id),
+            due_on: Some(due),
+            status: Some(status),
+            ..FollowUpInput::default()
+        })
+        .unwrap()
+    };
+    let meeting = logged[0].meeting.id;
+    for (title, organisation, due, status) in [
+        ("Boka nästa träff", &city, date(2025, 9, 1), FollowUpStatus::Open),
+        (
+            "Dela rapporten",
+            &city,
+            date(2025, 3, 1),
+            FollowUpStatus::InProgress,
+        ),
+        ("Redan klar", &city, date(2025, 2, 1), FollowUpStatus::Done),
+        ("Högskolans egen", &host, date(2025, 2, 1), FollowUpStatus::Open),
+    ] {
+        store
+            .create_follow_up(meeting, None, follow_up(title, organisation, due, status), None)
+            .await
+            .unwrap();
+    }
+
+    let brief = store.partner_brief(city.id, date(2025, 7, 1)).await.unwrap();
+    assert_eq!(brief.organisation.id, city.id);
+    assert_eq!(brief.as_of, date(2025, 7, 1));
+    let partners: Vec<&str> = brief.partnerships.iter().map(|(_, name)| name.as_str()).collect();
+    assert_eq!(
+        partners,
+        ["Högskolan Väst"],
+        "the archived partnership is left out"
+    );
+    let people: Vec<(&str, i64)> = brief
+        .top_attendees
+        .iter()
+        .map(|t| (t.representative.details.full_name.as_str(), t.attended))
+        .collect();
+    assert_eq!(people, [("Lena Lindhé", 6)]);
+    // A restricted person (Art. 18) is in no report: not among its people,
+    // and a placeholder as a follow-up's owner.
+    store.set_restricted(lena.id, true).await.unwrap();
+    let restricted = store.partner_brief(city.id, date(2025, 7, 1)).await.unwrap();
+    assert!(restricted.top_attendees.is_empty());
+    assert_eq!(
+        restricted.names.representative(lena.id),
+        samverkan_domain::privacy::RESTRICTED_PERSON_NAME
+    );
+    store.set_restricted(lena.id, false).await.unwrap();
+    let meetings: Vec<_> = brief.meetings.iter().map(|r| r.meeting.details.date()).collect();
+    let expected: Vec<_> = (2..=6).rev().map(|month| date(2025, month, 10)).collect();
+    assert_eq!(meetings, expected, "the {BRIEF_MEETINGS} latest, newest first");
+    let follow_ups: Vec<&str> = brief
+        .follow_ups
+        .iter()
+        .map(|f| f.details.title.as_str())
+        .collect();
+    assert_eq!(follow_ups, ["Dela rapporten", "Boka nästa träff"]);
+    assert!(brief.follow_ups[0].is_overdue(brief.as_of));
+    assert_eq!(brief.names.representative(lena.id), "Lena Lindhé");
+
+    assert!(matches!(
+        store
+            .partner_brief(samverkan_domain::OrganisationId::new(), date(2025, 7, 1))
+            .await,
+        Err(StoreError::NotFound { .. })
+    ));
 }

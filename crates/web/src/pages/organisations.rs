@@ -13,12 +13,12 @@ use samverkan_domain::{
 };
 use samverkan_report::{Label, Translated};
 use samverkan_store::{
-    FollowUpFilter, OrganisationFilter, PageRequest, PartnershipFilter, RepresentativeFilter, Store,
-    TimelineEntry,
+    FollowUpFilter, OrganisationFilter, PageRequest, RepresentativeFilter, Store, TimelineEntry,
 };
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::downloads;
 use crate::forms::FieldErrors;
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::history::{self, HistoryEntry};
@@ -214,7 +214,7 @@ pub async fn show(
     } else {
         (Vec::new(), None, String::new())
     };
-    let partnerships = partners_of(&store, id).await?;
+    let partnerships = store.partnerships_of(id).await.map_err(PageError::Store)?;
     // Asked of the database (`ix_follow_ups_organisation` holds the
     // status), not filtered here from every follow-up the organisation
     // ever had, which cost a quarter of the page.
@@ -313,7 +313,7 @@ struct BriefPage {
     organisation: Organisation,
     /// Each with the other party's name, kind and status.
     partnerships: Vec<(Partnership, String, &'static str, &'static str)>,
-    top: Vec<samverkan_store::TopAttendee>,
+    top: Vec<samverkan_domain::TopAttendee>,
     meetings: Vec<samverkan_domain::MeetingRecords>,
     follow_ups: Vec<FollowUp>,
 }
@@ -345,22 +345,21 @@ impl BriefPage {
     }
 }
 
-/// How many of the last meetings a brief recalls.
-const BRIEF_MEETINGS: u64 = 5;
-
 /// `/organisations/{id}/brief`: one printable A4 page to read before
 /// meeting a partner: who they are, our partnerships with them, their
 /// people who attended most, the last meetings and what came of them, and
-/// the open follow-ups, overdue ones marked.
+/// the open follow-ups, overdue ones marked. Read with the store's
+/// `partner_brief`, as the brief's documents (`brief.pdf`, the API) are.
 #[handler]
 pub async fn brief(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) -> poem::Result<Response> {
     ctx.require(Permission::ReadRecords)?;
-    let id = OrganisationId::from(id);
-    let organisation = store.organisation(id).await.map_err(PageError::Store)?;
-    let all = PageRequest::first(samverkan_store::MAX_PAGE_SIZE);
+    let data = store
+        .partner_brief(OrganisationId::from(id), samverkan_domain::time::today())
+        .await
+        .map_err(PageError::Store)?;
     let lang = ctx.lang;
-    let partnerships = partners_of(&store, id)
-        .await?
+    let partnerships = data
+        .partnerships
         .into_iter()
         .map(|(partnership, other)| {
             let kind = partnership.details.kind.label(lang);
@@ -368,84 +367,35 @@ pub async fn brief(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) -
             (partnership, other, kind, status)
         })
         .collect();
-    let top = store.top_attendees(id, 5).await.map_err(PageError::Store)?;
-    let listed = store
-        .list_meetings(
-            &samverkan_store::MeetingFilter {
-                organisation_id: Some(id),
-                ..samverkan_store::MeetingFilter::default()
-            },
-            &PageRequest::first(BRIEF_MEETINGS),
-        )
-        .await
-        .map_err(PageError::Store)?
-        .items;
-    let mut meetings = Vec::with_capacity(listed.len());
-    for meeting in listed {
-        meetings.push(
-            store
-                .meeting_records(meeting.id)
-                .await
-                .map_err(PageError::Store)?,
-        );
-    }
-    let follow_ups = store
-        .list_follow_ups(
-            &FollowUpFilter {
-                organisation_id: Some(id),
-                unfinished: true,
-                order: samverkan_store::FollowUpOrder::DueOn,
-                ..FollowUpFilter::default()
-            },
-            &all,
-        )
-        .await
-        .map_err(PageError::Store)?
-        .items;
     Ok(render(
         &BriefPage {
             ctx: ctx.at(Section::Organisations),
-            today: samverkan_domain::time::today(),
-            organisation,
+            today: data.as_of,
+            organisation: data.organisation,
             partnerships,
-            top,
-            meetings,
-            follow_ups,
+            top: data.top_attendees,
+            meetings: data.meetings,
+            follow_ups: data.follow_ups,
         },
         StatusCode::OK,
     ))
 }
 
-/// The partnerships organisation `id` is a party to, each with the other
-/// party's name.
-async fn partners_of(store: &Store, id: OrganisationId) -> Result<Vec<(Partnership, String)>, PageError> {
-    let partnerships = store
-        .list_partnerships(
-            &PartnershipFilter {
-                organisation_id: Some(id),
-                ..PartnershipFilter::default()
-            },
-            &PageRequest::first(samverkan_store::MAX_PAGE_SIZE),
-        )
-        .await?
-        .items;
-    let others: Vec<OrganisationId> = partnerships
-        .iter()
-        .flat_map(|partnership| partnership.details.organisation_ids)
-        .filter(|other| *other != id)
-        .collect();
-    let names = store.names(&others, &[]).await?;
-    Ok(partnerships
-        .into_iter()
-        .map(|partnership| {
-            let other = partnership
-                .details
-                .organisation_ids
-                .into_iter()
-                .find(|other| *other != id)
-                .map(|other| names.organisation(other))
-                .unwrap_or_default();
-            (partnership, other)
-        })
-        .collect())
+/// `/organisations/{id}/brief.pdf` (and `.html`, `.md`): the brief as a
+/// document in the reader's language, under the page's permission.
+#[handler]
+pub async fn brief_download(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    Path((id, extension)): Path<(Uuid, String)>,
+) -> poem::Result<Response> {
+    ctx.require(Permission::ReadRecords)?;
+    let format = downloads::page_format(&extension).ok_or(PageError::NotFound)?;
+    let data = store
+        .partner_brief(OrganisationId::from(id), samverkan_domain::time::today())
+        .await
+        .map_err(PageError::Store)?;
+    let lang = ctx.lang;
+    let stem = samverkan_report::brief::file_stem(&data, lang);
+    Ok(downloads::document(move || samverkan_report::brief::brief(&data, lang), format, &stem).await?)
 }
