@@ -3,7 +3,7 @@
 //! over everything.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Func, JoinType, Query, UnionType};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, Order, QueryFilter, QueryOrder,
     QuerySelect,
@@ -113,33 +113,54 @@ impl Store {
         let take = page.limit + 1;
         let mut entries = Vec::new();
 
-        let attended = Query::select()
-            .column(attendances::Column::MeetingId)
-            .from(attendances::Entity)
-            .and_where(Expr::col(attendances::Column::OrganisationId).eq(org))
-            .and_where(Expr::col(attendances::Column::Status).ne("absent"))
-            .take();
-        // The page's meetings are chosen by id, start and archival alone,
-        // which indexes hold (`ix_meetings_counted`); only the few kept are
-        // then read whole. Sorting the wide rows of every meeting the
-        // organisation ever attended cost more than all else on its page.
-        let page_ids = Query::select()
-            .column((meetings::Entity, meetings::Column::Id))
-            .from(meetings::Entity)
-            .and_where(Expr::col((meetings::Entity, meetings::Column::ArchivedAt)).is_null())
-            .cond_where(
-                Condition::any()
-                    .add(Expr::col((meetings::Entity, meetings::Column::HostOrganisationId)).eq(org))
-                    .add(Expr::col((meetings::Entity, meetings::Column::Id)).in_subquery(attended)),
-            )
-            .cond_where(keyset_after(
+        // The page's meetings are chosen among the organisation's own: those
+        // it hosted (`ix_meetings_host`) and those it attended, found from
+        // its attendances (`ix_attendances_organisation`, which holds the
+        // status) and each meeting's start and archival by id
+        // (`ix_meetings_counted`), so the work grows with the organisation's
+        // meetings (about 150), not with every meeting's. Walking all
+        // meetings by start until enough were its own (the statement
+        // before) read thousands of index entries for an organisation whose
+        // meetings are spread over the years. Only the few kept are then
+        // read whole.
+        let live = || Expr::col((meetings::Entity, meetings::Column::ArchivedAt)).is_null();
+        let keyset = || {
+            keyset_after(
                 order.clone(),
                 meetings::Column::StartsAt,
                 meetings::Column::Id,
                 after.as_ref(),
-            ))
-            .order_by((meetings::Entity, meetings::Column::StartsAt), order.clone())
-            .order_by((meetings::Entity, meetings::Column::Id), order.clone())
+            )
+        };
+        let mut hosted = Query::select()
+            .column((meetings::Entity, meetings::Column::Id))
+            .column((meetings::Entity, meetings::Column::StartsAt))
+            .from(meetings::Entity)
+            .and_where(Expr::col((meetings::Entity, meetings::Column::HostOrganisationId)).eq(org))
+            .and_where(live())
+            .cond_where(keyset())
+            .take();
+        let attended = Query::select()
+            .column((meetings::Entity, meetings::Column::Id))
+            .column((meetings::Entity, meetings::Column::StartsAt))
+            .from(attendances::Entity)
+            .join(
+                JoinType::InnerJoin,
+                meetings::Entity,
+                Expr::col((meetings::Entity, meetings::Column::Id))
+                    .equals((attendances::Entity, attendances::Column::MeetingId)),
+            )
+            .and_where(Expr::col((attendances::Entity, attendances::Column::OrganisationId)).eq(org))
+            .and_where(Expr::col((attendances::Entity, attendances::Column::Status)).ne("absent"))
+            .and_where(live())
+            .cond_where(keyset())
+            .take();
+        let chosen = Alias::new("chosen");
+        let page_ids = Query::select()
+            .column((chosen.clone(), Alias::new("id")))
+            .from_subquery(hosted.union(UnionType::Distinct, attended).take(), chosen.clone())
+            .order_by((chosen.clone(), Alias::new("starts_at")), order.clone())
+            .order_by((chosen, Alias::new("id")), order.clone())
             .limit(take)
             .take();
         // The best of the organisation's statuses at each meeting, in the

@@ -6,8 +6,86 @@ use crate::store_tests;
 store_tests!(
     search_finds_every_kind_ranked_ignoring_case,
     search_follows_renames_and_removals,
-    the_timeline_walks_newest_first
+    the_timeline_walks_newest_first,
+    the_timeline_holds_each_meeting_hosted_or_attended_once
 );
+
+/// An organisation's meetings on its timeline, walked two at a time: those
+/// it hosted and those its people attended, each once (one hosted and
+/// attended too), newest first; not one its only attendee missed, nor an
+/// archived one.
+async fn the_timeline_holds_each_meeting_hosted_or_attended_once(store: Store) {
+    use samverkan_domain::{AttendanceRole, AttendanceStatus, Attendee, AttendeeInput};
+    let university = organisation(&store, "Högskolan Väst").await;
+    let city = organisation(&store, "Trollhättans stad").await;
+    let lena = person(&store, &university, "Lena Lindhé", "Samverkansstrateg").await;
+    let maria = person(&store, &city, "Maria Hildefors", "Näringslivschef").await;
+    let mut log = |host: &samverkan_domain::Organisation, presenter, on, guest: Option<AttendanceStatus>| {
+        let mut input = workshop(host, presenter, on);
+        if let Some(status) = guest {
+            input.attendees.push(AttendeeInput {
+                attendee: Attendee::Organisation(university.id),
+                role: AttendanceRole::Participant,
+                status,
+            });
+        }
+        store.log_meeting(input)
+    };
+    // Hosted by the city, Lena presenting: hers.
+    let a = log(&city, &lena, date(2024, 1, 10), None).await.unwrap();
+    // Hosted by the university, and attended by it as an organisation too.
+    let b = log(
+        &university,
+        &lena,
+        date(2024, 3, 5),
+        Some(AttendanceStatus::Attended),
+    )
+    .await
+    .unwrap();
+    // The city's, the university invited only: on the timeline, as invited.
+    let c = log(&city, &maria, date(2024, 5, 20), Some(AttendanceStatus::Invited))
+        .await
+        .unwrap();
+    // The city's, the university absent: not.
+    log(&city, &maria, date(2024, 6, 1), Some(AttendanceStatus::Absent))
+        .await
+        .unwrap();
+    // Hosted by the university, then archived: not.
+    let archived = log(&university, &lena, date(2024, 9, 9), None).await.unwrap();
+    store.archive_meeting(archived.meeting.id, None).await.unwrap();
+    // Hosted by the university.
+    let d = log(&university, &lena, date(2024, 11, 11), None).await.unwrap();
+
+    let mut request = PageRequest::first(2);
+    let mut meetings = Vec::new();
+    loop {
+        let page = store
+            .organisation_timeline(university.id, &request)
+            .await
+            .unwrap();
+        meetings.extend(
+            page.items
+                .into_iter()
+                .filter(|entry| entry.kind == TimelineKind::Meeting)
+                .map(|entry| (entry.id, entry.detail)),
+        );
+        match page.next_cursor {
+            Some(cursor) => request = PageRequest::parse(Some(2), Some(&cursor)).unwrap(),
+            None => break,
+        }
+    }
+    let expected = [
+        (d.meeting.id.as_uuid(), "host"),
+        (c.meeting.id.as_uuid(), "invited"),
+        (b.meeting.id.as_uuid(), "host"),
+        (a.meeting.id.as_uuid(), "attended"),
+    ];
+    let meetings: Vec<(uuid::Uuid, &str)> = meetings
+        .iter()
+        .map(|(id, detail)| (*id, detail.as_str()))
+        .collect();
+    assert_eq!(meetings, expected);
+}
 
 async fn search_finds_every_kind_ranked_ignoring_case(store: Store) {
     store.load_demo().await.unwrap();
