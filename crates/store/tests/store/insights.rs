@@ -20,7 +20,7 @@ async fn the_timeline_holds_each_meeting_hosted_or_attended_once(store: Store) {
     let city = organisation(&store, "Trollhättans stad").await;
     let lena = person(&store, &university, "Lena Lindhé", "Samverkansstrateg").await;
     let maria = person(&store, &city, "Maria Hildefors", "Näringslivschef").await;
-    let mut log = |host: &samverkan_domain::Organisation, presenter, on, guest: Option<AttendanceStatus>| {
+    let log = |host: &samverkan_domain::Organisation, presenter, on, guest: Option<AttendanceStatus>| {
         let mut input = workshop(host, presenter, on);
         if let Some(status) = guest {
             input.attendees.push(AttendeeInput {
