@@ -362,6 +362,24 @@ pub fn field_id(path: &str) -> String {
     id
 }
 
+/// The confirmation before a record is archived: what stays and what
+/// changes, and the button that archives it at the version shown.
+#[derive(askama::Template)]
+#[template(path = "archive.html")]
+pub struct ArchivePage {
+    pub ctx: crate::frame::Ctx,
+    /// "Arkivera organisation", …
+    pub action_label: &'static str,
+    /// The record's name, as its page heads it.
+    pub name: String,
+    /// The record's page (`/organisations/{id}`); the form posts to its
+    /// `/archive`.
+    pub record: String,
+    pub keeps: &'static str,
+    pub changes: &'static str,
+    pub version: i32,
+}
+
 /// Someone else saved a record while its form was open: the form comes back
 /// with the reader's input kept, this beside it, and the record's new
 /// version, so that sending it again puts the reader's change on top.

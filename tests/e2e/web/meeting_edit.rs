@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use super::axe;
 use super::browser::Browser;
 use super::editing::value_of;
+use super::meeting_form::put;
 use super::tour::{sign_in, visit_here};
 use super::visitor::Visitor;
 use crate::api::{get, patch};
@@ -37,21 +38,6 @@ fn ids(list: &Value) -> BTreeSet<String> {
         .iter()
         .map(|item| item["id"].as_str().unwrap().to_owned())
         .collect()
-}
-
-/// Types `value` into the edit form's field `name` (or picks it).
-async fn put(browser: &Browser, name: &str, value: &str) {
-    let field = browser
-        .client
-        .find(Locator::Css(&format!("form.meeting-form [name='{name}']")))
-        .await
-        .unwrap_or_else(|error| panic!("no field {name}: {error}"));
-    if field.tag_name().await.unwrap() == "select" {
-        field.select_by_value(value).await.unwrap();
-    } else {
-        field.clear().await.unwrap();
-        field.send_keys(value).await.unwrap();
-    }
 }
 
 /// The id of the attendance form's select whose label starts with `name`.

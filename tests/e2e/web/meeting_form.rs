@@ -24,7 +24,7 @@ const PASSWORD: &str = "ett långt lösenord för e2e";
 
 /// Types `value` into the field named `name` (or picks it, for a select;
 /// ticks it, for a checkbox given "1").
-async fn put(browser: &Browser, name: &str, value: &str) {
+pub(super) async fn put(browser: &Browser, name: &str, value: &str) {
     let field = browser
         .client
         .find(Locator::Css(&format!("form.meeting-form [name='{name}']")))

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::forms::{ErrorSummary, FieldErrors};
 use crate::frame::{Ctx, PageError, Section, render};
+use crate::pages::meeting_form::live_meeting;
 use crate::session::see_other;
 
 /// One attendee's row: the attendance, whom it is of, the status chosen.
@@ -112,19 +113,11 @@ fn field(index: usize) -> String {
     format!("attendees-{index}-status")
 }
 
-async fn live_meeting(store: &Store, id: Uuid) -> Result<(MeetingRecords, Names), PageError> {
-    let (records, names) = store.meeting_with_names(MeetingId::from(id)).await?;
-    if records.meeting.meta.archived_at.is_some() {
-        return Err(PageError::NotFound);
-    }
-    Ok((records, names))
-}
-
 /// `GET /meetings/{id}/attendance`.
 #[handler]
 pub async fn form(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) -> poem::Result<Response> {
     ctx.require(Permission::WriteRecords)?;
-    let (records, names) = live_meeting(&store, id).await?;
+    let (records, names) = live_meeting(&store, MeetingId::from(id)).await?;
     Ok(render(
         &AttendancePage::new(&ctx, &records, &names),
         StatusCode::OK,
@@ -142,7 +135,7 @@ pub async fn save(
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> poem::Result<Response> {
     ctx.require(Permission::WriteRecords)?;
-    let (records, names) = live_meeting(&store, id).await?;
+    let (records, names) = live_meeting(&store, MeetingId::from(id)).await?;
     let value = |name: &str| {
         pairs
             .iter()

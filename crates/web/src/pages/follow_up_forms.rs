@@ -6,7 +6,6 @@
 //! follow-ups are added with their meeting (its form, or its edit form).
 
 use askama::Template;
-use chrono::NaiveDate;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path};
 use poem::{Response, handler};
@@ -18,10 +17,10 @@ use samverkan_store::{Store, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::forms::{Conflict, ErrorSummary, FieldErrors};
+use crate::forms::{ArchivePage, Conflict, ErrorSummary, FieldErrors};
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::history;
-use crate::pages::{organisation_choices, person_named};
+use crate::pages::{day_filter, organisation_choices, person_named};
 use crate::session::see_other;
 
 /// The follow-up form's fields, as typed.
@@ -80,11 +79,8 @@ impl FollowUpForm {
     async fn input(&self, ctx: &Ctx, store: &Store) -> Result<(FollowUpInput, FieldErrors), PageError> {
         let t = ctx.t;
         let mut errors = FieldErrors::default();
-        let day = |raw: &str, field: &str, errors: &mut FieldErrors| match raw.trim() {
-            "" => None,
-            raw => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                .map_err(|_| errors.add(field, t.enter_a_date))
-                .ok(),
+        let day = |raw: &str, field: &str, errors: &mut FieldErrors| {
+            day_filter(Some(raw), field, errors, t.enter_a_date)
         };
         let due_on = day(&self.due_on, "due_on", &mut errors);
         let completed_on = day(&self.completed_on, "completed_on", &mut errors);
@@ -296,13 +292,6 @@ pub async fn update(
     }
 }
 
-#[derive(Template)]
-#[template(path = "follow_ups/archive.html")]
-struct ArchivePage {
-    ctx: Ctx,
-    follow_up: FollowUp,
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct ArchiveForm {
     #[serde(default)]
@@ -327,7 +316,12 @@ pub async fn confirm_archive(
     Ok(render(
         &ArchivePage {
             ctx: ctx.at(Section::FollowUps),
-            follow_up,
+            action_label: ctx.t.archive_follow_up,
+            name: follow_up.details.title.clone(),
+            record: format!("/follow-ups/{}", follow_up.id),
+            keeps: ctx.t.archive_keeps_follow_up,
+            changes: ctx.t.archive_changes_follow_up,
+            version: follow_up.meta.version,
         },
         StatusCode::OK,
     ))

@@ -22,7 +22,7 @@ use samverkan_store::{Store, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::forms::{Conflict, ErrorSummary, FieldErrors};
+use crate::forms::{ArchivePage, Conflict, ErrorSummary, FieldErrors};
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::history;
 use crate::session::see_other;
@@ -354,13 +354,6 @@ pub async fn update(
     }
 }
 
-#[derive(Template)]
-#[template(path = "organisations/archive.html")]
-struct ArchivePage {
-    ctx: Ctx,
-    organisation: Organisation,
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct ArchiveForm {
     #[serde(default)]
@@ -385,7 +378,12 @@ pub async fn confirm_archive(
     Ok(render(
         &ArchivePage {
             ctx: ctx.at(Section::Organisations),
-            organisation,
+            action_label: ctx.t.archive_organisation,
+            name: organisation.details.name.to_string(),
+            record: format!("/organisations/{}", organisation.id),
+            keeps: ctx.t.archive_keeps_organisation,
+            changes: ctx.t.archive_changes_organisation,
+            version: organisation.meta.version,
         },
         StatusCode::OK,
     ))

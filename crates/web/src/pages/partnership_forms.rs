@@ -21,10 +21,10 @@ use samverkan_store::{Store, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::forms::{Conflict, ErrorSummary, FieldErrors};
+use crate::forms::{ArchivePage, Conflict, ErrorSummary, FieldErrors};
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::history;
-use crate::pages::{organisation_choices, person_named};
+use crate::pages::{day_filter, organisation_choices, person_named};
 use crate::session::see_other;
 
 /// The partnership form's fields, as typed.
@@ -99,11 +99,8 @@ impl PartnershipForm {
                 .map_err(|_| errors.add("status", t.choose_from_list))
                 .ok(),
         };
-        let day = |raw: &str, field: &str, errors: &mut FieldErrors| match raw.trim() {
-            "" => None,
-            raw => NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                .map_err(|_| errors.add(field, t.enter_a_date))
-                .ok(),
+        let day = |raw: &str, field: &str, errors: &mut FieldErrors| {
+            day_filter(Some(raw), field, errors, t.enter_a_date)
         };
         let started_on = day(&self.started_on, "started_on", &mut errors);
         let ended_on = day(&self.ended_on, "ended_on", &mut errors);
@@ -432,14 +429,6 @@ pub async fn update(
     }
 }
 
-#[derive(Template)]
-#[template(path = "partnerships/archive.html")]
-struct ArchivePage {
-    ctx: Ctx,
-    partnership: Partnership,
-    parties: String,
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct ArchiveForm {
     #[serde(default)]
@@ -463,11 +452,16 @@ pub async fn confirm_archive(
     }
     let [a, b] = partnership.details.organisation_ids;
     let names = store.names(&[a, b], &[]).await.map_err(PageError::Store)?;
+    let parties = format!("{} – {}", names.organisation(a), names.organisation(b));
     Ok(render(
         &ArchivePage {
             ctx: ctx.at(Section::Partnerships),
-            parties: format!("{} – {}", names.organisation(a), names.organisation(b)),
-            partnership,
+            action_label: ctx.t.archive_partnership,
+            name: parties,
+            record: format!("/partnerships/{}", partnership.id),
+            keeps: ctx.t.archive_keeps_partnership,
+            changes: ctx.t.archive_changes_partnership,
+            version: partnership.meta.version,
         },
         StatusCode::OK,
     ))

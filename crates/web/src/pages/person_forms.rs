@@ -21,7 +21,7 @@ use samverkan_store::{Store, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::forms::{Conflict, ErrorSummary, FieldErrors};
+use crate::forms::{ArchivePage, Conflict, ErrorSummary, FieldErrors};
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::history;
 use crate::pages::organisation_choices;
@@ -373,13 +373,6 @@ pub async fn update(
     }
 }
 
-#[derive(Template)]
-#[template(path = "people/archive.html")]
-struct ArchivePage {
-    ctx: Ctx,
-    person: Representative,
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct ArchiveForm {
     #[serde(default)]
@@ -401,7 +394,12 @@ pub async fn confirm_archive(
     Ok(render(
         &ArchivePage {
             ctx: ctx.at(Section::People),
-            person,
+            action_label: ctx.t.archive_person,
+            name: person.details.full_name.to_string(),
+            record: format!("/people/{}", person.id),
+            keeps: ctx.t.archive_keeps_person,
+            changes: ctx.t.archive_changes_person,
+            version: person.meta.version,
         },
         StatusCode::OK,
     ))

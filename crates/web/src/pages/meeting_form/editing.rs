@@ -164,8 +164,8 @@ impl MeetingForm {
 }
 
 /// The logged meeting, live (an archived meeting is not edited), with the
-/// names its rows show.
-async fn live_meeting(store: &Store, id: MeetingId) -> Result<(MeetingRecords, Names), PageError> {
+/// names its rows show: for its edit form and its attendance page.
+pub(crate) async fn live_meeting(store: &Store, id: MeetingId) -> Result<(MeetingRecords, Names), PageError> {
     let (records, names) = store.meeting_with_names(id).await?;
     if records.meeting.meta.archived_at.is_some() {
         return Err(PageError::NotFound);

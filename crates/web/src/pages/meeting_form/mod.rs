@@ -14,6 +14,7 @@ mod editing;
 mod fields;
 mod resolve;
 
+pub(crate) use editing::live_meeting;
 pub use editing::{edit, update};
 
 use askama::Template;
