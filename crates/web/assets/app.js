@@ -138,8 +138,17 @@ document.addEventListener("DOMContentLoaded", function () {
               field.value = "";
             }
           });
+          // A blank row's choices, as the server draws one (the row copied
+          // may have another role or status chosen).
+          var blank = { "role": "participant", "attendees-status": "attended", "follow_ups-status": "open" };
           row.querySelectorAll("select").forEach(function (select) {
-            select.selectedIndex = select.options[0] && select.options[0].value === "" ? 0 : select.selectedIndex;
+            var field = select.name.replace(/^[a-z_]+-\d+-/, "");
+            var value = blank[field] || blank[section + "-" + field];
+            if (value) {
+              select.value = value;
+            } else if (select.options[0] && select.options[0].value === "") {
+              select.selectedIndex = 0;
+            }
           });
           row.querySelectorAll(".error-message").forEach(function (message) { message.remove(); });
           row.querySelectorAll(".form-group--error").forEach(function (group) {

@@ -94,9 +94,12 @@ pub async fn gate<E: Endpoint>(next: E, mut request: Request) -> poem::Result<Re
         }
         // A long form sent after its session expired is kept, not lost
         // (only one of our own pages' forms: another site's is refused).
-        if request.method() == Method::POST && path == pages::meeting_form::PATH && !is_foreign(&request) {
+        if request.method() == Method::POST
+            && pages::meeting_form::keeps_expired(&path)
+            && !is_foreign(&request)
+        {
             let body = request.take_body().into_bytes().await?;
-            return Ok(pages::meeting_form::keep_expired(&store, &config, &body)
+            return Ok(pages::meeting_form::keep_expired(&store, &config, &path, &body)
                 .await
                 .unwrap_or_else(|error| frame::error_page(&ctx, &error.into())));
         }

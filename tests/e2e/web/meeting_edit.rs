@@ -304,3 +304,63 @@ async fn only_those_who_write_records_may_edit_a_meeting() {
     assert_eq!(after["version"], day["version"]);
     assert_eq!(after["title"], seed::MEETING_TITLE);
 }
+
+/// An edit sent after the session ended is kept, as a new meeting's form
+/// is: after signing in again the edit form has it, nothing saved yet.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_edit_sent_after_the_session_ended_comes_back_after_signing_in() {
+    for backend in [Backend::Sqlite, Backend::Postgres] {
+        let Some(database) = TestDatabase::new(backend).await else {
+            continue;
+        };
+        let Some(browser) = Browser::start(true).await else {
+            return;
+        };
+        let server = TestServer::start(&database.url, &["--demo"]);
+        let day = the_partner_day(&server).await;
+        let id = day["id"].as_str().unwrap().to_owned();
+        sign_in(&browser, &server, "strategist").await;
+        browser.goto(&server.url(&format!("/meetings/{id}/edit"))).await;
+        put(&browser, "title", "Strategisk partnerträff, rättad").await;
+        put(&browser, "outcomes-0-text", "Omskrivet utfall").await;
+        browser.client.delete_cookie("samverkan_session").await.unwrap();
+        browser
+            .click("form.meeting-form .button-row button[value='save']")
+            .await;
+        browser.wait_for_path("/login").await;
+        let (email, password) = server.demo_credentials("strategist");
+        let form = browser
+            .client
+            .form(Locator::Css("form[action='/login']"))
+            .await
+            .unwrap();
+        form.set_by_name("email", &email).await.unwrap();
+        form.set_by_name("password", &password).await.unwrap();
+        browser.submit(form).await;
+        browser.wait_for_path(&format!("/meetings/{id}/edit")).await;
+        assert!(
+            browser
+                .text(".notice")
+                .await
+                .starts_with("Du hade blivit utloggad"),
+            "{backend:?}"
+        );
+        assert_eq!(
+            value_of(&browser, "title").await,
+            "Strategisk partnerträff, rättad"
+        );
+        assert_eq!(value_of(&browser, "outcomes-0-text").await, "Omskrivet utfall");
+        let unchanged = the_partner_day(&server).await;
+        assert_eq!(unchanged["version"], day["version"]);
+        // Saved now, it is the reader's edit.
+        browser
+            .click("form.meeting-form .button-row button[value='save']")
+            .await;
+        assert_eq!(browser.text(".notice--success").await, "Ändringarna har sparats.");
+        let saved = get(&server, &format!("/api/v1/meetings/{id}"))
+            .await
+            .expect(StatusCode::OK);
+        assert_eq!(saved["title"], "Strategisk partnerträff, rättad");
+        browser.close().await;
+    }
+}

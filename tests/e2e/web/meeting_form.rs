@@ -799,6 +799,24 @@ async fn attendees_are_ticked_among_an_organisations_people() {
             value_of(&browser, "attendees-1-organisation").await,
             "Högskolan Väst"
         );
+        if javascript {
+            // Rows added by the script are blank, though the row they copy
+            // has another role chosen.
+            let last = browser
+                .client
+                .find_all(Locator::Css("[data-rows='attendees'] > li"))
+                .await
+                .unwrap()
+                .len()
+                - 1;
+            put(&browser, &format!("attendees-{last}-role"), "presenter").await;
+            press(&browser, "more", false).await;
+            assert_eq!(
+                value_of(&browser, &format!("attendees-{}-role", last + 1)).await,
+                "participant"
+            );
+            put(&browser, &format!("attendees-{last}-role"), "participant").await;
+        }
         put(&browser, "kind", "steering_group").await;
         put(&browser, "date", "2024-05-14").await;
         press(&browser, "save", true).await;

@@ -11,15 +11,17 @@
 //! is saved now: sending it again puts the reader's version on top.
 
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Path};
-use poem::{Response, handler};
+use poem::web::{Data, Form, Path, Query};
+use poem::{Request, Response, handler};
 use samverkan_domain::{Attendee, MeetingId, MeetingKind, MeetingRecords, MeetingStatus, Names, Permission};
 use samverkan_report::Translated as _;
 use samverkan_store::{Store, StoreError};
+use serde::Deserialize;
 use uuid::Uuid;
 
 use super::fields::{Action, AgendaRow, AttendeeRow, MORE_ROWS, MeetingForm, OutcomeRow, Sections};
-use super::{Editing, FormPage, resolve};
+use super::{Editing, FormPage, forget_kept, resolve, take_kept};
+use crate::WebConfig;
 use crate::forms::Conflict;
 use crate::frame::{Ctx, PageError, render};
 use crate::history;
@@ -173,14 +175,41 @@ pub(crate) async fn live_meeting(store: &Store, id: MeetingId) -> Result<(Meetin
     Ok((records, names))
 }
 
-/// `GET /meetings/{id}/edit`.
+#[derive(Debug, Default, Deserialize)]
+pub struct EditQuery {
+    /// Back after signing in again: the edit form kept when the reader's
+    /// session expired (see [`super::keep_expired`]).
+    #[serde(default)]
+    kept: Option<String>,
+}
+
+/// `GET /meetings/{id}/edit`: the logged meeting, or the reader's own edit
+/// kept through an expired session (saved, it meets the version it was
+/// read at: a conflict if someone saved since).
 #[handler]
-pub async fn edit(ctx: Data<&Ctx>, store: Data<&Store>, Path(id): Path<Uuid>) -> poem::Result<Response> {
+pub async fn edit(
+    ctx: Data<&Ctx>,
+    store: Data<&Store>,
+    config: Data<&WebConfig>,
+    request: &Request,
+    Path(id): Path<Uuid>,
+    Query(query): Query<EditQuery>,
+) -> poem::Result<Response> {
     ctx.require(Permission::WriteRecords)?;
     let (records, names) = live_meeting(&store, MeetingId::from(id)).await?;
-    let form = MeetingForm::of(&records, &names, &ctx);
-    let page = FormPage::editing(&ctx, &store, form, &records, &names).await?;
-    Ok(render(&page, StatusCode::OK))
+    if query.kept.is_none() {
+        let form = MeetingForm::of(&records, &names, &ctx);
+        let page = FormPage::editing(&ctx, &store, form, &records, &names).await?;
+        return Ok(render(&page, StatusCode::OK));
+    }
+    let path = format!("/meetings/{}/edit", records.meeting.id);
+    let (form, notice) = match take_kept(&store, request, &path).await? {
+        Some(pairs) => (MeetingForm::from_pairs(&pairs).0, ctx.t.form_kept_after_sign_in),
+        None => (MeetingForm::of(&records, &names, &ctx), ctx.t.form_not_kept),
+    };
+    let mut page = FormPage::editing(&ctx, &store, form, &records, &names).await?;
+    page.notice = Some(notice);
+    Ok(forget_kept(render(&page, StatusCode::OK), &config))
 }
 
 /// `POST /meetings/{id}/edit`: every button of the edit form.

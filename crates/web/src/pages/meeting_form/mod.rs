@@ -403,16 +403,8 @@ pub async fn new(
         let page = FormPage::new(&ctx, &store, MeetingForm::default()).await?;
         return Ok(render(&page, StatusCode::OK));
     }
-    let kept = match cookies::get(request, KEPT_FORM_COOKIE).map(SessionSecret::parse) {
-        Some(Ok(secret)) => store
-            .take_kept_form(&secret, PATH)
-            .await
-            .map_err(PageError::Store)?,
-        _ => None,
-    };
-    let page = match kept {
-        Some(body) => {
-            let pairs: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap_or_default();
+    let page = match take_kept(&store, request, PATH).await? {
+        Some(pairs) => {
             let (form, _) = MeetingForm::from_pairs(&pairs);
             let mut page = FormPage::new(&ctx, &store, form).await?;
             page.draft = pairs
@@ -428,12 +420,40 @@ pub async fn new(
             page
         }
     };
-    let mut response = render(&page, StatusCode::OK);
+    Ok(forget_kept(render(&page, StatusCode::OK), &config))
+}
+
+/// The form kept at `path` for this browser (the secret in its
+/// [`KEPT_FORM_COOKIE`]), given back once: its posted pairs.
+async fn take_kept(
+    store: &Store,
+    request: &Request,
+    path: &str,
+) -> Result<Option<Vec<(String, String)>>, PageError> {
+    let body = match cookies::get(request, KEPT_FORM_COOKIE).map(SessionSecret::parse) {
+        Some(Ok(secret)) => store.take_kept_form(&secret, path).await?,
+        _ => None,
+    };
+    Ok(body.map(|body| serde_urlencoded::from_str(&body).unwrap_or_default()))
+}
+
+/// `response`, with the kept form's cookie cleared (its form is taken).
+fn forget_kept(mut response: Response, config: &WebConfig) -> Response {
     response.headers_mut().append(
         poem::http::header::SET_COOKIE,
         cookies::set(KEPT_FORM_COOKIE, "", Lifetime::Gone, "Lax", config.secure()),
     );
-    Ok(response)
+    response
+}
+
+/// Whether a form sent to `path` without a session is kept for its sender
+/// ([`keep_expired`]): the meeting form, new or editing a logged meeting.
+pub fn keeps_expired(path: &str) -> bool {
+    path == PATH
+        || path
+            .strip_prefix("/meetings/")
+            .and_then(|rest| rest.strip_suffix("/edit"))
+            .is_some_and(|id| Uuid::parse_str(id).is_ok())
 }
 
 /// A meeting form sent after its session expired: kept in the database for
@@ -441,7 +461,12 @@ pub async fn new(
 /// session's is), which is sent to sign in and then back to the form with
 /// everything in it. Nothing becomes a meeting until the person, signed in,
 /// sends it again.
-pub async fn keep_expired(store: &Store, config: &WebConfig, body: &[u8]) -> Result<Response, PageError> {
+pub async fn keep_expired(
+    store: &Store,
+    config: &WebConfig,
+    path: &str,
+    body: &[u8],
+) -> Result<Response, PageError> {
     let secret = SessionSecret::generate().map_err(|error| PageError::Internal(error.to_string()))?;
     // The expired session's CSRF token is worth nothing; it is not kept.
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
@@ -450,11 +475,11 @@ pub async fn keep_expired(store: &Store, config: &WebConfig, body: &[u8]) -> Res
         .filter(|(name, _)| name != "_csrf" && name != "action")
         .collect();
     let form = serde_urlencoded::to_string(&pairs).map_err(|error| PageError::Internal(error.to_string()))?;
-    store.keep_form(&secret, PATH, &form).await?;
+    store.keep_form(&secret, path, &form).await?;
     let lifetime = u64::try_from(samverkan_store::KEPT_FORM_LIFETIME.num_seconds()).unwrap_or(0);
     let mut response = see_other(&format!(
         "/login?next={}",
-        crate::session::encode_component(&format!("{PATH}?kept=1"))
+        crate::session::encode_component(&format!("{path}?kept=1"))
     ));
     response.headers_mut().append(
         poem::http::header::SET_COOKIE,
