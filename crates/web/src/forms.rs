@@ -380,6 +380,37 @@ pub struct ArchivePage {
     pub version: i32,
 }
 
+/// The archive confirmation's form: the version it was shown at.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct ArchiveForm {
+    #[serde(default)]
+    version: String,
+}
+
+impl ArchiveForm {
+    /// The version the confirmation was shown at.
+    pub fn read_at(&self) -> Result<i32, crate::frame::PageError> {
+        self.version
+            .trim()
+            .parse()
+            .map_err(|_| crate::frame::PageError::BadRequest)
+    }
+}
+
+/// The answer to an archive confirmation sent for the record at `record`
+/// (its page's address): the page with its notice; or, when the record
+/// changed since the confirmation was shown, the confirmation again, on
+/// what it is now.
+pub fn archived<T>(result: Result<T, StoreError>, record: &str) -> poem::Result<poem::Response> {
+    match result {
+        Ok(_) => Ok(crate::session::see_other(&format!("{record}?done=archived"))),
+        Err(StoreError::VersionConflict { .. }) => {
+            Ok(crate::session::see_other(&format!("{record}/archive")))
+        }
+        Err(error) => Err(crate::frame::PageError::Store(error).into()),
+    }
+}
+
 /// Someone else saved a record while its form was open: the form comes back
 /// with the reader's input kept, this beside it, and the record's new
 /// version, so that sending it again puts the reader's change on top.

@@ -17,7 +17,7 @@ use samverkan_store::{Store, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::forms::{ArchivePage, Conflict, ErrorSummary, FieldErrors};
+use crate::forms::{ArchiveForm, ArchivePage, Conflict, ErrorSummary, FieldErrors, archived};
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::history;
 use crate::pages::{day_filter, organisation_choices, person_named};
@@ -292,12 +292,6 @@ pub async fn update(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct ArchiveForm {
-    #[serde(default)]
-    version: String,
-}
-
 /// The confirmation: what archiving keeps and what it changes.
 #[handler]
 pub async fn confirm_archive(
@@ -336,12 +330,7 @@ pub async fn archive(
 ) -> poem::Result<Response> {
     ctx.require(Permission::WriteRecords)?;
     let id = FollowUpId::from(id);
-    let read_at: i32 = form.version.trim().parse().map_err(|_| PageError::BadRequest)?;
-    match ctx.store(&store).archive_follow_up(id, Some(read_at)).await {
-        Ok(_) => Ok(see_other(&format!("/follow-ups/{}?done=archived", id.as_uuid()))),
-        Err(StoreError::VersionConflict { .. }) => {
-            Ok(see_other(&format!("/follow-ups/{}/archive", id.as_uuid())))
-        }
-        Err(error) => Err(PageError::Store(error).into()),
-    }
+    let read_at = form.read_at()?;
+    let result = ctx.store(&store).archive_follow_up(id, Some(read_at)).await;
+    archived(result, &format!("/follow-ups/{}", id.as_uuid()))
 }

@@ -21,7 +21,7 @@ use samverkan_store::{Store, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::forms::{ArchivePage, Conflict, ErrorSummary, FieldErrors};
+use crate::forms::{ArchiveForm, ArchivePage, Conflict, ErrorSummary, FieldErrors, archived};
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::history;
 use crate::pages::{day_filter, organisation_choices, person_named};
@@ -429,12 +429,6 @@ pub async fn update(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct ArchiveForm {
-    #[serde(default)]
-    version: String,
-}
-
 /// The confirmation: what archiving keeps and what it changes.
 #[handler]
 pub async fn confirm_archive(
@@ -476,17 +470,7 @@ pub async fn archive(
 ) -> poem::Result<Response> {
     ctx.require(Permission::WriteRecords)?;
     let id = PartnershipId::from(id);
-    let read_at: i32 = form.version.trim().parse().map_err(|_| PageError::BadRequest)?;
-    match ctx.store(&store).archive_partnership(id, Some(read_at)).await {
-        Ok(_) => Ok(see_other(&format!(
-            "/partnerships/{}?done=archived",
-            id.as_uuid()
-        ))),
-        // Changed since the confirmation was shown: confirm again, on what
-        // it is now.
-        Err(StoreError::VersionConflict { .. }) => {
-            Ok(see_other(&format!("/partnerships/{}/archive", id.as_uuid())))
-        }
-        Err(error) => Err(PageError::Store(error).into()),
-    }
+    let read_at = form.read_at()?;
+    let result = ctx.store(&store).archive_partnership(id, Some(read_at)).await;
+    archived(result, &format!("/partnerships/{}", id.as_uuid()))
 }

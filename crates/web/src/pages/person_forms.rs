@@ -21,7 +21,7 @@ use samverkan_store::{Store, StoreError};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::forms::{ArchivePage, Conflict, ErrorSummary, FieldErrors};
+use crate::forms::{ArchiveForm, ArchivePage, Conflict, ErrorSummary, FieldErrors, archived};
 use crate::frame::{Ctx, PageError, Section, render};
 use crate::history;
 use crate::pages::organisation_choices;
@@ -373,12 +373,6 @@ pub async fn update(
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
-pub struct ArchiveForm {
-    #[serde(default)]
-    version: String,
-}
-
 #[handler]
 pub async fn confirm_archive(
     ctx: Data<&Ctx>,
@@ -413,14 +407,10 @@ pub async fn archive(
     Form(form): Form<ArchiveForm>,
 ) -> poem::Result<Response> {
     ctx.require(Permission::WriteRecords)?;
-    let read_at: i32 = form.version.trim().parse().map_err(|_| PageError::BadRequest)?;
-    match ctx
+    let read_at = form.read_at()?;
+    let result = ctx
         .store(&store)
         .archive_representative(RepresentativeId::from(id), Some(read_at))
-        .await
-    {
-        Ok(_) => Ok(see_other(&format!("/people/{id}?done=archived"))),
-        Err(StoreError::VersionConflict { .. }) => Ok(see_other(&format!("/people/{id}/archive"))),
-        Err(error) => Err(PageError::Store(error).into()),
-    }
+        .await;
+    archived(result, &format!("/people/{id}"))
 }

@@ -289,10 +289,8 @@ async fn save(
                 None => return Err(PageError::Store(error).into()),
             },
         }
-    } else if let Err(error) = samverkan_domain::MeetingLog::parse(built.input, samverkan_domain::time::now())
-    {
-        let domain = resolve::problems(ctx, &built.rows, &error.into()).unwrap_or_default();
-        errors.merge(domain);
+    } else {
+        resolve::add_domain_problems(ctx, built, &mut errors);
     }
     let mut page = FormPage::editing(ctx, store, form, &records, &names).await?;
     page.errors = errors;

@@ -593,11 +593,8 @@ async fn save(
                 None => return Err(PageError::Store(error).into()),
             },
         }
-    } else if let Err(error) = samverkan_domain::MeetingLog::parse(built.input, samverkan_domain::time::now())
-    {
-        // The form's own errors first; the domain's beside the other fields.
-        let domain = resolve::problems(ctx, &built.rows, &error.into()).unwrap_or_default();
-        errors.merge(domain);
+    } else {
+        resolve::add_domain_problems(ctx, built, &mut errors);
     }
     let mut page = FormPage::new(ctx, store, form).await?;
     page.errors = errors;

@@ -698,6 +698,15 @@ impl RowsOf {
     }
 }
 
+/// Adds to the form's own `errors` (a name nobody has, a date that is not
+/// one) what the domain would refuse of the rest, beside the other fields,
+/// so that a refused form shows every problem at once.
+pub fn add_domain_problems(ctx: &Ctx, built: Built, errors: &mut FieldErrors) {
+    if let Err(error) = samverkan_domain::MeetingLog::parse(built.input, time::now()) {
+        errors.merge(problems(ctx, &built.rows, &error.into()).unwrap_or_default());
+    }
+}
+
 /// What the store refused, beside the form's fields; `None` for a refusal
 /// that is no field's.
 pub fn problems(ctx: &Ctx, rows: &RowsOf, error: &StoreError) -> Option<FieldErrors> {
