@@ -39,7 +39,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// The store's WAL autocheckpoint, in pages (`connect.rs`).
 const WAL_AUTOCHECKPOINT_PAGES: &str = "10000";
 /// The store's memory map and page cache per connection (`connect.rs`).
-const MMAP_BYTES: &str = "268435456";
+const MMAP_BYTES: &str = "1073741824";
 const CACHE_KIB: &str = "-16384";
 
 fn sqlite_url(dir: &Path, file: &str) -> String {

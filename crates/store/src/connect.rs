@@ -33,12 +33,16 @@ const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 const SQLITE_WAL_AUTOCHECKPOINT_PAGES: u32 = 10_000;
 
 /// How much of the SQLite file each connection reads through a memory map
-/// (256 MiB) rather than `pread` into its own page cache: the connections
+/// (1 GiB) rather than `pread` into its own page cache: the connections
 /// then share the operating system's cached pages instead of each copying
 /// them, which is what reads of a file larger than the page cache spent
 /// their time on (`docs/benchmarks.md`, "HTTP API under load"). Past this
-/// size SQLite reads the rest as before.
-const SQLITE_MMAP_BYTES: u64 = 256 * 1024 * 1024;
+/// size SQLite reads the rest as before. 256 MiB covered less than half of
+/// the benchmarks' 560 MB file, and the organisation page spent 7–15 % more
+/// CPU re-reading the rest (`docs/benchmarks.md`, "Web pages"). The map is
+/// address space; what counts as the server's resident memory is the
+/// file's pages it has read, which the kernel can drop and re-read.
+const SQLITE_MMAP_BYTES: u64 = 1024 * 1024 * 1024;
 
 /// Each connection's page cache, in KiB (SQLite's convention for negative
 /// values): 16 MiB, rather than the default 2 MiB, for the pages a

@@ -116,8 +116,8 @@ impl Store {
         // The page's meetings are chosen among the organisation's own: those
         // it hosted (`ix_meetings_host`) and those it attended, found from
         // its attendances (`ix_attendances_organisation`, which holds the
-        // status) and each meeting's start and archival by id
-        // (`ix_meetings_counted`), so the work grows with the organisation's
+        // status) and each meeting's start and archival by id, so the work
+        // grows with the organisation's
         // meetings (about 150), not with every meeting's. Walking all
         // meetings by start until enough were its own (the statement
         // before) read thousands of index entries for an organisation whose
@@ -140,18 +140,22 @@ impl Store {
             .and_where(live())
             .cond_where(keyset())
             .take();
+        // Each meeting once, however many of its people came: the meetings
+        // looked up by the distinct ids of the attendances (one look-up a
+        // meeting), not joined to every attendance row (one a person),
+        // which took half as long again for an organisation that sends
+        // three people to a meeting.
+        let attended_ids = Query::select()
+            .column((attendances::Entity, attendances::Column::MeetingId))
+            .from(attendances::Entity)
+            .and_where(Expr::col((attendances::Entity, attendances::Column::OrganisationId)).eq(org))
+            .and_where(Expr::col((attendances::Entity, attendances::Column::Status)).ne("absent"))
+            .take();
         let attended = Query::select()
             .column((meetings::Entity, meetings::Column::Id))
             .column((meetings::Entity, meetings::Column::StartsAt))
-            .from(attendances::Entity)
-            .join(
-                JoinType::InnerJoin,
-                meetings::Entity,
-                Expr::col((meetings::Entity, meetings::Column::Id))
-                    .equals((attendances::Entity, attendances::Column::MeetingId)),
-            )
-            .and_where(Expr::col((attendances::Entity, attendances::Column::OrganisationId)).eq(org))
-            .and_where(Expr::col((attendances::Entity, attendances::Column::Status)).ne("absent"))
+            .from(meetings::Entity)
+            .and_where(Expr::col((meetings::Entity, meetings::Column::Id)).in_subquery(attended_ids))
             .and_where(live())
             .cond_where(keyset())
             .take();
