@@ -117,12 +117,11 @@ impl Store {
         // it hosted (`ix_meetings_host`) and those it attended, found from
         // its attendances (`ix_attendances_organisation`, which holds the
         // status) and each meeting's start and archival by id, so the work
-        // grows with the organisation's
-        // meetings (about 150), not with every meeting's. Walking all
-        // meetings by start until enough were its own (the statement
-        // before) read thousands of index entries for an organisation whose
-        // meetings are spread over the years. Only the few kept are then
-        // read whole.
+        // grows with the organisation's meetings (about 150), not with
+        // every meeting's. Walking all meetings by start until enough were
+        // its own (the statement before) read thousands of index entries
+        // for an organisation whose meetings are spread over the years.
+        // Only the few kept are then read whole.
         let live = || Expr::col((meetings::Entity, meetings::Column::ArchivedAt)).is_null();
         let keyset = || {
             keyset_after(
