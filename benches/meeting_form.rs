@@ -27,8 +27,8 @@
 mod load;
 
 use load::{
-    Config, Kind, Scenario, Server, add_user, admin_token, attribute, load_average, run_scenario, sign_in,
-    split_cores,
+    Config, Kind, Scenario, Server, add_user, admin_token, attribute, client, load_average, run_scenario,
+    sign_in, split_cores,
 };
 use samverkan_store::Store;
 use serde_json::{Value, json};
@@ -231,26 +231,6 @@ fn merged(mut first: load::Outcome, second: load::Outcome) -> load::Outcome {
     first.server_cpu = first.server_cpu.zip(second.server_cpu).map(|(a, b)| a + b);
     first.client_cpu = first.client_cpu.zip(second.client_cpu).map(|(a, b)| a + b);
     first
-}
-
-fn client(headers: &[(reqwest::header::HeaderName, String)], connections: usize) -> reqwest::Client {
-    let mut map = reqwest::header::HeaderMap::new();
-    for (name, value) in headers {
-        map.insert(
-            name.clone(),
-            reqwest::header::HeaderValue::from_str(value).expect("a header value"),
-        );
-    }
-    reqwest::Client::builder()
-        .default_headers(map)
-        .no_proxy()
-        // The form's answer is a redirect to the new meeting: it is the
-        // answer measured, not the page after it.
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(connections)
-        .timeout(load::REQUEST_TIMEOUT)
-        .build()
-        .expect("an HTTP client")
 }
 
 async fn run(config: Config, server_core: Option<usize>) {

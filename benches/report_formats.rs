@@ -33,8 +33,8 @@ mod load;
 use std::time::{Duration, Instant};
 
 use load::{
-    Config, REQUEST_TIMEOUT, Server, admin_token, cpu_time, env_or, ids, list_items, load_average,
-    prepare_data, split_cores,
+    Config, Server, admin_token, client, cpu_time, env_or, ids, list_items, load_average, prepare_data,
+    split_cores,
 };
 
 /// From the issue: the PDF at most three times the HTML's time.
@@ -117,17 +117,13 @@ async fn run(config: Config, server_core: Option<usize>) {
     eprintln!("data: {data}");
     let token = admin_token(&database_url).await;
     let server = Server::start(&database_url, &dir.path().join("server.log"), server_core);
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        reqwest::header::AUTHORIZATION,
-        reqwest::header::HeaderValue::from_str(&format!("Bearer {}", token.expose())).unwrap(),
+    let client = client(
+        &[(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {}", token.expose()),
+        )],
+        1,
     );
-    let client = reqwest::Client::builder()
-        .default_headers(headers)
-        .no_proxy()
-        .timeout(REQUEST_TIMEOUT.max(Duration::from_secs(120)))
-        .build()
-        .expect("an HTTP client");
     let organisations = ids(&list_items(&client, &server, "/api/v1/organisations", usize::MAX).await).len();
     let url = |format: &str| {
         server.url(&format!(

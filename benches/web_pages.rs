@@ -52,8 +52,8 @@ use std::fmt::Write as _;
 
 use chrono::Datelike;
 use load::{
-    Config, Kind, Outcome, REQUEST_TIMEOUT, Scenario, Server, add_user, admin_token, attribute, ids,
-    list_items, load_average, prepare_data, run_scenario, sign_in, split_cores,
+    Config, Kind, Outcome, Scenario, Server, add_user, admin_token, attribute, client, ids, list_items,
+    load_average, prepare_data, run_scenario, sign_in, split_cores,
 };
 
 // Targets from the issue.
@@ -96,25 +96,6 @@ async fn start_page_weight(client: &reqwest::Client, server: &Server) -> (usize,
     (html.len(), sizes[0], sizes[1])
 }
 
-fn client(header: reqwest::header::HeaderName, value: &str, connections: usize) -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        header,
-        reqwest::header::HeaderValue::from_str(value).expect("a header value"),
-    );
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .no_proxy()
-        // A redirect (to /login, when the session is refused) must count as
-        // an error, not as the sign-in page's success.
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(REQUEST_TIMEOUT)
-        .pool_max_idle_per_host(connections)
-        .tcp_nodelay(true)
-        .build()
-        .expect("an HTTP client")
-}
-
 fn scenario(name: &str, urls: Vec<String>, also: Vec<Vec<String>>) -> Scenario {
     Scenario {
         name: name.into(),
@@ -150,11 +131,13 @@ async fn run(config: Config, server_core: Option<usize>) {
     eprintln!("server at {}", server.base);
     let session = sign_in(&server, EMAIL, PASSWORD).await;
     let api = client(
-        reqwest::header::AUTHORIZATION,
-        &format!("Bearer {}", token.expose()),
+        &[(
+            reqwest::header::AUTHORIZATION,
+            format!("Bearer {}", token.expose()),
+        )],
         config.connections,
     );
-    let pages = client(reqwest::header::COOKIE, &session, config.connections);
+    let pages = client(&[(reqwest::header::COOKIE, session)], config.connections);
 
     // 3. Ids, through the API.
     let organisations = ids(&list_items(&api, &server, "/api/v1/organisations", usize::MAX).await);

@@ -506,6 +506,29 @@ pub fn cpu_time(pid: u32) -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
+/// An HTTP client for the benches: `headers` on every request (a token, a
+/// session cookie), up to `connections` kept open, no proxy, and no
+/// redirect followed (a redirect, to /login when a session is refused or
+/// after a form, is the answer measured, not the page after it).
+pub fn client(headers: &[(reqwest::header::HeaderName, String)], connections: usize) -> reqwest::Client {
+    let mut map = reqwest::header::HeaderMap::new();
+    for (name, value) in headers {
+        map.insert(
+            name.clone(),
+            reqwest::header::HeaderValue::from_str(value).expect("a header value"),
+        );
+    }
+    reqwest::Client::builder()
+        .default_headers(map)
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(REQUEST_TIMEOUT)
+        .pool_max_idle_per_host(connections)
+        .tcp_nodelay(true)
+        .build()
+        .expect("an HTTP client")
+}
+
 /// The 1-, 5- and 15-minute load averages (Linux), for the report.
 pub fn load_average() -> String {
     std::fs::read_to_string("/proc/loadavg")
